@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers. An engine that already runs is used as it
+# is. Otherwise, as root on Debian, Debian's docker.io is installed and dockerd
+# started; where the sandbox's capability bounding set is smaller than what
+# --privileged asks for, dockerd gets the oci-capdrop runtime shim as default.
+# Exit 3 means the engine cannot be prepared here; the message says what to do.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+log() { printf '[engine] %s\n' "$*" >&2; }
+fail() { printf '[engine] error: %s\n' "$*" >&2; exit 3; }
+
+docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+if command -v docker >/dev/null 2>&1 && docker_answers; then
+  exit 0
+fi
+
+[ "$(id -u)" = 0 ] || fail "no Docker engine answers and this is not root. Start Docker (e.g. 'sudo systemctl start docker') or run as root so netproof can install one."
+command -v apt-get >/dev/null 2>&1 || fail "no Docker engine answers and this is not a Debian-like system. Install and start Docker, then run again."
+
+missing=()
+for pair in dockerd:docker.io iptables:iptables debootstrap:debootstrap ip:iproute2; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]} from Debian (one time)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null || fail "apt-get update failed; check the apt sources"
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
+fi
+
+if [ -d /run/systemd/system ]; then
+  log "starting docker through systemd"
+  systemctl start docker || fail "systemctl start docker failed; see 'journalctl -u docker'"
+else
+  runtime_args=()
+  if ! grep -q '^CapBnd:\s*000001ffffffffff' /proc/self/status; then
+    shim=/usr/local/lib/netproof/oci-capdrop
+    src="$here/tools/oci-capdrop"
+    stamp=$(cat "$src/go.mod" "$src/main.go" | sha256sum | cut -c1-16)
+    if [ ! -x "$shim" ] || [ "$(cat "$shim.stamp" 2>/dev/null)" != "$stamp" ]; then
+      command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
+      command -v go >/dev/null 2>&1 || fail "the capability bounding set is reduced, and building the oci-capdrop runtime shim needs Go: install Go and run again"
+      log "building the oci-capdrop runtime shim (the bounding set lacks capabilities --privileged asks for)"
+      mkdir -p "$(dirname "$shim")"
+      (cd "$src" && CGO_ENABLED=0 go build -o "$shim" .) || fail "building oci-capdrop failed"
+      echo "$stamp" >"$shim.stamp"
+    fi
+    runtime_args=(--add-runtime "netproof-capdrop=$shim" --default-runtime netproof-capdrop)
+  fi
+  log "starting dockerd (log: /var/log/netproof-dockerd.log)"
+  # setsid: the daemon must outlive this shell and the npm process group.
+  setsid nohup dockerd "${runtime_args[@]}" >>/var/log/netproof-dockerd.log 2>&1 </dev/null &
+fi
+
+for _ in $(seq 1 60); do
+  docker_answers && { log "engine ready: $(docker version --format 'server {{.Server.Version}}' 2>/dev/null)"; exit 0; }
+  sleep 1
+done
+fail "dockerd did not answer within 60 s; see /var/log/netproof-dockerd.log"

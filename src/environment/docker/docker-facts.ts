@@ -1,0 +1,45 @@
+import { EnvironmentError } from '../../errors.ts';
+import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
+
+/** What the engine and host actually look like, read at run time, never assumed. */
+export interface DockerFacts {
+  readonly serverVersion: string;
+  /** The default bridge's gateway: docker0's address (the article assumes 172.17.0.1). */
+  readonly bridgeGateway: string;
+  readonly bridgeSubnet: string;
+  /** The host's primary interface (its IPv4 default route) and that interface's address: the "LAN IP". */
+  readonly hostInterface: string;
+  readonly hostAddress: string;
+}
+
+export async function readDockerFacts(): Promise<DockerFacts> {
+  const version = await hostExecOrThrow(['docker', 'version', '--format', '{{.Server.Version}}']);
+  const bridge = await hostExecOrThrow(['docker', 'network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}']);
+  const ipam = (JSON.parse(bridge.stdout) as { Subnet?: string; Gateway?: string }[]).find((c) => c.Subnet?.includes('.'));
+  if (!ipam?.Subnet) {
+    throw new EnvironmentError(`the default bridge has no IPv4 subnet: ${bridge.stdout}`, 'start dockerd with its default bridge enabled');
+  }
+  // dockerd records the gateway in IPAM only when it was configured; otherwise it is docker0's own address.
+  const gateway = ipam.Gateway ?? (await interfaceAddress('docker0'));
+  const primary = await primaryAddress();
+  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary };
+}
+
+async function interfaceAddress(name: string): Promise<string> {
+  const result = await hostExecOrThrow(['ip', '-j', '-4', 'addr', 'show', 'dev', name]);
+  const local = (JSON.parse(result.stdout) as { addr_info: { local: string }[] }[])[0]?.addr_info[0]?.local;
+  if (!local) throw new EnvironmentError(`${name} has no IPv4 address`, 'start dockerd with its default bridge enabled');
+  return local;
+}
+
+/** The address on the interface of the IPv4 default route; with no default route, the first global address outside the lab's bridges. */
+async function primaryAddress(): Promise<{ hostInterface: string; hostAddress: string }> {
+  const route = await hostExec(['ip', '-j', '-4', 'route', 'show', 'default']);
+  const dev = route.exitCode === 0 && route.stdout.trim() ? (JSON.parse(route.stdout) as { dev?: string }[])[0]?.dev : undefined;
+  const addrs = await hostExecOrThrow(['ip', '-j', '-4', 'addr', 'show', 'scope', 'global']);
+  const links = JSON.parse(addrs.stdout) as { ifname: string; addr_info: { local: string }[] }[];
+  const candidates = links.filter((l) => !/^(docker0|br-|veth|cni|kind)/.test(l.ifname) && l.addr_info.length > 0);
+  const chosen = candidates.find((l) => l.ifname === dev) ?? candidates[0];
+  if (!chosen) throw new EnvironmentError('the host has no global IPv4 address outside the lab', 'give the host a network interface with an IPv4 address');
+  return { hostInterface: chosen.ifname, hostAddress: chosen.addr_info[0]!.local };
+}

@@ -1,0 +1,53 @@
+import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
+
+/** One rule as `iptables-save -c` prints it, with its table and counters. */
+export interface SavedRule {
+  readonly family: 'ipv4' | 'ipv6';
+  readonly table: string;
+  /** The rule's arguments after `-A`, e.g. ["DOCKER-USER", "-o", "eth0", …]. */
+  readonly spec: readonly string[];
+  readonly packets: number;
+}
+
+const save = { ipv4: 'iptables-save', ipv6: 'ip6tables-save' } as const;
+const tool = { ipv4: 'iptables', ipv6: 'ip6tables' } as const;
+
+/** Every rule whose comment contains `marker`, in both families (a missing ip6tables is no rules). */
+export async function rulesMarked(marker: string): Promise<SavedRule[]> {
+  const rules: SavedRule[] = [];
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const dump = await hostExec([save[family], '-c']);
+    if (dump.exitCode !== 0) continue;
+    rules.push(...parseSave(family, dump.stdout).filter((rule) => rule.spec.some((word) => word.includes(marker))));
+  }
+  return rules;
+}
+
+export function parseSave(family: SavedRule['family'], dump: string): SavedRule[] {
+  const rules: SavedRule[] = [];
+  let table = 'filter';
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1).trim();
+    const match = /^(?:\[(\d+):\d+\]\s+)?-A\s+(.*)$/.exec(line);
+    if (match) rules.push({ family, table, spec: splitShellWords(match[2]!), packets: Number(match[1] ?? 0) });
+  }
+  return rules;
+}
+
+export async function deleteRule(rule: SavedRule): Promise<void> {
+  await hostExecOrThrow([tool[rule.family], '-t', rule.table, '-D', ...rule.spec]);
+}
+
+export async function insertRule(family: SavedRule['family'], table: string, spec: readonly string[]): Promise<void> {
+  await hostExecOrThrow([tool[family], '-t', table, '-I', ...spec]);
+}
+
+/** Splits iptables-save's words; comments are double-quoted with backslash escapes. */
+export function splitShellWords(text: string): string[] {
+  const words: string[] = [];
+  const pattern = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (const match of text.matchAll(pattern)) {
+    words.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!);
+  }
+  return words;
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.ts';
+import { forgetRun, registerRun } from './run-registry.ts';
+import { runLabel, sweepRun } from './sweep.ts';
+
+export interface LabRunOptions {
+  readonly scenario: string;
+  readonly logger: Logger;
+  /** Fixed id (tests use it to look for leftovers); random otherwise. */
+  readonly id?: string;
+  /** Leave everything running at the end (kind's Retain). */
+  readonly keep?: boolean;
+}
+
+/**
+ * One run of the lab: its id, the labels every resource carries, and the
+ * finalizers that undo what it made, run in reverse. Teardown ends with a
+ * sweep by label, so a resource created while a signal arrived goes too.
+ */
+export class LabRun implements AsyncDisposable {
+  readonly id: string;
+  readonly scenario: string;
+  readonly keep: boolean;
+  private readonly logger: Logger;
+  private readonly finalizers: { what: string; undo: () => Promise<void> }[] = [];
+  private tornDown?: Promise<void>;
+
+  private constructor(options: LabRunOptions) {
+    this.id = options.id ?? randomBytes(4).toString('hex');
+    if (!/^[a-z0-9]{1,12}$/.test(this.id)) throw new Error(`run id must be 1-12 lowercase letters or digits: ${this.id}`);
+    this.scenario = options.scenario;
+    this.keep = options.keep ?? false;
+    this.logger = options.logger;
+  }
+
+  static async start(options: LabRunOptions): Promise<LabRun> {
+    const run = new LabRun(options);
+    await registerRun({ id: run.id, pid: process.pid, scenario: run.scenario, startedAt: new Date().toISOString(), keep: run.keep });
+    return run;
+  }
+
+  /** Labels for every container and network of this run. */
+  get labels(): Record<string, string> {
+    return { [runLabel]: this.id, 'netproof.scenario': this.scenario };
+  }
+
+  /** Registers how to undo something just made. */
+  defer(what: string, undo: () => Promise<void>): void {
+    this.finalizers.push({ what, undo });
+  }
+
+  /** Undoes everything once, however often it is called (a signal may race the normal end). */
+  teardown(): Promise<void> {
+    this.tornDown ??= this.keep ? this.announceKept() : this.undoAll();
+    return this.tornDown;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.teardown();
+  }
+
+  private async undoAll(): Promise<void> {
+    await this.logger.step(`tearing down run ${this.id}`, async () => {
+      const failures: string[] = [];
+      for (const { what, undo } of this.finalizers.reverse()) {
+        await undo().catch((error: unknown) => failures.push(`${what}: ${error instanceof Error ? error.message : error}`));
+      }
+      await sweepRun(this.id);
+      await forgetRun(this.id);
+      for (const failure of failures) this.logger.info(`teardown: ${failure} (swept by label instead)`);
+    });
+  }
+
+  private async announceKept(): Promise<void> {
+    this.logger.info(`--keep: run ${this.id} left running; remove it with: npm run clean -- --all`);
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Which lab runs exist and which process owns each. A run whose owner is dead
+ * (SIGKILL, a crash) is stale: `npm run clean` and the next run sweep it,
+ * which is the job testcontainers' Ryuk would do if it could be pulled here.
+ */
+export interface RunRecord {
+  readonly id: string;
+  readonly pid: number;
+  readonly scenario: string;
+  readonly startedAt: string;
+  /** Left running on purpose (--keep): only an explicit clean removes it. */
+  readonly keep: boolean;
+}
+
+const registryDir = () => process.env.NETPROOF_RUN_DIR ?? join(tmpdir(), 'netproof-runs');
+
+export async function registerRun(record: RunRecord): Promise<void> {
+  await mkdir(registryDir(), { recursive: true });
+  await writeFile(join(registryDir(), `${record.id}.json`), JSON.stringify(record));
+}
+
+export async function forgetRun(id: string): Promise<void> {
+  await rm(join(registryDir(), `${id}.json`), { force: true });
+}
+
+export async function readRun(id: string): Promise<RunRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(join(registryDir(), `${id}.json`), 'utf8')) as RunRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function listRuns(): Promise<string[]> {
+  try {
+    return (await readdir(registryDir())).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  } catch {
+    return [];
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

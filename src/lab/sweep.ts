@@ -1,0 +1,86 @@
+import { hostExec } from '../exec/host-exec.ts';
+import { deleteRule, rulesMarked } from './iptables-rules.ts';
+import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
+
+/** How each kind of lab resource is marked with its run id. */
+export const runLabel = 'netproof.run';
+export const ruleMarker = (runId: string) => `netproof run=${runId}`;
+export const netnsPrefix = (runId: string) => `np-${runId}-`;
+
+/** What a sweep removed, per kind. */
+export interface SweepReport {
+  containers: number;
+  networks: number;
+  rules: number;
+  netns: number;
+}
+
+/**
+ * Removes everything a run made: containers (with volumes), networks,
+ * iptables rules and network namespaces. Safe to repeat; order matters:
+ * containers before the networks they sit on.
+ */
+export async function sweepRun(runId: string): Promise<SweepReport> {
+  const report: SweepReport = { containers: 0, networks: 0, rules: 0, netns: 0 };
+  const containers = await dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]);
+  if (containers.length > 0) {
+    await hostExec(['docker', 'rm', '-f', '-v', ...containers]);
+    report.containers = containers.length;
+  }
+  const networks = await dockerIds(['network', 'ls', '-q', '--filter', `label=${runLabel}=${runId}`]);
+  for (const network of networks) {
+    if ((await hostExec(['docker', 'network', 'rm', network])).exitCode === 0) report.networks++;
+  }
+  for (const rule of await rulesMarked(ruleMarker(runId))) {
+    await deleteRule(rule);
+    report.rules++;
+  }
+  for (const name of await netnsNamed(netnsPrefix(runId))) {
+    if ((await hostExec(['ip', 'netns', 'delete', name])).exitCode === 0) report.netns++;
+  }
+  return report;
+}
+
+/** Every run id that has a resource on this machine, registered or not. */
+export async function runsWithResources(): Promise<Set<string>> {
+  const ids = new Set<string>(await listRuns());
+  const labelled = await hostExec(['docker', 'ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]);
+  const networks = await hostExec(['docker', 'network', 'ls', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]);
+  for (const id of `${labelled.stdout}\n${networks.stdout}`.split('\n')) if (id.trim()) ids.add(id.trim());
+  for (const rule of await rulesMarked('netproof run=')) {
+    const id = /netproof run=(\S+)/.exec(rule.spec.join(' '))?.[1];
+    if (id) ids.add(id);
+  }
+  for (const name of await netnsNamed('np-')) ids.add(name.split('-')[1]!);
+  return ids;
+}
+
+/**
+ * Sweeps runs whose owning process is gone. `all` also sweeps runs kept on
+ * purpose (--keep) and runs still alive; the CLI's `clean --all` uses it.
+ */
+export async function sweepStale(options: { all?: boolean; except?: string } = {}): Promise<Map<string, SweepReport>> {
+  const swept = new Map<string, SweepReport>();
+  for (const id of await runsWithResources()) {
+    if (id === options.except) continue;
+    const record = await readRun(id);
+    const owned = record !== undefined && (record.keep || isAlive(record.pid));
+    if (owned && !options.all) continue;
+    swept.set(id, await sweepRun(id));
+    await forgetRun(id);
+  }
+  return swept;
+}
+
+async function dockerIds(args: string[]): Promise<string[]> {
+  const result = await hostExec(['docker', ...args]);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+async function netnsNamed(prefix: string): Promise<string[]> {
+  const result = await hostExec(['ip', 'netns', 'list']);
+  return result.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter((name) => name.startsWith(prefix));
+}

@@ -1,0 +1,28 @@
+import { formatOutcome } from '../outcome/outcome.ts';
+import type { ScenarioResult } from './result.ts';
+import { resultRows } from './table.ts';
+
+const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** results/<scenario>.md: the table, then each claim's verdict, reason and evidence. */
+export function renderMarkdown(result: ScenarioResult): string {
+  const out: string[] = [`# ${result.title}`, ''];
+  out.push(`Scenario \`${result.scenario}\`, run \`${result.runId}\`, ${result.startedAt}, ${(result.durationMs / 1000).toFixed(1)} s.`, '');
+  out.push(...Object.entries(result.environment).map(([k, v]) => `- ${k}: \`${v}\``));
+  out.push(`- traffic guard on ${result.traffic.uplinks.join(', ') || 'no uplink'}: ${result.traffic.packetsStopped} packets stopped`, '');
+  out.push('| claim | connection string | expected | observed | verdict | time |', '|---|---|---|---|---|---|');
+  out.push(...resultRows(result).map((row) => `| ${row.map(cell).join(' | ')} |`), '');
+  for (const claim of result.claims) {
+    out.push(`## ${claim.id} — ${claim.verdict}`, '', `Article ${claim.article}, from \`${claim.from}\`: ${claim.says}.`, '');
+    claim.attempts.forEach((attempt, i) => {
+      out.push(`- \`${attempt.connection}\`${attempt.note ? ` (${attempt.note})` : ''}: **${formatOutcome(attempt.outcome)}**, ${attempt.verdict}. ${attempt.explanation}.${attempt.detail ? ` (${attempt.detail})` : ''}`);
+      for (const command of claim.evidence.attempts[i] ?? []) {
+        out.push('', '  ```', `  $ ${command.command}`, ...(command.stdout + command.stderr).trim().split('\n').map((l) => `  ${l}`), `  # exit ${command.exitCode}`, '  ```');
+      }
+    });
+    out.push('', '<details><summary>context</summary>', '', '```');
+    for (const command of claim.evidence.context) out.push(`$ ${command.command}`, (command.stdout + command.stderr).trim());
+    out.push('```', '', '</details>', '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,55 @@
+import type { ExecResult } from '../exec/exec-result.ts';
+import type { Outcome } from '../outcome/outcome.ts';
+import type { VerdictStatus } from '../verdict/verdict.ts';
+
+/**
+ * The results file, results/<scenario>.json. Stable: fields are only ever
+ * added; schemaVersion changes if one is removed or changes meaning.
+ * docs/results-schema.md describes each field.
+ */
+export interface ScenarioResult {
+  readonly schemaVersion: 1;
+  readonly scenario: string;
+  readonly title: string;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly traffic: { readonly uplinks: readonly string[]; readonly packetsStopped: number };
+  readonly claims: readonly ClaimResult[];
+  readonly summary: Readonly<Record<VerdictStatus, number>>;
+}
+
+export interface ClaimResult {
+  readonly id: string;
+  readonly article: string;
+  readonly from: string;
+  readonly says: string;
+  readonly expected: string;
+  /** The first attempt's connection string: the article's own. */
+  readonly connection: string;
+  /** The first attempt's outcome; every attempt is in `attempts`. */
+  readonly outcome: Outcome;
+  readonly verdict: VerdictStatus;
+  readonly explanation: string;
+  readonly durationMs: number;
+  readonly attempts: readonly AttemptResult[];
+  readonly evidence: ClaimEvidence;
+}
+
+export interface AttemptResult {
+  readonly connection: string;
+  readonly note?: string;
+  readonly outcome: Outcome;
+  readonly verdict: VerdictStatus;
+  readonly explanation: string;
+  readonly detail?: string;
+  readonly durationMs: number;
+}
+
+export interface ClaimEvidence {
+  /** Per attempt, the commands that produced the outcome, with their output. */
+  readonly attempts: readonly (readonly ExecResult[])[];
+  /** The source's addresses, routes and resolver, and the host's relevant iptables rules. */
+  readonly context: readonly ExecResult[];
+}

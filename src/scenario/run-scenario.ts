@@ -1,0 +1,149 @@
+import { readDockerFacts } from '../environment/docker/docker-facts.ts';
+import type { StartedEnvironment } from '../environment/started-environment.ts';
+import { during } from '../errors.ts';
+import { redact } from '../evidence/redact.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
+import { ensureImages } from '../images/build-images.ts';
+import type { ImageName } from '../images/catalogue.ts';
+import { LabRun } from '../lab/lab-run.ts';
+import { sweepStale } from '../lab/sweep.ts';
+import { installTrafficGuard } from '../lab/traffic-guard.ts';
+import type { Logger } from '../log.ts';
+import type { AttemptResult, ClaimResult, ScenarioResult } from '../report/result.ts';
+import { explain } from '../verdict/explain.ts';
+import { combine, judge } from '../verdict/verdict.ts';
+import { hostSource } from '../workloads/host-source.ts';
+import type { StartedWorkload } from '../workloads/workload.ts';
+import type { ClaimSpec } from './claim.ts';
+import type { ScenarioSpec } from './scenario.ts';
+
+export interface RunOptions {
+  readonly logger: Logger;
+  readonly runId?: string;
+  readonly keep?: boolean;
+  /** Called as soon as the run exists, so a signal handler can tear it down. */
+  readonly onRunStarted?: (run: LabRun) => void;
+  /** Strings to scrub from evidence (passwords the scenario uses). */
+  readonly secrets?: readonly string[];
+}
+
+/**
+ * The steps, kind-style: images, sweep what dead runs left, start the run
+ * (guard, facts, workloads), try each claim, tear down — always, also when a
+ * step fails.
+ */
+export async function runScenario(spec: ScenarioSpec, options: RunOptions): Promise<ScenarioResult> {
+  const { logger } = options;
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const imageNames = [...new Set(Object.values(spec.workloads).flatMap((w) => w.images))] as ImageName[];
+  const images = await logger.step('checking lab images', () => ensureImages(imageNames, logger));
+  const stale = await sweepStale();
+  if (stale.size > 0) logger.info(`removed what ${stale.size} dead run(s) left: ${[...stale.keys()].join(', ')}`);
+
+  const run = await LabRun.start({ scenario: spec.name, logger, id: options.runId, keep: options.keep });
+  // Node 22 has no `await using` yet: try/finally does the same.
+  try {
+    options.onRunStarted?.(run);
+    logger.info(`run ${run.id}: scenario ${spec.name}`);
+    const guard = await during('installing the traffic guard', () => installTrafficGuard(run));
+    const facts = await during('reading the engine and host', () => readDockerFacts());
+    const env: StartedEnvironment = { run, logger, facts, guard, images };
+
+    const workloads: Record<string, StartedWorkload> = { host: hostSource };
+    for (const [name, workload] of Object.entries(spec.workloads)) {
+      workloads[name] = await logger.step(`starting ${name}: ${workload.description}`, () => during(`starting ${name}`, () => workload.start(name, env)));
+    }
+
+    const contexts = new Map<string, Promise<ExecResult[]>>();
+    const contextOf = (source: StartedWorkload) => {
+      if (!contexts.has(source.name)) contexts.set(source.name, Promise.all(source.contextCommands.map((argv) => source.exec(argv))));
+      return contexts.get(source.name)!;
+    };
+
+    const claims: ClaimResult[] = [];
+    await logger.step(`trying ${spec.claims.length} claims`, async () => {
+      for (const claim of spec.claims) {
+        const source = workloads[claim.from]!;
+        const result = await tryClaim(claim, source, env, async () => [...(await contextOf(source)), ...(claim.from === 'host' ? [] : await contextOf(hostSource))]);
+        claims.push(options.secrets ? redactClaim(result, options.secrets) : result);
+        logger.info(`${claim.id}: ${result.verdict} (${result.attempts.map((a) => a.outcome.kind).join(', ')})`);
+      }
+    });
+    const traffic = { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() };
+    return {
+      schemaVersion: 1,
+      scenario: spec.name,
+      title: spec.title,
+      runId: run.id,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      environment: {
+        engine: `Docker ${facts.serverVersion}`,
+        bridgeGateway: facts.bridgeGateway,
+        bridgeSubnet: facts.bridgeSubnet,
+        hostInterface: facts.hostInterface,
+        hostAddress: facts.hostAddress,
+      },
+      traffic,
+      claims,
+      summary: {
+        confirmed: claims.filter((c) => c.verdict === 'confirmed').length,
+        refuted: claims.filter((c) => c.verdict === 'refuted').length,
+        inconclusive: claims.filter((c) => c.verdict === 'inconclusive').length,
+      },
+    };
+  } finally {
+    await run.teardown();
+  }
+}
+
+async function tryClaim(claim: ClaimSpec, source: StartedWorkload, env: StartedEnvironment, context: () => Promise<ExecResult[]>): Promise<ClaimResult> {
+  const started = performance.now();
+  const attempts: AttemptResult[] = [];
+  const evidence: (readonly ExecResult[])[] = [];
+  for (const attempt of claim.attempts) {
+    const attemptStarted = performance.now();
+    const probed = await attempt.probe(source, env).catch((error: unknown) => ({
+      outcome: { kind: 'check-failed' as const, reason: error instanceof Error ? error.message : String(error) },
+      evidence: [],
+      detail: undefined,
+    }));
+    const verdict = judge(claim.expect, probed.outcome);
+    attempts.push({
+      connection: attempt.connection(env),
+      note: attempt.note,
+      outcome: probed.outcome,
+      verdict,
+      explanation: explain(probed.outcome, claim.why),
+      detail: probed.detail,
+      durationMs: Math.round(performance.now() - attemptStarted),
+    });
+    evidence.push(probed.evidence);
+  }
+  const first = attempts[0]!;
+  return {
+    id: claim.id,
+    article: claim.article,
+    from: claim.from,
+    says: claim.says,
+    expected: claim.expect.label,
+    connection: first.connection,
+    outcome: first.outcome,
+    verdict: combine(attempts.map((a) => a.verdict)),
+    explanation: first.explanation,
+    durationMs: Math.round(performance.now() - started),
+    attempts,
+    evidence: { attempts: evidence, context: await context() },
+  };
+}
+
+function redactClaim(claim: ClaimResult, secrets: readonly string[]): ClaimResult {
+  return {
+    ...claim,
+    evidence: {
+      attempts: claim.evidence.attempts.map((list) => list.map((r) => redact(r, secrets))),
+      context: claim.evidence.context.map((r) => redact(r, secrets)),
+    },
+  };
+}

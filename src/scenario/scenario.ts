@@ -1,0 +1,29 @@
+import type { WorkloadSpec } from '../workloads/workload.ts';
+import type { ClaimSpec } from './claim.ts';
+
+/** A scenario file's default export: one environment, its workloads, and the claims tried in it. */
+export interface ScenarioSpec {
+  /** File name without extension, e.g. "docker-host-db". */
+  readonly name: string;
+  readonly title: string;
+  /** The environment: one Docker engine, its default bridge. */
+  readonly environment: { readonly kind: 'docker' };
+  /** Started in order; claims name them in `from`. */
+  readonly workloads: Readonly<Record<string, WorkloadSpec>>;
+  readonly claims: readonly ClaimSpec[];
+}
+
+/** Checks a scenario's internal references once, when it is loaded. */
+export function defineScenario(spec: ScenarioSpec): ScenarioSpec {
+  const ids = new Set<string>();
+  for (const claim of spec.claims) {
+    if (ids.has(claim.id)) throw new Error(`scenario ${spec.name}: claim ${claim.id} appears twice`);
+    ids.add(claim.id);
+    if (claim.from !== 'host' && !(claim.from in spec.workloads)) {
+      throw new Error(`scenario ${spec.name}: claim ${claim.id} is tried from "${claim.from}", which is not a workload (${Object.keys(spec.workloads).join(', ')}) or "host"`);
+    }
+    if (claim.attempts.length === 0) throw new Error(`scenario ${spec.name}: claim ${claim.id} has no attempts`);
+    if (!/^\d{3}$/.test(claim.article)) throw new Error(`scenario ${spec.name}: claim ${claim.id} names article "${claim.article}", not a 3-digit file number`);
+  }
+  return spec;
+}

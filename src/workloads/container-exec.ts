@@ -1,0 +1,29 @@
+import type { StartedTestContainer } from 'testcontainers';
+import { shellQuote, type ExecResult } from '../exec/exec-result.ts';
+
+/** `docker exec` through testcontainers, recorded as the pasteable docker command. */
+export async function containerExec(
+  container: StartedTestContainer,
+  argv: readonly string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<ExecResult> {
+  const envFlags = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const result = await container.exec([...argv], { env: options.env });
+  return {
+    command: shellQuote(['docker', 'exec', ...envFlags, container.getName().replace(/^\//, ''), ...argv]),
+    exitCode: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    durationMs: Math.round(performance.now() - started),
+    startedAt,
+  };
+}
+
+/** What a container sees of the network: its addresses, routes and resolver. */
+export const containerContextCommands: readonly (readonly string[])[] = [
+  ['ip', '-4', 'addr', 'show'],
+  ['ip', 'route', 'show'],
+  ['cat', '/etc/resolv.conf'],
+];

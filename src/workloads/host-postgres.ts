@@ -1,0 +1,67 @@
+import { createConnection } from 'node:net';
+import { GenericContainer, Wait } from 'testcontainers';
+import { EnvironmentError } from '../errors.ts';
+import { containerExec } from './container-exec.ts';
+import type { WorkloadSpec } from './workload.ts';
+
+export interface HostPostgresOptions {
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+/**
+ * PostgreSQL as article 000 has it: a server of the host's, listening on all
+ * the host's addresses. It runs in a container sharing the host's network
+ * namespace (`--network host`), so it binds exactly where a host install
+ * would, and goes away with the run.
+ */
+export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
+  return {
+    description: `PostgreSQL 15 in the host's network namespace, listening on *:${options.port}`,
+    images: ['postgres'],
+    async start(name, env) {
+      if (await portAnswers('127.0.0.1', options.port)) {
+        throw new EnvironmentError(
+          `port ${options.port} on this host is already taken`,
+          `stop whatever listens on ${options.port} (often a PostgreSQL of the host's: 'ss -ltnp sport = :${options.port}') and run again`,
+        );
+      }
+      // Not @testcontainers/postgresql: it publishes a mapped port, and host networking has none.
+      const container = await new GenericContainer(env.images.postgres)
+        .withName(`np-${env.run.id}-${name}`)
+        .withNetworkMode('host')
+        .withEnvironment({
+          POSTGRES_USER: options.user,
+          POSTGRES_PASSWORD: options.password,
+          POSTGRES_DB: options.database,
+          PGPORT: String(options.port),
+        })
+        .withLabels(env.run.labels)
+        .withWaitStrategy(Wait.forSuccessfulCommand(`pg_isready --host 127.0.0.1 --port ${options.port}`))
+        .start();
+      env.run.defer(`stop ${name}`, async () => void (await container.stop({ remove: true, removeVolumes: true })));
+      return {
+        name,
+        description: this.description,
+        containerName: container.getName().replace(/^\//, ''),
+        exec: (argv, execOptions) => containerExec(container, argv, execOptions),
+        contextCommands: [['ss', '-ltn', `sport = :${options.port}`]],
+      };
+    },
+  };
+}
+
+function portAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 1000 });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}

@@ -1,0 +1,22 @@
+import type { StartedEnvironment } from '../environment/started-environment.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
+import type { ImageName } from '../images/catalogue.ts';
+
+/** A workload as a scenario declares it; `start` makes it real inside a run. */
+export interface WorkloadSpec {
+  /** One line for reports, e.g. "PostgreSQL 15 in the host's network namespace". */
+  readonly description: string;
+  readonly images: readonly ImageName[];
+  start(name: string, env: StartedEnvironment): Promise<StartedWorkload>;
+}
+
+/** A running workload: something probes can run commands in. */
+export interface StartedWorkload {
+  readonly name: string;
+  readonly description: string;
+  /** The container's name on the engine, for pasteable commands. */
+  readonly containerName: string;
+  exec(argv: readonly string[], options?: { env?: Record<string, string> }): Promise<ExecResult>;
+  /** Commands whose output explains this workload's view of the network (addresses, routes, resolv.conf). */
+  readonly contextCommands: readonly (readonly string[])[];
+}

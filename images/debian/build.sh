@@ -6,6 +6,15 @@ set -euo pipefail
 ref=${1:?usage: build.sh IMAGE_REF}
 suite=bookworm
 
+# Without debootstrap or apt sources (a non-Debian laptop), where a registry is
+# reachable, Debian's own published image serves as the same base.
+if ! command -v debootstrap >/dev/null 2>&1 || ! [ -e /etc/apt/sources.list ] && ! ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+  echo "no debootstrap here: pulling debian:$suite-slim instead" >&2
+  docker pull -q "debian:$suite-slim" >/dev/null && docker tag "debian:$suite-slim" "$ref" && exit 0
+  echo "cannot build the base: install debootstrap (Debian) or allow pulling debian:$suite-slim" >&2
+  exit 1
+fi
+
 # The first mirror apt lists for the main archive (not -security / -updates).
 mirror=$(
   { grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '$3 == "bookworm" {print $2}'

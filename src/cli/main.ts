@@ -82,7 +82,7 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
   process.once(signal, () => {
     process.once(signal, () => process.exit(code));
     logger.info(`${signal}: tearing down before exit (again to exit at once; then run 'npm run clean')`);
-    void (currentRun?.teardown() ?? Promise.resolve()).finally(() => process.exit(code));
+    void (currentRun?.teardown({ interrupted: true }) ?? Promise.resolve()).finally(() => process.exit(code));
   });
 }
 onSignal('SIGINT', ExitCode.interrupted);

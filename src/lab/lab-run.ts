@@ -49,9 +49,13 @@ export class LabRun implements AsyncDisposable {
     this.finalizers.push({ what, undo });
   }
 
-  /** Undoes everything once, however often it is called (a signal may race the normal end). */
-  teardown(): Promise<void> {
-    this.tornDown ??= this.keep ? this.announceKept() : this.undoAll();
+  /**
+   * Undoes everything once, however often it is called (a signal may race the
+   * normal end). After an interruption a request already sent to dockerd may
+   * still create a container, so the sweep is repeated once things settle.
+   */
+  teardown(options: { interrupted?: boolean } = {}): Promise<void> {
+    this.tornDown ??= this.keep ? this.announceKept() : this.undoAll(options.interrupted ?? false);
     return this.tornDown;
   }
 
@@ -59,13 +63,17 @@ export class LabRun implements AsyncDisposable {
     await this.teardown();
   }
 
-  private async undoAll(): Promise<void> {
+  private async undoAll(interrupted: boolean): Promise<void> {
     await this.logger.step(`tearing down run ${this.id}`, async () => {
       const failures: string[] = [];
       for (const { what, undo } of this.finalizers.reverse()) {
         await undo().catch((error: unknown) => failures.push(`${what}: ${error instanceof Error ? error.message : error}`));
       }
       await sweepRun(this.id);
+      if (interrupted) {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await sweepRun(this.id);
+      }
       await forgetRun(this.id);
       for (const failure of failures) this.logger.info(`teardown: ${failure} (swept by label instead)`);
     });

@@ -1,0 +1,74 @@
+import { execa, type ResultPromise } from 'execa';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hostExec } from '../../src/exec/host-exec.ts';
+import { noopLogger } from '../../src/log.ts';
+import { loadScenario } from '../../src/scenario/registry.ts';
+import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { leftovers, nothingLeft } from './leftovers.ts';
+
+/**
+ * Nothing stays behind: after a set-up failure, after SIGINT and SIGTERM in
+ * the middle of a run, and, after SIGKILL (which no process can handle),
+ * once `clean` has run. Each case uses the real CLI and engine.
+ */
+const results = await mkdtemp(join(tmpdir(), 'netproof-results-'));
+const startCli = (runId: string) =>
+  execa('node', ['src/cli/main.ts', 'scenario', 'docker-host-db', '--run-id', runId, '--results', results], { reject: false });
+
+/** Waits until the run has at least one container on the engine: the run is in its middle. */
+async function untilContainersExist(runId: string, cli: ResultPromise): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await leftovers(runId)).containers.length > 0) return;
+    if (cli.exitCode !== null && cli.exitCode !== undefined) throw new Error('the run ended before it started a container');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId} started no container within 30 s`);
+}
+
+describe('teardown', () => {
+  it('a failing set-up step tears down what the run had started', async () => {
+    const runId = `fail${process.pid}`;
+    const real = await loadScenario('docker-host-db');
+    const failing = {
+      ...real,
+      workloads: {
+        ...real.workloads,
+        broken: { description: 'a workload whose start fails', images: [], start: () => Promise.reject(new Error('deliberate set-up failure')) },
+      },
+    };
+    await expect(runScenario(failing, { logger: noopLogger, runId })).rejects.toThrow('starting broken: deliberate set-up failure');
+    expect(await leftovers(runId)).toEqual(nothingLeft);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s in the middle of a run: exit %i, nothing left', async (signal, code) => {
+    const runId = `${signal.toLowerCase()}${process.pid}`;
+    const cli = startCli(runId);
+    await untilContainersExist(runId, cli);
+    cli.kill(signal);
+    const { exitCode, stderr } = await cli;
+    expect(exitCode, stderr).toBe(code);
+    expect(stderr).toContain(`${signal}: tearing down`);
+    expect(await leftovers(runId)).toEqual(nothingLeft);
+  });
+
+  it('SIGKILL leaves the run behind; `clean` removes it all', async () => {
+    const runId = `kill${process.pid}`;
+    const cli = startCli(runId);
+    await untilContainersExist(runId, cli);
+    cli.kill('SIGKILL');
+    await cli;
+    const left = await leftovers(runId);
+    expect(left.containers.length).toBeGreaterThan(0);
+    expect(left.iptablesRules.length).toBeGreaterThan(0); // the traffic guard was in place
+    const clean = await hostExec(['node', 'src/cli/main.ts', 'clean']);
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(clean.stderr).toContain(`run ${runId}: removed`);
+    expect(await leftovers(runId)).toEqual(nothingLeft);
+  });
+});

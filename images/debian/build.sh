@@ -8,7 +8,8 @@ suite=bookworm
 
 # Without debootstrap or apt sources (a non-Debian laptop), where a registry is
 # reachable, Debian's own published image serves as the same base.
-if ! command -v debootstrap >/dev/null 2>&1 || ! [ -e /etc/apt/sources.list ] && ! ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+has_apt_sources() { [ -e /etc/apt/sources.list ] || compgen -G '/etc/apt/sources.list.d/*' >/dev/null; }
+if ! command -v debootstrap >/dev/null 2>&1 || ! has_apt_sources; then
   echo "no debootstrap here: pulling debian:$suite-slim instead" >&2
   docker pull -q "debian:$suite-slim" >/dev/null && docker tag "debian:$suite-slim" "$ref" && exit 0
   echo "cannot build the base: install debootstrap (Debian) or allow pulling debian:$suite-slim" >&2

@@ -10,10 +10,12 @@ if [ "${1:-}" = postgres ]; then
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     pwfile=$(mktemp) && echo "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}" >"$pwfile" && chown postgres "$pwfile"
     runuser -u postgres -- initdb --username="${POSTGRES_USER:-postgres}" --pwfile="$pwfile" \
-      --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+      --auth-local=trust --auth-host=scram-sha-256 --no-sync >/dev/null
     rm -f "$pwfile"
     echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
     echo "listen_addresses = '*'" >>"$PGDATA/postgresql.auto.conf"
+    # A lab server lives for one run: durability only costs start-up time.
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$PGDATA/postgresql.auto.conf"
     db=${POSTGRES_DB:-${POSTGRES_USER:-postgres}}
     if [ "$db" != postgres ]; then
       runuser -u postgres -- postgres --single -D "$PGDATA" postgres <<<"CREATE DATABASE \"$db\";" >/dev/null

@@ -37,8 +37,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const imageNames = [...new Set(Object.values(spec.workloads).flatMap((w) => w.images))] as ImageName[];
-  const images = await logger.step('checking lab images', () => ensureImages(imageNames, logger));
-  const stale = await sweepStale();
+  const [images, stale] = await Promise.all([logger.step('checking lab images', () => ensureImages(imageNames, logger)), sweepStale()]);
   if (stale.size > 0) logger.info(`removed what ${stale.size} dead run(s) left: ${[...stale.keys()].join(', ')}`);
 
   const run = await LabRun.start({ scenario: spec.name, logger, id: options.runId, keep: options.keep });
@@ -50,10 +49,13 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const facts = await during('reading the engine and host', () => readDockerFacts());
     const env: StartedEnvironment = { run, logger, facts, guard, images };
 
-    const workloads: Record<string, StartedWorkload> = { host: hostSource };
-    for (const [name, workload] of Object.entries(spec.workloads)) {
-      workloads[name] = await logger.step(`starting ${name}: ${workload.description}`, () => during(`starting ${name}`, () => workload.start(name, env)));
-    }
+    // Workloads are independent of each other, so they start together.
+    const startedWorkloads = await Promise.all(
+      Object.entries(spec.workloads).map(([name, workload]) =>
+        logger.step(`starting ${name}: ${workload.description}`, () => during(`starting ${name}`, () => workload.start(name, env))),
+      ),
+    );
+    const workloads: Record<string, StartedWorkload> = Object.fromEntries([hostSource, ...startedWorkloads].map((w) => [w.name, w]));
 
     const contexts = new Map<string, Promise<ExecResult[]>>();
     const contextOf = (source: StartedWorkload) => {
@@ -61,15 +63,17 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       return contexts.get(source.name)!;
     };
 
-    const claims: ClaimResult[] = [];
-    await logger.step(`trying ${spec.claims.length} claims`, async () => {
-      for (const claim of spec.claims) {
-        const source = workloads[claim.from]!;
-        const result = await tryClaim(claim, source, env, async () => [...(await contextOf(source)), ...(claim.from === 'host' ? [] : await contextOf(hostSource))]);
-        claims.push(options.secrets ? redactClaim(result, options.secrets) : result);
-        logger.info(`${claim.id}: ${result.verdict} (${result.attempts.map((a) => a.outcome.kind).join(', ')})`);
-      }
-    });
+    // Claims run concurrently (each claim's attempts in order); results keep the scenario's order.
+    const claims = await logger.step(`trying ${spec.claims.length} claims`, () =>
+      Promise.all(
+        spec.claims.map(async (claim) => {
+          const source = workloads[claim.from]!;
+          const result = await tryClaim(claim, source, env, async () => [...(await contextOf(source)), ...(claim.from === 'host' ? [] : await contextOf(hostSource))]);
+          logger.info(`${claim.id}: ${result.verdict} (${result.attempts.map((a) => a.outcome.kind).join(', ')})`);
+          return options.secrets ? redactClaim(result, options.secrets) : result;
+        }),
+      ),
+    );
     const traffic = { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() };
     return {
       schemaVersion: 1,

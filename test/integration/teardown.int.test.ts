@@ -15,14 +15,18 @@ import { leftovers, nothingLeft } from './leftovers.ts';
  * once `clean` has run. Each case uses the real CLI and engine.
  */
 const results = await mkdtemp(join(tmpdir(), 'netproof-results-'));
-const startCli = (runId: string) =>
-  execa('node', ['src/cli/main.ts', 'scenario', 'docker-host-db', '--run-id', runId, '--results', results], { reject: false });
+function startCli(runId: string): { cli: ResultPromise; ended: () => boolean } {
+  const cli = execa('node', ['src/cli/main.ts', 'scenario', 'docker-host-db', '--run-id', runId, '--results', results], { reject: false });
+  let done = false;
+  void cli.finally(() => (done = true));
+  return { cli, ended: () => done };
+}
 
 /** Waits until the run has at least one container on the engine: the run is in its middle. */
-async function untilContainersExist(runId: string, cli: ResultPromise): Promise<void> {
+async function untilContainersExist(runId: string, ended: () => boolean): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if ((await leftovers(runId)).containers.length > 0) return;
-    if (cli.exitCode !== null && cli.exitCode !== undefined) throw new Error('the run ended before it started a container');
+    if (ended()) throw new Error('the run ended before it started a container');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`run ${runId} started no container within 30 s`);
@@ -48,8 +52,8 @@ describe('teardown', () => {
     ['SIGTERM', 143],
   ] as const)('%s in the middle of a run: exit %i, nothing left', async (signal, code) => {
     const runId = `${signal.toLowerCase()}${process.pid}`;
-    const cli = startCli(runId);
-    await untilContainersExist(runId, cli);
+    const { cli, ended } = startCli(runId);
+    await untilContainersExist(runId, ended);
     cli.kill(signal);
     const { exitCode, stderr } = await cli;
     expect(exitCode, stderr).toBe(code);
@@ -59,8 +63,8 @@ describe('teardown', () => {
 
   it('SIGKILL leaves the run behind; `clean` removes it all', async () => {
     const runId = `kill${process.pid}`;
-    const cli = startCli(runId);
-    await untilContainersExist(runId, cli);
+    const { cli, ended } = startCli(runId);
+    await untilContainersExist(runId, ended);
     cli.kill('SIGKILL');
     await cli;
     const left = await leftovers(runId);

@@ -38,7 +38,14 @@ if [ "$command" != list ]; then
 fi
 
 case "$command" in
-  test) exec npx vitest run "$@" ;;
+  test)
+    say "typechecking"
+    npx tsc -p .
+    # vitest's own summary is not one CI reads; the JSON report gives the plain 'N passed, N failed' line.
+    status=0
+    npx vitest run --reporter=default --reporter=json --outputFile.json=results/vitest.json "$@" || status=$?
+    node scripts/test-summary.ts results/vitest.json
+    exit "$status" ;;
   bench) exec node bench/bench.ts "$@" ;;
   *) exec node src/cli/main.ts "$command" "$@" ;;
 esac

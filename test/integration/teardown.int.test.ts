@@ -15,7 +15,7 @@ import { leftovers, nothingLeft } from './leftovers.ts';
  * once `clean` has run. Each case uses the real CLI and engine.
  */
 const results = await mkdtemp(join(tmpdir(), 'netproof-results-'));
-function startCli(runId: string): { cli: ResultPromise; ended: () => boolean } {
+function startCli(runId: string): { cli: ResultPromise<{ reject: false }>; ended: () => boolean } {
   const cli = execa('node', ['src/cli/main.ts', 'scenario', 'docker-host-db', '--run-id', runId, '--results', results], { reject: false });
   let done = false;
   void cli.finally(() => (done = true));
@@ -56,7 +56,7 @@ describe('teardown', () => {
     await untilContainersExist(runId, ended);
     cli.kill(signal);
     const { exitCode, stderr } = await cli;
-    expect(exitCode, stderr).toBe(code);
+    expect(exitCode, String(stderr)).toBe(code);
     expect(stderr).toContain(`${signal}: tearing down`);
     expect(await leftovers(runId)).toEqual(nothingLeft);
   });

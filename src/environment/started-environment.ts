@@ -2,7 +2,9 @@ import type { ImageName } from '../images/catalogue.ts';
 import type { LabRun } from '../lab/lab-run.ts';
 import type { TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
+import type { StartedWorkload } from '../workloads/workload.ts';
 import type { DockerFacts } from './docker/docker-facts.ts';
+import type { StartedLabNetwork } from './docker/lab-network.ts';
 
 /** Everything a workload or probe may use during a run. */
 export interface StartedEnvironment {
@@ -11,4 +13,8 @@ export interface StartedEnvironment {
   readonly facts: DockerFacts;
   readonly guard: TrafficGuard;
   readonly images: Readonly<Record<ImageName, string>>;
+  /** The scenario's networks, created before any workload. */
+  readonly networks: Readonly<Record<string, StartedLabNetwork>>;
+  /** Workloads by name as they start ("host" is the Docker host itself). */
+  readonly workloads: Readonly<Record<string, StartedWorkload>>;
 }

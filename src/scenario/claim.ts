@@ -50,6 +50,15 @@ export const noteFor = (host: HostRef): string | undefined => (typeof host === '
 
 /** Values the Docker lab reads off the engine and host. */
 export const Found = {
-  bridgeGateway: { label: 'the docker0 gateway read from the engine', resolve: (env) => env.facts.bridgeGateway },
-  hostAddress: { label: "the host's primary interface address", resolve: (env) => env.facts.hostAddress },
-} as const satisfies Record<string, LabValue>;
+  bridgeGateway: { label: 'the docker0 gateway read from the engine', resolve: (env: StartedEnvironment) => env.facts.bridgeGateway } as LabValue,
+  hostAddress: { label: "the host's primary interface address", resolve: (env: StartedEnvironment) => env.facts.hostAddress } as LabValue,
+  /** A workload's address on a network ("bridge" for docker0), as `docker inspect` gives it. */
+  addressOf: (workload: string, network = 'bridge'): LabValue => ({
+    label: `${workload}'s address on ${network}`,
+    resolve: (env) => {
+      const address = env.workloads[workload]?.addresses[network];
+      if (!address) throw new Error(`${workload} has no address on ${network}`);
+      return address;
+    },
+  }),
+} as const;

@@ -1,4 +1,5 @@
 import { readDockerFacts } from '../environment/docker/docker-facts.ts';
+import type { StartedLabNetwork } from '../environment/docker/lab-network.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { during } from '../errors.ts';
 import { redact } from '../evidence/redact.ts';
@@ -47,15 +48,13 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     logger.info(`run ${run.id}: scenario ${spec.name}`);
     const guard = await during('installing the traffic guard', () => installTrafficGuard(run));
     const facts = await during('reading the engine and host', () => readDockerFacts());
-    const env: StartedEnvironment = { run, logger, facts, guard, images };
-
-    // Workloads are independent of each other, so they start together.
-    const startedWorkloads = await Promise.all(
-      Object.entries(spec.workloads).map(([name, workload]) =>
-        logger.step(`starting ${name}: ${workload.description}`, () => during(`starting ${name}`, () => workload.start(name, env))),
-      ),
-    );
-    const workloads: Record<string, StartedWorkload> = Object.fromEntries([hostSource, ...startedWorkloads].map((w) => [w.name, w]));
+    const networks: Record<string, StartedLabNetwork> = {};
+    for (const [name, network] of Object.entries(spec.networks ?? {})) {
+      networks[name] = await logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));
+    }
+    const workloads: Record<string, StartedWorkload> = { host: hostSource };
+    const env: StartedEnvironment = { run, logger, facts, guard, images, networks, workloads };
+    await startWorkloads(spec, env, workloads);
 
     const contexts = new Map<string, Promise<ExecResult[]>>();
     const contextOf = (source: StartedWorkload) => {
@@ -100,6 +99,26 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
   } finally {
     await run.teardown();
   }
+}
+
+/** Starts every workload as soon as what it depends on runs; independent ones start together. */
+async function startWorkloads(spec: ScenarioSpec, env: StartedEnvironment, into: Record<string, StartedWorkload>): Promise<void> {
+  const starting = new Map<string, Promise<StartedWorkload>>();
+  const start = (name: string): Promise<StartedWorkload> => {
+    if (!starting.has(name)) {
+      const workload = spec.workloads[name]!;
+      starting.set(
+        name,
+        Promise.all((workload.dependsOn ?? []).map(start)).then(() =>
+          env.logger.step(`starting ${name}: ${workload.description}`, () => during(`starting ${name}`, () => workload.start(name, env))),
+        ),
+      );
+    }
+    return starting.get(name)!;
+  };
+  const started = await Promise.allSettled(Object.keys(spec.workloads).map(async (name) => (into[name] = await start(name))));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function tryClaim(claim: ClaimSpec, source: StartedWorkload, env: StartedEnvironment, context: () => Promise<ExecResult[]>): Promise<ClaimResult> {

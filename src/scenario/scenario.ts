@@ -1,3 +1,4 @@
+import type { NetworkSpec } from '../environment/docker/lab-network.ts';
 import type { WorkloadSpec } from '../workloads/workload.ts';
 import type { ClaimSpec } from './claim.ts';
 
@@ -8,7 +9,9 @@ export interface ScenarioSpec {
   readonly title: string;
   /** The environment: one Docker engine, its default bridge. */
   readonly environment: { readonly kind: 'docker' };
-  /** Started in order; claims name them in `from`. */
+  /** User-defined networks, created before the workloads; workloads name them in `network`. */
+  readonly networks?: Readonly<Record<string, NetworkSpec>>;
+  /** Started together, each after its `dependsOn`; claims name them in `from`. */
   readonly workloads: Readonly<Record<string, WorkloadSpec>>;
   readonly claims: readonly ClaimSpec[];
 }
@@ -24,6 +27,11 @@ export function defineScenario(spec: ScenarioSpec): ScenarioSpec {
     }
     if (claim.attempts.length === 0) throw new Error(`scenario ${spec.name}: claim ${claim.id} has no attempts`);
     if (!/^\d{3}$/.test(claim.article)) throw new Error(`scenario ${spec.name}: claim ${claim.id} names article "${claim.article}", not a 3-digit file number`);
+  }
+  for (const [name, workload] of Object.entries(spec.workloads)) {
+    for (const dependency of workload.dependsOn ?? []) {
+      if (!(dependency in spec.workloads)) throw new Error(`scenario ${spec.name}: workload ${name} depends on "${dependency}", which is not a workload`);
+    }
   }
   return spec;
 }

@@ -48,6 +48,7 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
         containerName: container.getName().replace(/^\//, ''),
         exec: (argv, execOptions) => containerExec(container, argv, execOptions),
         contextCommands: [['ss', '-ltn', `sport = :${options.port}`]],
+        addresses: {},
       };
     },
   };

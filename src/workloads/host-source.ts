@@ -7,6 +7,7 @@ export const hostSource: StartedWorkload = {
   description: 'the Docker host',
   containerName: '',
   exec: (argv) => hostExec(argv),
+  addresses: {},
   contextCommands: [
     ['ip', '-4', 'addr', 'show'],
     ['ip', 'route', 'show'],

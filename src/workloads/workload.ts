@@ -7,6 +7,8 @@ export interface WorkloadSpec {
   /** One line for reports, e.g. "PostgreSQL 15 in the host's network namespace". */
   readonly description: string;
   readonly images: readonly ImageName[];
+  /** Workloads that must be running first (a --link target, a server a client waits for). */
+  readonly dependsOn?: readonly string[];
   start(name: string, env: StartedEnvironment): Promise<StartedWorkload>;
 }
 
@@ -19,4 +21,6 @@ export interface StartedWorkload {
   exec(argv: readonly string[], options?: { env?: Record<string, string> }): Promise<ExecResult>;
   /** Commands whose output explains this workload's view of the network (addresses, routes, resolv.conf). */
   readonly contextCommands: readonly (readonly string[])[];
+  /** IPv4 address per network it is on, by the scenario's network names ("bridge" for docker0); empty for none/host. */
+  readonly addresses: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,41 @@
+import { hostExecOrThrow } from '../../exec/host-exec.ts';
+import type { LabRun } from '../../lab/lab-run.ts';
+
+/** A user-defined bridge network as a scenario declares it. */
+export interface NetworkSpec {
+  readonly description: string;
+  /** `docker network create --internal`: no route off the network. */
+  readonly internal?: boolean;
+  start(name: string, run: LabRun): Promise<StartedLabNetwork>;
+}
+
+/** A network that exists on the engine for this run. */
+export interface StartedLabNetwork {
+  /** The name in the scenario (`front`). */
+  readonly name: string;
+  /** The name on the engine (`np-<run>-front`). */
+  readonly dockerName: string;
+  readonly id: string;
+  /** The host's bridge interface for it: `br-` and the id's first 12 characters. */
+  readonly bridge: string;
+  readonly subnet: string;
+  readonly gateway: string;
+}
+
+/** `docker network create` with the run's labels; removed with the run. */
+export function userNetwork(options: { internal?: boolean } = {}): NetworkSpec {
+  return {
+    description: `user-defined bridge network${options.internal ? ' (internal)' : ''}`,
+    internal: options.internal,
+    async start(name, run) {
+      const dockerName = `np-${run.id}-${name}`;
+      const labels = Object.entries(run.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+      const created = await hostExecOrThrow(['docker', 'network', 'create', ...labels, ...(options.internal ? ['--internal'] : []), dockerName]);
+      const id = created.stdout.trim();
+      run.defer(`remove network ${dockerName}`, async () => void (await hostExecOrThrow(['docker', 'network', 'rm', id])));
+      const inspected = await hostExecOrThrow(['docker', 'network', 'inspect', id, '--format', '{{json .IPAM.Config}}']);
+      const ipam = (JSON.parse(inspected.stdout) as { Subnet: string; Gateway?: string }[])[0]!;
+      return { name, dockerName, id, bridge: `br-${id.slice(0, 12)}`, subnet: ipam.Subnet, gateway: ipam.Gateway ?? '' };
+    },
+  };
+}

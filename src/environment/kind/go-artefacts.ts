@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EnvironmentError } from '../../errors.ts';
+import { hostExec } from '../../exec/host-exec.ts';
+import type { Logger } from '../../log.ts';
+import { cacheRoot, kindRoot, repoRoot } from './kind-paths.ts';
+import type { KindVersions } from './versions.ts';
+
+/** What one Go artefact is built from and what it yields (kind/build/go-artefact.sh builds it). */
+interface GoArtefactSpec {
+  /** versions.env entries it is built at. */
+  readonly versions: readonly (keyof KindVersions)[];
+  /** Recipe files (relative to the repository) whose content pins it. */
+  readonly files: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+export const goArtefacts = {
+  kind: { versions: ['KIND_VERSION'], files: [], outputs: ['kind'] },
+  kubernetes: {
+    versions: ['K8S_VERSION'],
+    files: ['kind/k8s/go.mod', 'kind/k8s/go.sum'],
+    outputs: ['kubeadm', 'kubelet', 'kubectl', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'pause.c'],
+  },
+  containerd: { versions: ['CONTAINERD_VERSION'], files: [], outputs: ['containerd', 'ctr', 'containerd-shim-runc-v2'] },
+  etcd: { versions: ['ETCD_VERSION'], files: ['kind/mods/etcd/go.mod', 'kind/mods/etcd/go.sum'], outputs: ['etcd'] },
+  coredns: { versions: ['COREDNS_VERSION'], files: [], outputs: ['coredns'] },
+  'local-path-provisioner': { versions: ['LOCAL_PATH_PROVISIONER_VERSION'], files: [], outputs: ['local-path-provisioner'] },
+  kindnetd: { versions: [], files: ['kind/kindnetd/go.mod', 'kind/kindnetd/go.sum', 'kind/kindnetd/main.go'], outputs: ['kindnetd'] },
+  'oci-capdrop': { versions: [], files: ['tools/oci-capdrop/go.mod', 'tools/oci-capdrop/main.go'], outputs: ['oci-capdrop'] },
+} as const satisfies Record<string, GoArtefactSpec>;
+
+export type GoArtefact = keyof typeof goArtefacts;
+
+/** A built artefact: the cache directory holding its outputs, and the key it was built for. */
+export interface BuiltArtefact {
+  readonly dir: string;
+  readonly key: string;
+}
+
+/** The artefact's key: its pinned versions, recipe files, the build script and the Go toolchain. */
+export async function goArtefactKey(name: GoArtefact, versions: KindVersions, goVersion: string): Promise<string> {
+  const spec: GoArtefactSpec = goArtefacts[name];
+  const hash = createHash('sha256').update(name).update('\0').update(goVersion).update('\0');
+  for (const key of spec.versions) hash.update(`${key}=${versions[key]}\0`);
+  for (const file of [...spec.files, 'kind/build/go-artefact.sh']) {
+    hash.update(file).update('\0').update(await readFile(join(repoRoot, file))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Builds the artefact unless the cache has it for the same key; returns where its outputs are. */
+export async function ensureGoArtefact(name: GoArtefact, versions: KindVersions, logger: Logger): Promise<BuiltArtefact> {
+  const goVersion = await findGo();
+  const key = await goArtefactKey(name, versions, goVersion);
+  const dir = join(cacheRoot(), 'kind', 'bin', `${name}-${key}`);
+  if (await exists(join(dir, '.complete'))) return { dir, key };
+  await logger.step(`building ${name} from the Go module proxy (first time only)`, async () => {
+    const partial = `${dir}.partial`;
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(partial, { recursive: true });
+    const result = await hostExec(['nice', '-n', '10', 'bash', join(kindRoot, 'build', 'go-artefact.sh'), name, partial], { timeoutMs: 90 * 60_000 });
+    if (result.exitCode !== 0) {
+      throw new EnvironmentError(
+        `building ${name} failed:\n${tail(result.stderr || result.stdout)}`,
+        'check that the Go module proxy answers (go env GOPROXY) and that Go >= 1.25 is installed, then run again',
+      );
+    }
+    for (const output of goArtefacts[name].outputs) {
+      if (!(await exists(join(partial, output)))) throw new EnvironmentError(`building ${name} produced no ${output}`, 'see kind/build/go-artefact.sh');
+    }
+    await writeFile(join(partial, '.complete'), `${key}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(partial, dir);
+  });
+  return { dir, key };
+}
+
+let goVersionPromise: Promise<string> | undefined;
+/** `go version` of the toolchain the builds use (also part of every key). */
+function findGo(): Promise<string> {
+  goVersionPromise ??= (async () => {
+    for (const go of ['go', '/usr/local/go/bin/go']) {
+      const result = await hostExec([go, 'env', 'GOVERSION']).catch(() => undefined);
+      if (result?.exitCode === 0) return result.stdout.trim();
+    }
+    throw new EnvironmentError('Go is not installed', 'install Go >= 1.25 (e.g. into /usr/local/go) to build the kind cluster artefacts');
+  })();
+  return goVersionPromise;
+}
+
+export function tail(text: string, lines = 20): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

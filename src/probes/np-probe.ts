@@ -1,0 +1,60 @@
+import type { ExecResult } from '../exec/exec-result.ts';
+import type { Outcome } from '../outcome/outcome.ts';
+import type { Probed } from '../scenario/claim.ts';
+import type { StartedWorkload } from '../workloads/workload.ts';
+
+/** What images/toolbox/np-probe prints. */
+export interface NpProbeReport {
+  ok: boolean;
+  host: string;
+  port: number;
+  resolved: string[];
+  errno?: string;
+  error?: string;
+  elapsed_ms: number;
+  local?: string;
+  peer?: string;
+  status?: number;
+  server?: string;
+  body?: string;
+}
+
+/**
+ * errno → outcome. np-probe reports the socket's errno, so no text matching
+ * is needed: ECONNREFUSED is a TCP reset, ETIMEDOUT silence, EHOSTUNREACH /
+ * ENETUNREACH a missing route (or an ICMP unreachable), EAI a name that did
+ * not resolve.
+ */
+const byErrno: Record<string, (r: NpProbeReport) => Outcome> = {
+  ECONNREFUSED: () => ({ kind: 'refused' }),
+  ETIMEDOUT: (r) => ({ kind: 'timeout', afterMs: r.elapsed_ms }),
+  EHOSTUNREACH: () => ({ kind: 'no-route' }),
+  ENETUNREACH: () => ({ kind: 'no-route' }),
+  EAI: (r) => ({ kind: 'dns', name: r.host }),
+};
+
+export function outcomeOf(report: NpProbeReport): Outcome {
+  if (report.ok) return report.status !== undefined ? { kind: 'http-status', status: report.status } : { kind: 'success', detail: `${report.local} → ${report.peer}` };
+  return byErrno[report.errno ?? '']?.(report) ?? { kind: 'other', message: report.error ?? 'no error text' };
+}
+
+/** Runs np-probe in the source and turns its report into an outcome, with the command as evidence. */
+export async function runNpProbe(source: StartedWorkload, args: readonly string[], timeoutSeconds: number): Promise<Probed> {
+  const result = await source.exec(['np-probe', ...args, '--timeout', String(timeoutSeconds)]);
+  const report = parseLastJsonLine(result);
+  if (!report) return { outcome: { kind: 'check-failed', reason: `np-probe printed no report (exit ${result.exitCode}): ${result.stderr.trim()}` }, evidence: [result] };
+  const outcome = outcomeOf(report);
+  const resolved = report.resolved.length ? `${report.host} resolved to ${report.resolved.join(', ')}` : `${report.host} did not resolve`;
+  const what = report.ok ? (report.status !== undefined ? `HTTP ${report.status} from ${report.server || 'server'}: ${firstLine(report.body)}` : `connected ${report.local} → ${report.peer}`) : (report.error ?? '');
+  return { outcome, evidence: [result], detail: `${resolved}; ${what}` };
+}
+
+function parseLastJsonLine(result: ExecResult): NpProbeReport | undefined {
+  try {
+    return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as NpProbeReport;
+  } catch {
+    return undefined;
+  }
+}
+
+const firstLine = (text = '') => text.trim().split('\n')[0]!.slice(0, 120);

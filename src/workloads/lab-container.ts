@@ -1,0 +1,98 @@
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { StartedEnvironment } from '../environment/started-environment.ts';
+import { EnvironmentError } from '../errors.ts';
+import { hostExecOrThrow } from '../exec/host-exec.ts';
+import type { ImageName } from '../images/catalogue.ts';
+import { containerContextCommands, containerExec } from './container-exec.ts';
+import type { StartedWorkload, WorkloadSpec } from './workload.ts';
+
+export interface ContainerOptions {
+  readonly image: ImageName;
+  /** `bridge` (docker0, the default), `host`, `none`, or the name of one of the scenario's networks. */
+  readonly network?: string;
+  /** Further scenario networks to connect it to after start. */
+  readonly alsoOn?: readonly string[];
+  /** Extra DNS names on a user-defined network (compose's service names work this way). */
+  readonly aliases?: readonly string[];
+  /** `--link <workload>:<alias>`, the legacy way to name a peer on the default bridge. */
+  readonly links?: Readonly<Record<string, string>>;
+  /** `-p host:container` (TCP). */
+  readonly publish?: readonly { readonly host: number; readonly container: number }[];
+  readonly command?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly capAdd?: readonly string[];
+  readonly privileged?: boolean;
+  readonly description?: string;
+}
+
+/** testcontainers has no builder method for --link; HostConfig carries it. */
+class LinkableContainer extends GenericContainer {
+  withLinks(links: Readonly<Record<string, string>>): this {
+    this.hostConfig.Links = Object.entries(links).map(([name, alias]) => `${name}:${alias}`);
+    return this;
+  }
+}
+
+/**
+ * Any lab image as a workload: `docker run` with the run's labels, named
+ * `np-<run>-<workload>`, on the network the scenario says.
+ */
+export function container(options: ContainerOptions): WorkloadSpec {
+  const network = options.network ?? 'bridge';
+  return {
+    description: options.description ?? `${options.image} container on ${network}`,
+    images: [options.image],
+    dependsOn: Object.keys(options.links ?? {}),
+    async start(name, env) {
+      let builder = new LinkableContainer(env.images[options.image])
+        .withName(`np-${env.run.id}-${name}`)
+        .withNetworkMode(dockerNetworkName(network, env))
+        .withLabels(env.run.labels)
+        .withEnvironment({ ...options.env })
+        .withCommand([...(options.command ?? ['sleep', 'infinity'])]);
+      if (options.aliases?.length) builder = builder.withNetworkAliases(...options.aliases);
+      if (options.links) {
+        builder = builder.withLinks(Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [`np-${env.run.id}-${workload}`, alias])));
+      }
+      if (options.publish?.length) builder = builder.withExposedPorts(...options.publish.map((p) => ({ container: p.container, host: p.host })));
+      if (options.capAdd?.length) builder = builder.withAddedCapabilities(...options.capAdd);
+      if (options.privileged) builder = builder.withPrivilegedMode();
+      const started = await builder.start();
+      env.run.defer(`remove ${name}`, async () => void (await started.stop({ remove: true, timeout: 0 })));
+      for (const extra of options.alsoOn ?? []) await hostExecOrThrow(['docker', 'network', 'connect', dockerNetworkName(extra, env), started.getId()]);
+      return startedContainer(name, this.description, started, await addressesOf(started.getId(), env));
+    },
+  };
+}
+
+/** Wraps a testcontainers container as a workload probes can use. */
+export function startedContainer(
+  name: string,
+  description: string,
+  started: StartedTestContainer,
+  addresses: Readonly<Record<string, string>>,
+): StartedWorkload {
+  return {
+    name,
+    description,
+    containerName: started.getName().replace(/^\//, ''),
+    exec: (argv, execOptions) => containerExec(started, argv, execOptions),
+    contextCommands: containerContextCommands,
+    addresses,
+  };
+}
+
+/** The container's IPv4 address on each network, keyed by the scenario's network names ("bridge" for docker0). */
+export async function addressesOf(containerId: string, env: StartedEnvironment): Promise<Record<string, string>> {
+  const inspected = await hostExecOrThrow(['docker', 'inspect', containerId, '--format', '{{json .NetworkSettings.Networks}}']);
+  const byDockerName = JSON.parse(inspected.stdout) as Record<string, { IPAddress: string }>;
+  const scenarioName = (dockerName: string) => Object.values(env.networks).find((n) => n.dockerName === dockerName)?.name ?? dockerName;
+  return Object.fromEntries(Object.entries(byDockerName).filter(([, n]) => n.IPAddress).map(([dockerName, n]) => [scenarioName(dockerName), n.IPAddress]));
+}
+
+function dockerNetworkName(network: string, env: StartedEnvironment): string {
+  if (['bridge', 'host', 'none'].includes(network)) return network;
+  const started = env.networks[network];
+  if (!started) throw new EnvironmentError(`no network "${network}" in this scenario`, 'declare it under networks in the scenario file');
+  return started.dockerName;
+}

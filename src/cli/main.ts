@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { EnvironmentError, UsageError } from '../errors.ts';
+import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import { consoleLogger } from '../log.ts';
@@ -17,7 +18,8 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const usage = `usage:
   npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario
   npm run scenario -- --list [--json]                             list scenarios and their claims
-  npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left`;
+  npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left
+${clusterUsage}`;
 
 const logger = consoleLogger();
 let currentRun: LabRun | undefined;
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'clean') return clean(rest);
   if (command === 'scenario') return scenario(rest);
+  if (command === 'cluster') return clusterCommand(rest);
   throw new UsageError(`unknown command "${command ?? ''}"`);
 }
 
@@ -71,7 +74,7 @@ async function clean(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { all: { type: 'boolean' } } });
   const swept = await sweepStale({ all: values.all });
   for (const [id, report] of swept) {
-    logger.info(`run ${id}: removed ${report.containers} containers, ${report.networks} networks, ${report.rules} iptables rules, ${report.netns} netns`);
+    logger.info(`run ${id}: removed ${report.containers} containers, ${report.networks} networks, ${report.rules} iptables rules, ${report.netns} netns, ${report.links} links`);
   }
   logger.info(swept.size === 0 ? 'nothing to clean' : `cleaned ${swept.size} run(s)`);
   return ExitCode.ran;

@@ -8,7 +8,7 @@ export const imagesRoot = fileURLToPath(new URL('../../images/', import.meta.url
  * a Debian base made with debootstrap, so no registry is needed; tags are the
  * hash of the build inputs, so a change rebuilds only what it touches.
  */
-export type ImageName = 'debian' | 'postgres' | 'django' | 'toolbox';
+export type ImageName = 'debian' | 'postgres' | 'django' | 'toolbox' | 'flask' | 'nginx';
 
 export interface ImageSpec {
   /** The image it is built FROM (passed as the BASE build argument); none for the base itself. */
@@ -20,4 +20,6 @@ export const catalogue: Readonly<Record<ImageName, ImageSpec>> = {
   postgres: { base: 'debian' },
   django: { base: 'debian' },
   toolbox: { base: 'debian' },
+  flask: { base: 'debian' },
+  nginx: { base: 'debian' },
 };

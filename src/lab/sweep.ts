@@ -6,6 +6,8 @@ import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
 export const runLabel = 'netproof.run';
 export const ruleMarker = (runId: string) => `netproof run=${runId}`;
 export const netnsPrefix = (runId: string) => `np-${runId}-`;
+/** Host-side interfaces the lab creates (veths to outside clients): `np<run>` and a suffix, within IFNAMSIZ. */
+export const linkPrefix = (runId: string) => `np${runId}`;
 
 /** What a sweep removed, per kind. */
 export interface SweepReport {
@@ -13,6 +15,7 @@ export interface SweepReport {
   networks: number;
   rules: number;
   netns: number;
+  links: number;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface SweepReport {
  * containers before the networks they sit on.
  */
 export async function sweepRun(runId: string): Promise<SweepReport> {
-  const report: SweepReport = { containers: 0, networks: 0, rules: 0, netns: 0 };
+  const report: SweepReport = { containers: 0, networks: 0, rules: 0, netns: 0, links: 0 };
   const containers = await dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]);
   if (containers.length > 0) {
     await hostExec(['docker', 'rm', '-f', '-v', ...containers]);
@@ -38,6 +41,9 @@ export async function sweepRun(runId: string): Promise<SweepReport> {
   for (const name of await netnsNamed(netnsPrefix(runId))) {
     if ((await hostExec(['ip', 'netns', 'delete', name])).exitCode === 0) report.netns++;
   }
+  for (const name of await linksNamed(linkPrefix(runId))) {
+    if ((await hostExec(['ip', 'link', 'delete', name])).exitCode === 0) report.links++;
+  }
   return report;
 }
 
@@ -52,6 +58,7 @@ export async function runsWithResources(): Promise<Set<string>> {
     if (id) ids.add(id);
   }
   for (const name of await netnsNamed('np-')) ids.add(name.split('-')[1]!);
+  // Link names carry no separator; a link of a run that also left nothing else is found by its owner's sweep.
   return ids;
 }
 
@@ -75,6 +82,15 @@ export async function sweepStale(options: { all?: boolean; except?: string } = {
 async function dockerIds(args: string[]): Promise<string[]> {
   const result = await hostExec(['docker', ...args]);
   return result.stdout.split('\n').filter(Boolean);
+}
+
+/** Host interfaces whose name starts with `prefix` (`ip -o link` prints "7: name@peer: …"). */
+export async function linksNamed(prefix: string): Promise<string[]> {
+  const result = await hostExec(['ip', '-o', 'link', 'show']);
+  return result.stdout
+    .split('\n')
+    .map((line) => line.split(': ')[1]?.split('@')[0] ?? '')
+    .filter((name) => name.startsWith(prefix));
 }
 
 async function netnsNamed(prefix: string): Promise<string[]> {

@@ -5,7 +5,7 @@ import { ruleMarker } from './sweep.ts';
 
 /**
  * The traffic rule, enforced: while a run lasts, nothing forwarded from a lab
- * bridge (docker0, br-*) may leave through an uplink (an interface holding a
+ * bridge or link (docker0, br-*, np*) may leave through an uplink (an interface holding a
  * default route). The DROP rules also count what tried, so tests can assert
  * that a run sent nothing off the machine. Lab traffic to the host's own
  * addresses is delivered locally and never forwarded, so it is untouched.
@@ -16,7 +16,8 @@ export interface TrafficGuard {
   packetsStopped(): Promise<number>;
 }
 
-const labBridges = ['docker0', 'br-+'];
+/** docker0, user-defined networks' br-<id>, and the lab's own veths (np<run>…) to outside clients. */
+const labBridges = ['docker0', 'br-+', 'np+'];
 
 export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
   const uplinks = await uplinkInterfaces();

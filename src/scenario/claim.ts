@@ -52,6 +52,11 @@ export const noteFor = (host: HostRef): string | undefined => (typeof host === '
 export const Found = {
   bridgeGateway: { label: 'the docker0 gateway read from the engine', resolve: (env: StartedEnvironment) => env.facts.bridgeGateway } as LabValue,
   hostAddress: { label: "the host's primary interface address", resolve: (env: StartedEnvironment) => env.facts.hostAddress } as LabValue,
+  /** A workload's container name on the engine (`np-<run>-<workload>`). */
+  containerName: (workload: string): LabValue => ({
+    label: `${workload}'s container name`,
+    resolve: (env) => env.workloads[workload]?.containerName ?? `np-${env.run.id}-${workload}`,
+  }),
   /** A workload's address on a network ("bridge" for docker0), as `docker inspect` gives it. */
   addressOf: (workload: string, network = 'bridge'): LabValue => ({
     label: `${workload}'s address on ${network}`,

@@ -1,4 +1,4 @@
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { EnvironmentError } from '../errors.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
@@ -22,16 +22,31 @@ export interface ContainerOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly capAdd?: readonly string[];
   readonly privileged?: boolean;
+  /** A TCP port the command serves: start() returns once it accepts connections inside the container. */
+  readonly listens?: number;
   readonly description?: string;
 }
 
-/** testcontainers has no builder method for --link; HostConfig carries it. */
-class LinkableContainer extends GenericContainer {
+/** testcontainers has no builder methods for --link and --dns; HostConfig carries them. */
+class LabGenericContainer extends GenericContainer {
   withLinks(links: Readonly<Record<string, string>>): this {
     this.hostConfig.Links = Object.entries(links).map(([name, alias]) => `${name}:${alias}`);
     return this;
   }
+  withDns(servers: readonly string[]): this {
+    this.hostConfig.Dns = [...servers];
+    return this;
+  }
 }
+
+/**
+ * Every lab container resolves through its own loopback, where nothing
+ * listens: a name the lab does not own fails at once instead of becoming a
+ * query to the host's upstream resolver, off the machine. Docker's embedded
+ * DNS (user-defined networks) still answers container names itself; /etc/hosts
+ * and --link entries are untouched.
+ */
+const labDns = ['127.0.0.1'];
 
 /**
  * Any lab image as a workload: `docker run` with the run's labels, named
@@ -44,10 +59,11 @@ export function container(options: ContainerOptions): WorkloadSpec {
     images: [options.image],
     dependsOn: Object.keys(options.links ?? {}),
     async start(name, env) {
-      let builder = new LinkableContainer(env.images[options.image])
+      let builder = new LabGenericContainer(env.images[options.image])
         .withName(`np-${env.run.id}-${name}`)
         .withNetworkMode(dockerNetworkName(network, env))
         .withLabels(env.run.labels)
+        .withDns(labDns)
         .withEnvironment({ ...options.env })
         .withCommand([...(options.command ?? ['sleep', 'infinity'])]);
       if (options.aliases?.length) builder = builder.withNetworkAliases(...options.aliases);
@@ -57,6 +73,7 @@ export function container(options: ContainerOptions): WorkloadSpec {
       if (options.publish?.length) builder = builder.withExposedPorts(...options.publish.map((p) => ({ container: p.container, host: p.host })));
       if (options.capAdd?.length) builder = builder.withAddedCapabilities(...options.capAdd);
       if (options.privileged) builder = builder.withPrivilegedMode();
+      if (options.listens) builder = builder.withWaitStrategy(Wait.forSuccessfulCommand(`np-probe tcp 127.0.0.1 ${options.listens} --timeout 1`));
       const started = await builder.start();
       env.run.defer(`remove ${name}`, async () => void (await started.stop({ remove: true, timeout: 0 })));
       for (const extra of options.alsoOn ?? []) await hostExecOrThrow(['docker', 'network', 'connect', dockerNetworkName(extra, env), started.getId()]);

@@ -1,7 +1,7 @@
 import { hostExec } from '../../src/exec/host-exec.ts';
 import { rulesMarked } from '../../src/lab/iptables-rules.ts';
 import { readRun } from '../../src/lab/run-registry.ts';
-import { netnsPrefix, ruleMarker, runLabel } from '../../src/lab/sweep.ts';
+import { linkPrefix, linksNamed, netnsPrefix, ruleMarker, runLabel } from '../../src/lab/sweep.ts';
 
 /** Everything a run could leave on the machine, looked up the way an operator would. */
 export async function leftovers(runId: string) {
@@ -11,8 +11,9 @@ export async function leftovers(runId: string) {
     networks: await lines(['docker', 'network', 'ls', '--filter', `label=${runLabel}=${runId}`, '--format', '{{.Name}}']),
     iptablesRules: (await rulesMarked(ruleMarker(runId))).map((r) => r.spec.join(' ')),
     netns: (await lines(['ip', 'netns', 'list'])).filter((n) => n.startsWith(netnsPrefix(runId))),
+    links: await linksNamed(linkPrefix(runId)),
     registered: (await readRun(runId)) !== undefined,
   };
 }
 
-export const nothingLeft = { containers: [], networks: [], iptablesRules: [], netns: [], registered: false };
+export const nothingLeft = { containers: [], networks: [], iptablesRules: [], netns: [], links: [], registered: false };

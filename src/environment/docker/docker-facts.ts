@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../../errors.ts';
+import type { ExecResult } from '../../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
 
 /** What the engine and host actually look like, read at run time, never assumed. */
@@ -10,6 +11,8 @@ export interface DockerFacts {
   /** The host's primary interface (its IPv4 default route) and that interface's address: the "LAN IP". */
   readonly hostInterface: string;
   readonly hostAddress: string;
+  /** Docker's NAT rules before any workload started, to compare with what publishing a port adds. */
+  readonly natRulesAtStart: ExecResult;
 }
 
 export async function readDockerFacts(): Promise<DockerFacts> {
@@ -22,7 +25,8 @@ export async function readDockerFacts(): Promise<DockerFacts> {
   // dockerd records the gateway in IPAM only when it was configured; otherwise it is docker0's own address.
   const gateway = ipam.Gateway ?? (await interfaceAddress('docker0'));
   const primary = await primaryAddress();
-  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary };
+  const natRulesAtStart = await hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
+  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart };
 }
 
 async function interfaceAddress(name: string): Promise<string> {

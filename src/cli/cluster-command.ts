@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.ts';
+import { consoleLogger } from '../log.ts';
+import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
+import { clusterExists, deleteKindCluster, startKindCluster } from '../environment/kind/kind-cluster.ts';
+import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
+import { ensureKindToolchain } from '../environment/kind/node-image.ts';
+import { ExitCode } from './exit-codes.ts';
+
+export const clusterUsage = `  npm run cluster up [-- --cni kindnet] [--workers N] [--name NAME]   build what is missing, create a kind cluster, wait until Ready
+  npm run cluster down [-- --name NAME]                              delete it; nothing is left behind
+  npm run cluster build                                              only build the node image and tools (cached)`;
+
+/** `npm run cluster up|down|build`: a kind cluster built with zero registry pulls. */
+export async function clusterCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string', default: 'netproof' },
+      cni: { type: 'string', default: 'kindnet' },
+      workers: { type: 'string', default: '2' },
+    },
+  });
+  const logger = consoleLogger();
+  const [action] = positionals;
+  const name = values.name;
+  if (positionals.length !== 1 || !['up', 'down', 'build'].includes(action!)) throw new UsageError(`cluster: say up, down or build\n${clusterUsage}`);
+  if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(name)) throw new UsageError(`cluster: --name must be lowercase letters, digits and dashes`);
+
+  if (action === 'build') {
+    const toolchain = await ensureKindToolchain(logger);
+    process.stdout.write(`${toolchain.nodeImage}\n`);
+    return ExitCode.ran;
+  }
+  if (action === 'down') {
+    const toolchain = await ensureKindToolchain(logger);
+    await logger.step(`deleting kind cluster ${name}`, () => deleteKindCluster(name, toolchain));
+    return ExitCode.ran;
+  }
+
+  const cni = values.cni as Cni;
+  if (!supportedCnis.includes(cni)) throw new UsageError(`cluster: --cni must be one of ${supportedCnis.join(', ')}`);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 8) throw new UsageError('cluster: --workers must be 0..8');
+  const toolchain = await ensureKindToolchain(logger);
+  if (await clusterExists(toolchain, name)) {
+    logger.info(`kind cluster ${name} is already up`);
+  } else {
+    const started = performance.now();
+    await startKindCluster({ name, cni, workers }, logger);
+    logger.info(`cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const kubectl = toolchain.kubectl;
+  process.stdout.write(
+    [
+      `cluster:    ${name} (kind, ${cni}, 1 control plane + ${workers} workers)`,
+      `node image: ${toolchain.nodeImage} (${toolchain.nodeImageSource === 'local' ? 'built here, no registry' : 'upstream'})`,
+      `kubeconfig: ${kubeconfigPath(name)}`,
+      `reach it:   export KUBECONFIG=${kubeconfigPath(name)}; ${kubectl} get nodes`,
+      `delete it:  npm run cluster down${name === 'netproof' ? '' : ` -- --name ${name}`}`,
+      '',
+    ].join('\n'),
+  );
+  return ExitCode.ran;
+}
+

@@ -1,0 +1,45 @@
+/** The CNIs the lab can build a cluster with, with zero pulls. */
+export const supportedCnis = ['kindnet'] as const;
+export type Cni = (typeof supportedCnis)[number];
+
+export interface KindClusterSpec {
+  /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd). */
+  readonly cni?: Cni;
+  /** Worker nodes besides the one control plane; default 2. */
+  readonly workers?: number;
+  /** Cluster name (kind's --name); default a unique "np-<pid>-<n>" for the API, "netproof" for the CLI. */
+  readonly name?: string;
+}
+
+export const podSubnet = '10.244.0.0/16';
+export const serviceSubnet = '10.96.0.0/16';
+/** kubelet's clusterDNS for the service subnet above: the 10th address, as kubeadm computes it. */
+export const clusterDnsIp = '10.96.0.10';
+
+/**
+ * The kind config for a spec. kubeadm's CoreDNS addon is disabled: the lab
+ * installs its own CoreDNS (kind/manifests/coredns.yaml) that answers only
+ * cluster names and never forwards a query out of the machine.
+ */
+export function renderKindConfig(spec: KindClusterSpec & { name: string }): string {
+  const workers = spec.workers ?? 2;
+  const cni = spec.cni ?? 'kindnet';
+  const nodes = ['- role: control-plane', ...Array.from({ length: workers }, () => '- role: worker')];
+  return [
+    'kind: Cluster',
+    'apiVersion: kind.x-k8s.io/v1alpha4',
+    `name: ${spec.name}`,
+    'networking:',
+    `  podSubnet: ${podSubnet}`,
+    `  serviceSubnet: ${serviceSubnet}`,
+    `  disableDefaultCNI: ${cni === 'kindnet' ? 'false' : 'true'}`,
+    'nodes:',
+    ...nodes,
+    'kubeadmConfigPatches:',
+    '- |',
+    '  kind: ClusterConfiguration',
+    '  dns:',
+    '    disabled: true',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,144 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EnvironmentError } from '../../errors.ts';
+import type { ExecResult } from '../../exec/exec-result.ts';
+import { hostExec, hostExecOrThrow, type HostExecOptions } from '../../exec/host-exec.ts';
+import { ExecError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { clusterDnsIp, renderKindConfig, supportedCnis, type KindClusterSpec } from './cluster-config.ts';
+import { kindRoot, kubeconfigPath } from './kind-paths.ts';
+import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
+import { nodeImageRefs } from './versions.ts';
+
+/** kind labels every node container with its cluster's name. */
+export const kindClusterLabel = 'io.x-k8s.kind.cluster';
+
+/** A running kind cluster; `await using` (or stop()) deletes it. */
+export interface StartedKindCluster extends AsyncDisposable {
+  readonly name: string;
+  readonly kubeconfig: string;
+  readonly nodeImage: string;
+  readonly nodeImageSource: 'local' | 'upstream';
+  /** Node container names, control plane first. */
+  readonly nodes: readonly string[];
+  kubectl(args: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
+  kubectlOrThrow(args: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
+  /** Runs a command inside a node container. */
+  nodeExec(node: string, argv: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
+  /** Copies local engine images into every node (kind load docker-image). */
+  loadImages(refs: readonly string[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Builds what is missing, creates the cluster, waits for all nodes Ready and CoreDNS answering. */
+export async function startKindCluster(spec: KindClusterSpec, logger: Logger): Promise<StartedKindCluster> {
+  const cni = spec.cni ?? 'kindnet';
+  if (!supportedCnis.includes(cni)) {
+    throw new EnvironmentError(`CNI "${cni}" has no zero-pull build yet`, `use one of: ${supportedCnis.join(', ')}`);
+  }
+  const name = spec.name ?? `np-${process.pid}-${++counter}`;
+  const toolchain = await ensureKindToolchain(logger);
+  const cluster = kindCluster(name, toolchain);
+  if (await clusterExists(toolchain, name)) {
+    throw new EnvironmentError(`a kind cluster named "${name}" already exists`, `delete it first (npm run cluster down -- --name ${name})`);
+  }
+  try {
+    await logger.step(`creating kind cluster ${name} (${cni}, 1 control plane + ${spec.workers ?? 2} workers)`, async () => {
+      const config = join(dirname(cluster.kubeconfig), `${name}.kind.yaml`);
+      await mkdir(dirname(config), { recursive: true });
+      await writeFile(config, renderKindConfig({ ...spec, name }));
+      const created = await toolchain.kind.run(
+        ['create', 'cluster', '--name', name, '--image', toolchain.nodeImage, '--config', config, '--kubeconfig', cluster.kubeconfig, '--retain'],
+        { timeoutMs: 10 * 60_000 },
+      );
+      if (created.exitCode !== 0) {
+        throw new EnvironmentError(`kind create cluster failed:\n${created.stderr.trim().split('\n').slice(-25).join('\n')}`, `the node containers were kept for inspection (docker ps -a --filter label=${kindClusterLabel}=${name}); 'npm run cluster down -- --name ${name}' removes them`);
+      }
+    });
+    await logger.step('installing CoreDNS (answers cluster names only, forwards nothing)', () => installCoreDns(cluster, toolchain));
+    await logger.step('waiting for every node Ready and CoreDNS answering', () => waitReady(cluster, toolchain));
+  } catch (error) {
+    if (!process.env.NETPROOF_KEEP_FAILED_CLUSTER) await cluster.stop();
+    throw error;
+  }
+  return { ...cluster, nodes: await nodesOf(name) };
+}
+
+/** Handle on an existing cluster (created by startKindCluster or `npm run cluster up`). */
+export function kindCluster(name: string, toolchain: KindToolchain): StartedKindCluster {
+  const kubeconfig = kubeconfigPath(name);
+  const kubectl = (args: readonly string[], options?: HostExecOptions) => hostExec([toolchain.kubectl, '--kubeconfig', kubeconfig, ...args], options);
+  const stop = () => deleteKindCluster(name, toolchain);
+  return {
+    name,
+    kubeconfig,
+    nodeImage: toolchain.nodeImage,
+    nodeImageSource: toolchain.nodeImageSource,
+    nodes: [],
+    kubectl,
+    async kubectlOrThrow(args, options) {
+      const result = await kubectl(args, options);
+      if (result.exitCode !== 0) throw new ExecError(result.command, result.exitCode, result.stderr || result.stdout);
+      return result;
+    },
+    nodeExec: (node, argv, options) => hostExec(['docker', 'exec', node, ...argv], options),
+    async loadImages(refs) {
+      if (refs.length === 0) return;
+      const loaded = await toolchain.kind.run(['load', 'docker-image', '--name', name, ...refs], { timeoutMs: 15 * 60_000 });
+      if (loaded.exitCode !== 0) throw new ExecError(loaded.command, loaded.exitCode, loaded.stderr || loaded.stdout);
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/**
+ * Deletes the cluster's nodes, its kubeconfig and, when no other container
+ * uses it, kind's `kind` network: nothing of the cluster stays on the machine.
+ */
+export async function deleteKindCluster(name: string, toolchain: Pick<KindToolchain, 'kind'>): Promise<void> {
+  await toolchain.kind.run(['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigPath(name)], { timeoutMs: 5 * 60_000 });
+  const left = (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${name}`])).stdout.split('\n').filter(Boolean);
+  if (left.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...left]);
+  await rm(kubeconfigPath(name), { force: true });
+  await rm(kubeconfigPath(name).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
+  const users = await hostExec(['docker', 'network', 'inspect', 'kind', '--format', '{{len .Containers}}']);
+  if (users.exitCode === 0 && users.stdout.trim() === '0') await hostExec(['docker', 'network', 'rm', 'kind']);
+}
+
+export async function clusterExists(toolchain: Pick<KindToolchain, 'kind'>, name: string): Promise<boolean> {
+  const clusters = await toolchain.kind.run(['get', 'clusters']);
+  return clusters.stdout.split('\n').some((line) => line.trim() === name);
+}
+
+async function nodesOf(name: string): Promise<string[]> {
+  const result = await hostExecOrThrow(['docker', 'ps', '--filter', `label=${kindClusterLabel}=${name}`, '--format', '{{.Names}}']);
+  return result.stdout.split('\n').filter(Boolean).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+const rank = (node: string) => (node.endsWith('-control-plane') ? 0 : 1);
+
+async function installCoreDns(cluster: StartedKindCluster, toolchain: KindToolchain): Promise<void> {
+  const manifest = (await readFile(join(kindRoot, 'manifests', 'coredns.yaml'), 'utf8'))
+    .replaceAll('{{IMAGE}}', nodeImageRefs(toolchain.versions).coredns)
+    .replaceAll('{{DNS_IP}}', clusterDnsIp);
+  await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
+}
+
+/** Ready means: every node Ready, CoreDNS rolled out, and a pod resolving the API's service name through it. */
+async function waitReady(cluster: StartedKindCluster, toolchain: KindToolchain): Promise<void> {
+  await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=240s'], { timeoutMs: 250_000 });
+  await cluster.kubectlOrThrow(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { timeoutMs: 190_000 });
+  // The local-path helper image is the lab's Debian base: it has getent, and every node has it.
+  const image = nodeImageRefs(toolchain.versions)['local-path-helper'];
+  const probe = await cluster.kubectl(
+    ['run', 'netproof-dns-check', '--rm', '-i', '--restart=Never', '--quiet', `--image=${image}`, '--image-pull-policy=Never', '--command', '--',
+      'getent', 'hosts', 'kubernetes.default.svc.cluster.local'],
+    { timeoutMs: 120_000 },
+  );
+  if (probe.exitCode !== 0 || !probe.stdout.includes('10.96.0.1')) {
+    throw new EnvironmentError(`CoreDNS does not answer for kubernetes.default.svc.cluster.local:\n${probe.stdout}${probe.stderr}`, 'inspect with: kubectl -n kube-system logs deploy/coredns');
+  }
+}

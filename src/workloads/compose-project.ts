@@ -1,0 +1,157 @@
+import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../errors.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
+import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
+import type { ImageName } from '../images/catalogue.ts';
+import type { Logger } from '../log.ts';
+import { containerContextCommands } from './container-exec.ts';
+import type { StartedWorkload, WorkloadSpec } from './workload.ts';
+
+const composeScript = fileURLToPath(new URL('../../scripts/compose.sh', import.meta.url));
+
+export interface ComposeProjectOptions {
+  /** The compose file (absolute path). It must label every service and network with NETPROOF_RUN / NETPROOF_SCENARIO. */
+  readonly file: string;
+  /** Lab images handed to the file as environment variables: variable → image (`{ NP_FLASK_IMAGE: 'flask' }`). */
+  readonly images: Readonly<Record<string, ImageName>>;
+  /** Further variables the file interpolates (the scenario's choices). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The service claims are tried from: the workload's own exec and addresses are this service's. */
+  readonly client: string;
+  readonly description: string;
+}
+
+/** The network compose made for the project, as the engine reports it. */
+export interface ComposeNetwork {
+  /** The engine's name: `<project>_default`. */
+  readonly dockerName: string;
+  readonly id: string;
+  /** The host's bridge interface for it: `br-` and the id's first 12 characters. */
+  readonly bridge: string;
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A compose project that runs: its client service as the workload, and every service by name. */
+export interface StartedComposeProject extends StartedWorkload {
+  /** `docker compose -p` name: `np-<run>-<workload>`. */
+  readonly project: string;
+  readonly network: ComposeNetwork;
+  /** Each service's container, keyed by service name; addresses are keyed by the file's network names (`default`). */
+  readonly services: Readonly<Record<string, StartedWorkload>>;
+  /** Whether `<project>_default` existed before `up` (it should not: each run's project is new). */
+  readonly networkExistedBefore: boolean;
+  /** What was run, for evidence: `docker compose version` and `up`. */
+  readonly record: readonly ExecResult[];
+}
+
+/**
+ * A Docker Compose v2 project as a workload: `docker compose -p np-<run>-<name>
+ * -f <file> up -d --wait`, with the lab's images and the run's labels passed
+ * as variables the file interpolates, and `docker compose down` as its finalizer.
+ * Compose itself comes from scripts/compose.sh (an installed plugin, or one
+ * built from its Go module).
+ */
+export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
+  return {
+    description: options.description,
+    images: [...new Set(Object.values(options.images))],
+    async start(name, env): Promise<StartedComposeProject> {
+      await ensureCompose(env.logger);
+      const project = `np-${env.run.id}-${name}`;
+      const variables = {
+        NETPROOF_RUN: env.run.labels['netproof.run']!,
+        NETPROOF_SCENARIO: env.run.labels['netproof.scenario']!,
+        ...Object.fromEntries(Object.entries(options.images).map(([variable, image]) => [variable, env.images[image]])),
+        ...options.env,
+      };
+      const compose = (...args: string[]) => composeCommand(variables, project, options.file, args);
+      const networkName = `${project}_default`;
+      const existedBefore = (await hostExec(['docker', 'network', 'inspect', networkName])).exitCode === 0;
+      // Registered before `up`: a half-made project goes too (and the sweep finds anything labelled).
+      env.run.defer(`docker compose down ${project}`, async () => void (await hostExecOrThrow(compose('down', '--volumes', '--remove-orphans', '--timeout', '0'), { timeoutMs: 120_000 })));
+      const version = await hostExecOrThrow(['docker', 'compose', 'version']);
+      const up = await hostExecOrThrow(compose('--progress', 'plain', 'up', '--detach', '--wait', '--wait-timeout', '120'), { timeoutMs: 180_000 });
+      const services = await servicesOf(project);
+      const client = services[options.client];
+      if (!client) throw new Error(`compose project ${project} has no service "${options.client}" (services: ${Object.keys(services).join(', ')})`);
+      return {
+        ...client,
+        name,
+        description: options.description,
+        project,
+        network: await composeNetwork(networkName),
+        services,
+        networkExistedBefore: existedBefore,
+        record: [version, up],
+      };
+    },
+  };
+}
+
+/** `docker compose` with the file's variables set, as a pasteable argv (`env VAR=… docker compose -p … -f … <args>`). */
+export function composeCommand(variables: Readonly<Record<string, string>>, project: string, file: string, args: readonly string[]): string[] {
+  return ['env', ...Object.entries(variables).map(([k, v]) => `${k}=${v}`), 'docker', 'compose', '--project-name', project, '--file', file, ...args];
+}
+
+/** Whether `source` is a compose project's client (claims about a project need its services). */
+export function asComposeProject(source: StartedWorkload): StartedComposeProject {
+  if (!('services' in source && 'project' in source)) throw new Error(`${source.name} is not a compose project workload`);
+  return source as StartedComposeProject;
+}
+
+let composeReady: Promise<void> | undefined;
+
+/** Runs scripts/compose.sh once per process: an installed `docker compose`, or Compose v2 built from source. */
+function ensureCompose(logger: Logger): Promise<void> {
+  composeReady ??= logger.step('making sure docker compose (v2) is installed', async () => {
+    const result = await hostExec(['bash', composeScript], { timeoutMs: 30 * 60_000 });
+    if (result.exitCode !== 0) {
+      composeReady = undefined;
+      throw new EnvironmentError(`no docker compose: ${result.stderr.trim().split('\n').slice(-10).join('\n')}`, 'install the docker-compose-plugin package, or Go (to build Compose v2), then run again');
+    }
+  });
+  return composeReady;
+}
+
+interface InspectedContainer {
+  Name: string;
+  Config: { Labels: Record<string, string> };
+  NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
+}
+
+/** The project's containers as workloads, keyed by service; addresses keyed by the file's network names. */
+async function servicesOf(project: string): Promise<Record<string, StartedWorkload>> {
+  const ids = (await hostExecOrThrow(['docker', 'ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
+  if (ids.length === 0) throw new Error(`compose project ${project} has no running container`);
+  const inspected = JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedContainer[];
+  return Object.fromEntries(
+    inspected.map((c) => {
+      const service = c.Config.Labels['com.docker.compose.service']!;
+      const containerName = c.Name.replace(/^\//, '');
+      const addresses = Object.fromEntries(
+        Object.entries(c.NetworkSettings.Networks)
+          .filter(([, n]) => n.IPAddress)
+          .map(([dockerName, n]) => [dockerName.startsWith(`${project}_`) ? dockerName.slice(project.length + 1) : dockerName, n.IPAddress]),
+      );
+      const workload: StartedWorkload = {
+        name: service,
+        description: `compose service ${service} of ${project}`,
+        containerName,
+        // Not testcontainers' exec: compose started these containers.
+        exec: (argv, options) => hostExec(['docker', 'exec', ...Object.entries(options?.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containerName, ...argv]),
+        contextCommands: containerContextCommands,
+        addresses,
+      };
+      return [service, workload];
+    }),
+  );
+}
+
+async function composeNetwork(dockerName: string): Promise<ComposeNetwork> {
+  const inspected = await hostExecOrThrow(['docker', 'network', 'inspect', dockerName, '--format', '{{json .}}']);
+  const network = JSON.parse(inspected.stdout) as { Id: string; Labels: Record<string, string> | null; IPAM: { Config: { Subnet: string; Gateway?: string }[] } };
+  const ipam = network.IPAM.Config[0]!;
+  return { dockerName, id: network.Id, bridge: `br-${network.Id.slice(0, 12)}`, subnet: ipam.Subnet, gateway: ipam.Gateway ?? '', labels: network.Labels ?? {} };
+}

@@ -29,8 +29,9 @@ export function hostBridgeFor(network: string): AttemptSpec {
 }
 
 /** Starting a second server on a port the host namespace already serves fails with EADDRINUSE. */
-export function secondBindFails(port: number): AttemptSpec {
+export function secondBindFails(port: number, from: string): AttemptSpec {
   return {
+    from,
     connection: () => `python3 -m http.server ${port} (second server in the host namespace)`,
     async probe(source) {
       const bind = await source.exec(['timeout', '3', 'python3', '-m', 'http.server', String(port)]);

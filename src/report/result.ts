@@ -40,6 +40,9 @@ export interface ClaimResult {
 export interface AttemptResult {
   readonly connection: string;
   readonly note?: string;
+  /** Set when the attempt was tried from another workload than the claim's `from`. */
+  readonly from?: string;
+  readonly expected: string;
   readonly outcome: Outcome;
   readonly verdict: VerdictStatus;
   readonly explanation: string;

@@ -8,8 +8,8 @@ export function resultRows(result: ScenarioResult): string[][] {
   return result.claims.flatMap((claim) =>
     claim.attempts.map((attempt, i) => [
       i === 0 ? claim.id : '',
-      attempt.connection + (attempt.note ? ` (${attempt.note})` : ''),
-      i === 0 ? claim.expected : '',
+      (attempt.from ? `[from ${attempt.from}] ` : '') + attempt.connection + (attempt.note ? ` (${attempt.note})` : ''),
+      i === 0 || attempt.expected !== claim.attempts[i - 1]!.expected ? attempt.expected : '',
       formatOutcome(attempt.outcome),
       attempt.verdict,
       `${(attempt.durationMs / 1000).toFixed(1)} s`,

@@ -18,6 +18,10 @@ export interface AttemptSpec {
   connection(env: StartedEnvironment): string;
   /** Where the value comes from when it is not the article's literal (e.g. "the docker0 gateway found here"). */
   readonly note?: string;
+  /** Tried from this workload instead of the claim's `from` (a claim with two vantage points). */
+  readonly from?: string;
+  /** What the article expects of this attempt, where it differs from the claim's (a fact beside a connection). */
+  readonly expect?: Expectation;
   probe(source: StartedWorkload, env: StartedEnvironment): Promise<Probed>;
 }
 

@@ -66,8 +66,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const claims = await logger.step(`trying ${spec.claims.length} claims`, () =>
       Promise.all(
         spec.claims.map(async (claim) => {
-          const source = workloads[claim.from]!;
-          const result = await tryClaim(claim, source, env, async () => [...(await contextOf(source)), ...(claim.from === 'host' ? [] : await contextOf(hostSource))]);
+          const sources = [...new Set([claim.from, ...claim.attempts.map((a) => a.from ?? claim.from), 'host'])].map((name) => workloads[name]!);
+          const result = await tryClaim(claim, env, async () => (await Promise.all(sources.map(contextOf))).flat());
           logger.info(`${claim.id}: ${result.verdict} (${result.attempts.map((a) => a.outcome.kind).join(', ')})`);
           return options.secrets ? redactClaim(result, options.secrets) : result;
         }),
@@ -121,21 +121,24 @@ async function startWorkloads(spec: ScenarioSpec, env: StartedEnvironment, into:
   if (failed) throw failed.reason;
 }
 
-async function tryClaim(claim: ClaimSpec, source: StartedWorkload, env: StartedEnvironment, context: () => Promise<ExecResult[]>): Promise<ClaimResult> {
+async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () => Promise<ExecResult[]>): Promise<ClaimResult> {
   const started = performance.now();
   const attempts: AttemptResult[] = [];
   const evidence: (readonly ExecResult[])[] = [];
   for (const attempt of claim.attempts) {
     const attemptStarted = performance.now();
-    const probed = await attempt.probe(source, env).catch((error: unknown) => ({
+    const probed = await attempt.probe(env.workloads[attempt.from ?? claim.from]!, env).catch((error: unknown) => ({
       outcome: { kind: 'check-failed' as const, reason: error instanceof Error ? error.message : String(error) },
       evidence: [],
       detail: undefined,
     }));
-    const verdict = judge(claim.expect, probed.outcome);
+    const expectation = attempt.expect ?? claim.expect;
+    const verdict = judge(expectation, probed.outcome);
     attempts.push({
       connection: attempt.connection(env),
       note: attempt.note,
+      from: attempt.from,
+      expected: expectation.label,
       outcome: probed.outcome,
       verdict,
       explanation: explain(probed.outcome, claim.why),

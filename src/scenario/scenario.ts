@@ -22,8 +22,10 @@ export function defineScenario(spec: ScenarioSpec): ScenarioSpec {
   for (const claim of spec.claims) {
     if (ids.has(claim.id)) throw new Error(`scenario ${spec.name}: claim ${claim.id} appears twice`);
     ids.add(claim.id);
-    if (claim.from !== 'host' && !(claim.from in spec.workloads)) {
-      throw new Error(`scenario ${spec.name}: claim ${claim.id} is tried from "${claim.from}", which is not a workload (${Object.keys(spec.workloads).join(', ')}) or "host"`);
+    for (const from of [claim.from, ...claim.attempts.flatMap((a) => (a.from ? [a.from] : []))]) {
+      if (from !== 'host' && !(from in spec.workloads)) {
+        throw new Error(`scenario ${spec.name}: claim ${claim.id} is tried from "${from}", which is not a workload (${Object.keys(spec.workloads).join(', ')}) or "host"`);
+      }
     }
     if (claim.attempts.length === 0) throw new Error(`scenario ${spec.name}: claim ${claim.id} has no attempts`);
     if (!/^\d{3}$/.test(claim.article)) throw new Error(`scenario ${spec.name}: claim ${claim.id} names article "${claim.article}", not a 3-digit file number`);

@@ -25,11 +25,6 @@ export const Expect = {
     label: `HTTP ${status}`,
     accepts: (o) => o.kind === 'http-status' && o.status === status,
   }),
-  /** A claim tried both by reading facts and by connecting: each attempt must meet one of these. */
-  anyOf: (...expectations: Expectation[]): Expectation => ({
-    label: expectations.map((e) => e.label).join('; '),
-    accepts: (o) => expectations.some((e) => e.accepts(o)),
-  }),
   /** For fact checks: the claim's predicate held on what was read. */
   holds: (label: string): Expectation => ({ label, accepts: (o) => o.kind === 'fact' && o.holds }),
 } as const;

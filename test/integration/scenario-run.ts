@@ -1,0 +1,37 @@
+import { expect } from 'vitest';
+import { noopLogger } from '../../src/log.ts';
+import type { ClaimResult, ScenarioResult } from '../../src/report/result.ts';
+import { loadScenario } from '../../src/scenario/registry.ts';
+import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { leftovers, nothingLeft } from './leftovers.ts';
+
+/** One real run of a scenario for a test file: its result, and lookups into it. */
+export interface ScenarioRun {
+  readonly runId: string;
+  readonly result: ScenarioResult;
+  claim(id: string): ClaimResult;
+  /** The outcome kinds of a claim's attempts, in order. */
+  kinds(id: string): string[];
+  /** Asserts the run's promises: nothing sent off the machine, nothing left on it. */
+  expectCleanAndContained(): Promise<void>;
+}
+
+export async function runForTest(name: string, runId: string): Promise<ScenarioRun> {
+  const result = await runScenario(await loadScenario(name), { logger: noopLogger, runId, secrets: ['mysecretpassword'] });
+  const claim = (id: string) => {
+    const found = result.claims.find((c) => c.id === id);
+    if (!found) throw new Error(`${name} has no claim ${id}`);
+    return found;
+  };
+  return {
+    runId,
+    result,
+    claim,
+    kinds: (id) => claim(id).attempts.map((a) => a.outcome.kind),
+    async expectCleanAndContained() {
+      expect(result.traffic.uplinks.length).toBeGreaterThan(0);
+      expect(result.traffic.packetsStopped).toBe(0);
+      expect(await leftovers(runId)).toEqual(nothingLeft);
+    },
+  };
+}

@@ -103,14 +103,20 @@ export function asComposeProject(source: StartedWorkload): StartedComposeProject
 
 let composeReady: Promise<void> | undefined;
 
-/** Runs scripts/compose.sh once per process: an installed `docker compose`, or Compose v2 built from source. */
+/** Runs scripts/compose.sh once per process: an installed `docker compose`, or Compose v2 built from its Go module. */
 function ensureCompose(logger: Logger): Promise<void> {
-  composeReady ??= logger.step('making sure docker compose (v2) is installed', async () => {
-    const result = await hostExec(['bash', composeScript], { timeoutMs: 30 * 60_000 });
-    if (result.exitCode !== 0) {
-      composeReady = undefined;
-      throw new EnvironmentError(`no docker compose: ${result.stderr.trim().split('\n').slice(-10).join('\n')}`, 'install the docker-compose-plugin package, or Go (to build Compose v2), then run again');
-    }
+  composeReady ??= (async () => {
+    const install = async () => {
+      const result = await hostExec(['bash', composeScript], { timeoutMs: 30 * 60_000 });
+      if (result.exitCode !== 0) {
+        throw new EnvironmentError(`no docker compose: ${result.stderr.trim().split('\n').slice(-10).join('\n')}`, 'install the docker-compose-plugin package, or Go (to build Compose v2), then run again');
+      }
+    };
+    const present = (await hostExec(['docker', 'compose', 'version'])).exitCode === 0;
+    await (present ? install() : logger.step('building Docker Compose v2 from its Go module (first time only, a few minutes)', install));
+  })().catch((error: unknown) => {
+    composeReady = undefined;
+    throw error;
   });
   return composeReady;
 }

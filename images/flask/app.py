@@ -1,0 +1,18 @@
+"""Article 001's Flask API on 6001: every answer says which container gave it."""
+import socket
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    hostname = socket.gethostname()
+    # Docker writes the container's own address for its hostname into /etc/hosts.
+    address = socket.gethostbyname(hostname)
+    return f"flask model_test: hostname {hostname}, address {address}, request from {request.remote_addr}\n"
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=6001)

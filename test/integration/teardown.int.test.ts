@@ -1,5 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
+import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +46,23 @@ describe('teardown', () => {
       },
     };
     await expect(runScenario(failing, { logger: noopLogger, runId })).rejects.toThrow('starting broken: deliberate set-up failure');
+    expect(await leftovers(runId)).toEqual(nothingLeft);
+  });
+
+  it('a host that cannot be prepared (port 5432 taken) exits 3 with what to do, and leaves nothing', async () => {
+    const runId = `busy${process.pid}`;
+    const squatter = createServer().listen(5432, '127.0.0.1');
+    await once(squatter, 'listening');
+    try {
+      const { cli } = startCli(runId);
+      const { exitCode, stderr } = await cli;
+      expect(exitCode, String(stderr)).toBe(3);
+      expect(stderr).toContain('✗ starting db');
+      expect(stderr).toContain('error: port 5432 on this host is already taken');
+      expect(stderr).toContain('to fix: stop whatever listens on 5432');
+    } finally {
+      squatter.close();
+    }
     expect(await leftovers(runId)).toEqual(nothingLeft);
   });
 

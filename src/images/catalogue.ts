@@ -8,7 +8,7 @@ export const imagesRoot = fileURLToPath(new URL('../../images/', import.meta.url
  * a Debian base made with debootstrap, so no registry is needed; tags are the
  * hash of the build inputs, so a change rebuilds only what it touches.
  */
-export type ImageName = 'debian' | 'postgres' | 'django' | 'toolbox' | 'flask' | 'nginx';
+export type ImageName = 'debian' | 'postgres' | 'django' | 'toolbox' | 'flask' | 'nginx' | 'dind';
 
 export interface ImageSpec {
   /** The image it is built FROM (passed as the BASE build argument); none for the base itself. */
@@ -22,4 +22,5 @@ export const catalogue: Readonly<Record<ImageName, ImageSpec>> = {
   toolbox: { base: 'debian' },
   flask: { base: 'debian' },
   nginx: { base: 'debian' },
+  dind: { base: 'debian' },
 };

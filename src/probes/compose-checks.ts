@@ -77,7 +77,8 @@ export function inSubnet(address: string, cidr: string): boolean {
 /**
  * `docker compose up` made the project's own `<project>_default` network: it
  * is listed, it did not exist before `up`, and compose's labels say it is the
- * project's default network.
+ * project's default network. A second `up` of the same project is recorded
+ * too: whether it made another network or kept the first.
  */
 export function composeDefaultNetwork(): AttemptSpec {
   return {
@@ -85,18 +86,29 @@ export function composeDefaultNetwork(): AttemptSpec {
     async probe(source, env) {
       const project = asComposeProject(source);
       const listed = await networksExist([project.network.dockerName]).probe(source, env);
-      const inspected = await hostExec(['docker', 'network', 'inspect', project.network.dockerName, '--format', '{{.Name}} {{.Driver}} {{json .Labels}}']);
+      const inspected = await hostExec(['docker', 'network', 'inspect', project.network.dockerName, '--format', '{{.Name}} {{.Driver}} {{.Id}} {{json .Labels}}']);
+      // Unchanged configuration: compose leaves the running containers as they are.
+      const again = await project.compose(['--progress', 'plain', 'up', '--detach', '--wait']);
+      const afterAgain = await hostExec(['docker', 'network', 'ls', '--filter', `label=com.docker.compose.project=${project.project}`, '--format', '{{.ID}} {{.Name}}']);
       const labels = project.network.labels;
       const byCompose = labels['com.docker.compose.project'] === project.project && labels['com.docker.compose.network'] === 'default';
       const isListed = listed.outcome.kind === 'fact' && listed.outcome.holds;
       const holds = isListed && byCompose && !project.networkExistedBefore;
+      const networksAfterAgain = afterAgain.stdout.split('\n').filter(Boolean);
+      const second =
+        again.exitCode !== 0
+          ? `a second up failed (exit ${again.exitCode})`
+          : networksAfterAgain.length === 1 && project.network.id.startsWith(networksAfterAgain[0]!.split(' ')[0]!)
+            ? 'a second up of the project kept it (same id, no new network)'
+            : `after a second up the project has: ${networksAfterAgain.join(', ')}`;
       const observed = [
         `${project.network.dockerName} ${isListed ? 'listed' : 'not listed'}`,
         project.networkExistedBefore ? 'it existed before up' : 'absent before up',
-        byCompose ? `labelled com.docker.compose.network=default by compose` : 'not labelled by compose as the default network',
+        byCompose ? 'labelled com.docker.compose.network=default by compose' : 'not labelled by compose as the default network',
         `bridge ${project.network.bridge}, subnet ${project.network.subnet}`,
+        second,
       ].join('; ');
-      return { outcome: { kind: 'fact', holds, observed }, evidence: [...project.record, ...listed.evidence, inspected] };
+      return { outcome: { kind: 'fact', holds, observed }, evidence: [...project.record, ...listed.evidence, inspected, again, afterAgain] };
     },
   };
 }

@@ -44,6 +44,8 @@ export interface StartedComposeProject extends StartedWorkload {
   readonly networkExistedBefore: boolean;
   /** What was run, for evidence: `docker compose version` and `up`. */
   readonly record: readonly ExecResult[];
+  /** `docker compose <args>` on this project, with its file and variables (e.g. a second `up`). */
+  compose(args: readonly string[]): Promise<ExecResult>;
 }
 
 /**
@@ -85,6 +87,7 @@ export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
         services,
         networkExistedBefore: existedBefore,
         record: [version, up],
+        compose: (args) => hostExec(compose(...args), { timeoutMs: 180_000 }),
       };
     },
   };

@@ -57,6 +57,8 @@ describe('docker-compose-nginx-flask on a real engine', () => {
   it('D13: docker compose up made a new <project>_default network, labelled by compose and by the run', () => {
     expect(claim('D13').verdict).toBe('confirmed');
     expect(claim('D13').outcome).toMatchObject({ kind: 'fact', observed: expect.stringContaining(`np-${runId}-byname_default listed; absent before up; labelled com.docker.compose.network=default`) });
+    // "every time `up` runs" (article 002): a second up of the same project keeps the network it has.
+    expect(claim('D13').outcome).toMatchObject({ observed: expect.stringMatching(/; a second up of the project kept it \(same id, no new network\)$/) });
     const up = claim('D13').evidence.attempts[0]!.find((e) => / up --detach --wait /.test(e.command))!;
     expect(up.command).toContain(`NETPROOF_RUN=${runId}`);
     expect(up.command).toContain(`docker compose --project-name np-${runId}-byname --file `);

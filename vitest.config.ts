@@ -17,6 +17,17 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        test: {
+          name: 'kind',
+          include: ['test/kind/**/*.kind.test.ts'],
+          // Builds the kind node image and tools first (long on a fresh machine, cached after).
+          globalSetup: ['test/kind/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
     ],
   },
 });

@@ -48,7 +48,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     logger.info(`kind cluster ${name} is already up`);
   } else {
     const started = performance.now();
-    await startKindCluster({ name, cni, workers }, logger);
+    await startKindCluster({ name, cni, workers }, logger, toolchain);
     logger.info(`cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const kubectl = toolchain.kubectl;

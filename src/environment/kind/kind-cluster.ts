@@ -8,6 +8,7 @@ import type { Logger } from '../../log.ts';
 import { clusterDnsIp, renderKindConfig, supportedCnis, type KindClusterSpec } from './cluster-config.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
+import { runPodOnce } from './run-pod.ts';
 import { nodeImageRefs } from './versions.ts';
 
 /** kind labels every node container with its cluster's name. */
@@ -33,13 +34,13 @@ export interface StartedKindCluster extends AsyncDisposable {
 let counter = 0;
 
 /** Builds what is missing, creates the cluster, waits for all nodes Ready and CoreDNS answering. */
-export async function startKindCluster(spec: KindClusterSpec, logger: Logger): Promise<StartedKindCluster> {
+export async function startKindCluster(spec: KindClusterSpec, logger: Logger, prepared?: KindToolchain): Promise<StartedKindCluster> {
   const cni = spec.cni ?? 'kindnet';
   if (!supportedCnis.includes(cni)) {
     throw new EnvironmentError(`CNI "${cni}" has no zero-pull build yet`, `use one of: ${supportedCnis.join(', ')}`);
   }
   const name = spec.name ?? `np-${process.pid}-${++counter}`;
-  const toolchain = await ensureKindToolchain(logger);
+  const toolchain = prepared ?? (await ensureKindToolchain(logger));
   const cluster = kindCluster(name, toolchain);
   if (await clusterExists(toolchain, name)) {
     throw new EnvironmentError(`a kind cluster named "${name}" already exists`, `delete it first (npm run cluster down -- --name ${name})`);
@@ -132,13 +133,12 @@ async function waitReady(cluster: StartedKindCluster, toolchain: KindToolchain):
   await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=240s'], { timeoutMs: 250_000 });
   await cluster.kubectlOrThrow(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { timeoutMs: 190_000 });
   // The local-path helper image is the lab's Debian base: it has getent, and every node has it.
-  const image = nodeImageRefs(toolchain.versions)['local-path-helper'];
-  const probe = await cluster.kubectl(
-    ['run', 'netproof-dns-check', '--rm', '-i', '--restart=Never', '--quiet', `--image=${image}`, '--image-pull-policy=Never', '--command', '--',
-      'getent', 'hosts', 'kubernetes.default.svc.cluster.local'],
-    { timeoutMs: 120_000 },
-  );
-  if (probe.exitCode !== 0 || !probe.stdout.includes('10.96.0.1')) {
-    throw new EnvironmentError(`CoreDNS does not answer for kubernetes.default.svc.cluster.local:\n${probe.stdout}${probe.stderr}`, 'inspect with: kubectl -n kube-system logs deploy/coredns');
+  const probe = await runPodOnce(cluster, `netproof-dns-check-${Date.now().toString(36)}`, {
+    image: nodeImageRefs(toolchain.versions)['local-path-helper'],
+    command: ['getent', 'hosts', 'kubernetes.default.svc.cluster.local'],
+    namespace: 'kube-system',
+  });
+  if (probe.phase !== 'Succeeded' || !/^10\.96\.0\.1\s/m.test(probe.logs)) {
+    throw new EnvironmentError(`CoreDNS does not answer for kubernetes.default.svc.cluster.local (pod ${probe.phase}):\n${probe.logs}`, 'inspect with: kubectl -n kube-system logs deploy/coredns');
   }
 }

@@ -10,8 +10,25 @@ log() { printf '[engine] %s\n' "$*" >&2; }
 fail() { printf '[engine] error: %s\n' "$*" >&2; exit 3; }
 
 docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+ours=/run/netproof-engine
+
+# An engine netproof started itself (no systemd: a sandbox or CI runner) is
+# guarded for as long as it runs, not only
+# during a run: nothing forwarded from a Docker bridge may leave through an
+# uplink (an interface with a default route), whatever started the container.
+# Runs add their own counting guard on top (src/lab/traffic-guard.ts).
+guard_engine() {
+  local uplink bridge rule
+  for uplink in $(ip -4 route show default | awk '{for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1)}' | sort -u); do
+    for bridge in docker0 'br-+'; do
+      rule=(DOCKER-USER -i "$bridge" -o "$uplink" -m comment --comment "netproof engine guard" -j DROP)
+      iptables -C "${rule[@]}" 2>/dev/null || iptables -I "${rule[@]}"
+    done
+  done
+}
 
 if command -v docker >/dev/null 2>&1 && docker_answers; then
+  [ -e "$ours" ] && guard_engine
   exit 0
 fi
 
@@ -49,12 +66,18 @@ else
     runtime_args=(--add-runtime "netproof-capdrop=$shim" --default-runtime netproof-capdrop)
   fi
   log "starting dockerd (log: /var/log/netproof-dockerd.log)"
+  # This engine is the lab's own (a sandbox or CI runner): guard it for its lifetime.
+  touch "$ours"
   # setsid: the daemon must outlive this shell and the npm process group.
   setsid nohup dockerd "${runtime_args[@]}" >>/var/log/netproof-dockerd.log 2>&1 </dev/null &
 fi
 
 for _ in $(seq 1 60); do
-  docker_answers && { log "engine ready: $(docker version --format 'server {{.Server.Version}}' 2>/dev/null)"; exit 0; }
+  if docker_answers; then
+    [ -e "$ours" ] && guard_engine
+    log "engine ready: $(docker version --format 'server {{.Server.Version}}' 2>/dev/null); bridges cannot forward off the machine"
+    exit 0
+  fi
   sleep 1
 done
 fail "dockerd did not answer within 60 s; see /var/log/netproof-dockerd.log"

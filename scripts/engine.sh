@@ -19,10 +19,12 @@ ours=/run/netproof-engine
 # Runs add their own counting guard on top (src/lab/traffic-guard.ts).
 guard_engine() {
   local uplink bridge rule
-  for uplink in $(ip -4 route show default | awk '{for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1)}' | sort -u); do
+  for uplink in $( { ip -4 route show default; ip -6 route show default; } | awk '{for (i = 1; i < NF; i++) if ($i == "dev") print $(i + 1)}' | sort -u); do
     for bridge in docker0 'br-+'; do
-      rule=(DOCKER-USER -i "$bridge" -o "$uplink" -m comment --comment "netproof engine guard" -j DROP)
-      iptables -C "${rule[@]}" 2>/dev/null || iptables -I "${rule[@]}"
+      rule=(-i "$bridge" -o "$uplink" -m comment --comment "netproof engine guard" -j DROP)
+      iptables -C DOCKER-USER "${rule[@]}" 2>/dev/null || iptables -I DOCKER-USER "${rule[@]}"
+      # IPv6 too: Docker networks with IPv6 (kind's is) are routed, not NATed, and dockerd adds no IPv6 filter.
+      ip6tables -C FORWARD "${rule[@]}" 2>/dev/null || ip6tables -I FORWARD "${rule[@]}" 2>/dev/null || true
     done
   done
 }

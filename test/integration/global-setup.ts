@@ -34,7 +34,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   await registerRun({ id: suiteRun, pid: process.pid, scenario: 'integration suite', startedAt: new Date().toISOString(), keep: false });
   for (const uplink of await uplinkInterfaces()) {
     for (const lab of labInterfaces) {
-      await insertRule('ipv4', 'filter', ['FORWARD', '-i', lab, '-o', uplink, '-m', 'comment', '--comment', counterMarker]);
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        await insertRule(family, 'filter', ['FORWARD', '-i', lab, '-o', uplink, '-m', 'comment', '--comment', counterMarker]);
+      }
     }
   }
   return async () => {

@@ -8,6 +8,7 @@
 //   - routes every other node's podCIDR via that node's InternalIP, so pods on
 //     different nodes reach each other directly, without NAT;
 //   - masquerades pod traffic to anything outside the pod subnet.
+//
 // It does not enforce NetworkPolicy (upstream kindnet does since 2024).
 package main
 
@@ -42,16 +43,28 @@ func main() {
 	if err != nil {
 		log.Fatalf("in-cluster config: %v", err)
 	}
+	config.Timeout = 5 * time.Second
+	// The API is reached through its ClusterIP: until kube-proxy has written
+	// the rule that DNATs it, a connection would follow the node's default
+	// route off the machine. Wait for the rule instead of sending anything.
+	waitForServiceRule(os.Getenv("KUBERNETES_SERVICE_HOST"))
 	client := kubernetes.NewForConfigOrDie(config)
 	if err := ensureMasquerade(podSubnet); err != nil {
 		log.Fatalf("masquerade rules: %v", err)
 	}
 	log.Printf("kindnetd (netproof) on %s, pod subnet %s", hostIP, podSubnet)
 	for {
-		if err := syncOnce(context.Background(), client, hostIP); err != nil {
+		err := syncOnce(context.Background(), client, hostIP)
+		if err != nil {
 			log.Printf("sync: %v", err)
 		}
-		time.Sleep(5 * time.Second)
+		// Every second until this node's CNI config exists (the node is not
+		// Ready before), then every five for new nodes' routes.
+		if _, statErr := os.Stat(cniConfigPath); err != nil || statErr != nil {
+			time.Sleep(time.Second)
+		} else {
+			time.Sleep(5 * time.Second)
+		}
 	}
 }
 
@@ -82,6 +95,23 @@ func syncOnce(ctx context.Context, client kubernetes.Interface, hostIP string) e
 		}
 	}
 	return nil
+}
+
+// waitForServiceRule waits (at most 90 s) until kube-proxy's iptables rules
+// send the API's ClusterIP to the API server.
+func waitForServiceRule(clusterIP string) {
+	if clusterIP == "" {
+		return
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := exec.Command("iptables", "-w", "-t", "nat", "-S", "KUBE-SERVICES").CombinedOutput()
+		if err == nil && strings.Contains(string(out), clusterIP+"/32") {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	log.Printf("no kube-proxy rule for %s after 90 s; trying the API anyway", clusterIP)
 }
 
 func internalIP(node *corev1.Node) string {

@@ -4,7 +4,7 @@ import { consoleLogger } from '../log.ts';
 import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
 import { clusterExists, deleteKindCluster, startKindCluster } from '../environment/kind/kind-cluster.ts';
 import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
-import { ensureKindToolchain } from '../environment/kind/node-image.ts';
+import { ensureKindTool, ensureKindToolchain } from '../environment/kind/node-image.ts';
 import { ExitCode } from './exit-codes.ts';
 
 export const clusterUsage = `  npm run cluster up [-- --cni kindnet] [--workers N] [--name NAME]   build what is missing, create a kind cluster, wait until Ready
@@ -34,8 +34,8 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     return ExitCode.ran;
   }
   if (action === 'down') {
-    const toolchain = await ensureKindToolchain(logger);
-    await logger.step(`deleting kind cluster ${name}`, () => deleteKindCluster(name, toolchain));
+    const kind = await ensureKindTool(logger);
+    await logger.step(`deleting kind cluster ${name}`, () => deleteKindCluster(name, { kind }));
     return ExitCode.ran;
   }
 

@@ -4,6 +4,7 @@ import { hostExec } from '../../src/exec/host-exec.ts';
 import { ensureImages } from '../../src/images/build-images.ts';
 import { noopLogger } from '../../src/log.ts';
 import { kindClusterLabel, startKindCluster, type StartedKindCluster } from '../../src/environment/kind/kind-cluster.ts';
+import { kindNetwork } from '../../src/environment/kind/kind-network.ts';
 import { appImages } from './global-setup.ts';
 
 interface PodList { items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase: string; podIP?: string } }[] }
@@ -80,12 +81,13 @@ describe('a kind cluster built without a registry', () => {
     const names = Object.keys(refs).map((n) => `pod/app-${n}`);
     await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', ...names, '--timeout=180s'], { timeoutMs: 190_000 });
     if (refs.postgres) {
-      const ready = await cluster.kubectl(['exec', 'app-postgres', '--', 'pg_isready', '-h', '127.0.0.1'], { timeoutMs: 30_000 });
-      // Ready as a pod; PostgreSQL itself may still be starting: retry briefly.
-      for (let i = 0; i < 20 && !(await cluster.kubectl(['exec', 'app-postgres', '--', 'pg_isready', '-h', '127.0.0.1'])).stdout.includes('accepting'); i++) {
-        await new Promise((r) => setTimeout(r, 1000));
+      // The pod is Ready once the container runs; PostgreSQL itself may take a few seconds more.
+      let ready = await cluster.kubectl(['exec', 'app-postgres', '--', 'pg_isready', '-h', '127.0.0.1']);
+      for (let i = 0; i < 30 && ready.exitCode !== 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        ready = await cluster.kubectl(['exec', 'app-postgres', '--', 'pg_isready', '-h', '127.0.0.1']);
       }
-      expect(ready.exitCode === 0 || (await cluster.kubectl(['exec', 'app-postgres', '--', 'pg_isready', '-h', '127.0.0.1'])).exitCode === 0).toBe(true);
+      expect(ready.stdout).toContain('accepting connections');
     }
   }, 240_000);
 
@@ -98,13 +100,20 @@ describe('a kind cluster built without a registry', () => {
     for (const event of pulled) expect(event.message).toMatch(/already present on machine/);
   });
 
+  it('sent nothing off the machine: the guard on the nodes\' network stopped no packet', async () => {
+    expect(await cluster.packetsStopped()).toBe(0);
+  });
+
   it('deletes the cluster and leaves nothing behind', async () => {
     await cluster.stop();
     const containers = await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${cluster.name}`]);
     expect(containers.stdout.trim()).toBe('');
     expect(await access(cluster.kubeconfig).then(() => true, () => false)).toBe(false);
     const otherKindNodes = (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}`])).stdout.trim();
-    if (otherKindNodes === '') expect((await hostExec(['docker', 'network', 'inspect', 'kind'])).exitCode).not.toBe(0);
+    if (otherKindNodes === '') {
+      expect((await hostExec(['docker', 'network', 'inspect', kindNetwork])).exitCode).not.toBe(0);
+      expect((await hostExec(['bash', '-c', 'iptables-save | grep -c "netproof kind guard" || true'])).stdout.trim()).toBe('0');
+    }
     const volumes = await hostExec(['docker', 'volume', 'ls', '-q', '--filter', 'dangling=true']);
     expect(volumes.stdout.split('\n').filter((v) => v.includes(cluster.name))).toEqual([]);
   }, 300_000);

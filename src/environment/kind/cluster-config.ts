@@ -35,11 +35,13 @@ export function renderKindConfig(spec: KindClusterSpec & { name: string }): stri
     `  disableDefaultCNI: ${cni === 'kindnet' ? 'false' : 'true'}`,
     'nodes:',
     ...nodes,
+    // kind writes kubeadm v1beta3 (no dns.disabled there): skip the addon phase instead.
     'kubeadmConfigPatches:',
     '- |',
-    '  kind: ClusterConfiguration',
-    '  dns:',
-    '    disabled: true',
+    '  kind: InitConfiguration',
+    '  skipPhases:',
+    '  - preflight',
+    '  - addon/coredns',
     '',
   ].join('\n');
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../log.ts';
 import { clusterDnsIp, renderKindConfig, supportedCnis, type KindClusterSpec } from './cluster-config.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
+import { ensureKindNetwork, packetsStoppedFromKind, removeKindNetworkIfUnused } from './kind-network.ts';
 import { runPodOnce } from './run-pod.ts';
 import { nodeImageRefs } from './versions.ts';
 
@@ -26,6 +27,8 @@ export interface StartedKindCluster extends AsyncDisposable {
   kubectlOrThrow(args: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
   /** Runs a command inside a node container. */
   nodeExec(node: string, argv: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
+  /** Packets from the lab's kind network that tried to leave the machine (the guard dropped them; shared by all lab clusters). */
+  packetsStopped(): Promise<number>;
   /** Copies local engine images into every node (kind load docker-image). */
   loadImages(refs: readonly string[]): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +53,7 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
       const config = join(dirname(cluster.kubeconfig), `${name}.kind.yaml`);
       await mkdir(dirname(config), { recursive: true });
       await writeFile(config, renderKindConfig({ ...spec, name }));
+      await ensureKindNetwork();
       const created = await toolchain.kind.run(
         ['create', 'cluster', '--name', name, '--image', toolchain.nodeImage, '--config', config, '--kubeconfig', cluster.kubeconfig, '--retain'],
         { timeoutMs: 10 * 60_000 },
@@ -85,6 +89,7 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
       return result;
     },
     nodeExec: (node, argv, options) => hostExec(['docker', 'exec', node, ...argv], options),
+    packetsStopped: packetsStoppedFromKind,
     async loadImages(refs) {
       if (refs.length === 0) return;
       const loaded = await toolchain.kind.run(['load', 'docker-image', '--name', name, ...refs], { timeoutMs: 15 * 60_000 });
@@ -96,8 +101,8 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
 }
 
 /**
- * Deletes the cluster's nodes, its kubeconfig and, when no other container
- * uses it, kind's `kind` network: nothing of the cluster stays on the machine.
+ * Deletes the cluster's nodes, its kubeconfig and, when no other cluster
+ * uses them, the lab's kind network and its guard: nothing stays behind.
  */
 export async function deleteKindCluster(name: string, toolchain: Pick<KindToolchain, 'kind'>): Promise<void> {
   await toolchain.kind.run(['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigPath(name)], { timeoutMs: 5 * 60_000 });
@@ -105,8 +110,7 @@ export async function deleteKindCluster(name: string, toolchain: Pick<KindToolch
   if (left.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...left]);
   await rm(kubeconfigPath(name), { force: true });
   await rm(kubeconfigPath(name).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
-  const users = await hostExec(['docker', 'network', 'inspect', 'kind', '--format', '{{len .Containers}}']);
-  if (users.exitCode === 0 && users.stdout.trim() === '0') await hostExec(['docker', 'network', 'rm', 'kind']);
+  await removeKindNetworkIfUnused();
 }
 
 export async function clusterExists(toolchain: Pick<KindToolchain, 'kind'>, name: string): Promise<boolean> {

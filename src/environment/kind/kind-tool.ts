@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { hostExec, hostExecOrThrow, type HostExecOptions } from '../../exec/host-exec.ts';
 import type { ExecResult } from '../../exec/exec-result.ts';
 import { cacheRoot, kindRoot } from './kind-paths.ts';
+import { kindNetwork } from './kind-network.ts';
 
 /**
  * Runs the lab's own kind binary with `docker pull` disabled: a PATH directory
@@ -25,6 +26,8 @@ export class KindTool {
     await chmod(join(shimDir, 'docker'), 0o755);
     return new KindTool(join(kindDir, 'kind'), {
       NETPROOF_REAL_DOCKER: realDocker,
+      // The lab's own network for nodes (kind-network.ts), guarded from the start.
+      KIND_EXPERIMENTAL_DOCKER_NETWORK: kindNetwork,
       PATH: `${shimDir}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`,
     });
   }

@@ -48,6 +48,12 @@ export async function ensureKindToolchain(logger: Logger): Promise<KindToolchain
   return { nodeImage, nodeImageSource: 'local', kind, kubectl, versions };
 }
 
+/** Only the kind binary (e.g. to delete a cluster): never builds a node image. */
+export async function ensureKindTool(logger: Logger): Promise<KindTool> {
+  const versions = await readVersions();
+  return KindTool.create((await ensureGoArtefact('kind', versions, logger)).dir);
+}
+
 async function ensureArtefacts(versions: KindVersions, logger: Logger): Promise<Record<GoArtefact, BuiltArtefact>> {
   const names = Object.keys(goArtefacts) as GoArtefact[];
   const built = {} as Record<GoArtefact, BuiltArtefact>;

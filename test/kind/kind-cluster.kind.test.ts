@@ -5,6 +5,7 @@ import { ensureImages } from '../../src/images/build-images.ts';
 import { noopLogger } from '../../src/log.ts';
 import { kindClusterLabel, startKindCluster, type StartedKindCluster } from '../../src/environment/kind/kind-cluster.ts';
 import { kindNetwork } from '../../src/environment/kind/kind-network.ts';
+import { runPodOnce } from '../../src/environment/kind/run-pod.ts';
 import { appImages } from './global-setup.ts';
 
 interface PodList { items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase: string; podIP?: string } }[] }
@@ -38,13 +39,14 @@ describe('a kind cluster built without a registry', () => {
 
   it('resolves kubernetes.default.svc.cluster.local from a pod, and forwards no other name out of the machine', async () => {
     const lookup = (name: string) =>
-      cluster.kubectl(['run', `dns-${Math.random().toString(36).slice(2, 8)}`, '--rm', '-i', '--restart=Never', '--quiet', `--image=${refs.toolbox ?? refs.django}`,
-        '--image-pull-policy=Never', '--command', '--', 'getent', 'hosts', name], { timeoutMs: 120_000 });
-    const cluster_ = await lookup('kubernetes.default.svc.cluster.local');
-    expect(cluster_.stdout).toMatch(/^10\.96\.0\.1\s+kubernetes\.default\.svc\.cluster\.local/m);
-    // CoreDNS has no upstream: an outside name is NXDOMAIN from CoreDNS itself (getent exit 2).
+      runPodOnce(cluster, `dns-${Math.random().toString(36).slice(2, 8)}`, { image: refs.toolbox ?? refs.django!, command: ['getent', 'hosts', name] });
+    const inCluster = await lookup('kubernetes.default.svc.cluster.local');
+    expect(inCluster.phase).toBe('Succeeded');
+    expect(inCluster.logs).toMatch(/^10\.96\.0\.1\s+kubernetes\.default\.svc\.cluster\.local/m);
+    // CoreDNS has no upstream: an outside name is NXDOMAIN from CoreDNS itself (getent exits 2).
     const outside = await lookup('example.com');
-    expect(outside.stdout.trim()).toBe('');
+    expect(outside.phase).toBe('Failed');
+    expect(outside.logs.trim()).toBe('');
     const corefile = (await cluster.kubectlOrThrow(['-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}'])).stdout;
     expect(corefile).not.toMatch(/forward|proxy/);
   });
@@ -70,7 +72,11 @@ describe('a kind cluster built without a registry', () => {
   }, 240_000);
 
   it("runs the project's own app images as pods", async () => {
-    const env: Record<string, { name: string; value: string }[]> = { postgres: [{ name: 'POSTGRES_PASSWORD', value: 'mysecretpassword' }] };
+    const env: Record<string, { name: string; value: string }[]> = {
+      postgres: [{ name: 'POSTGRES_PASSWORD', value: 'mysecretpassword' }],
+      // The nginx image proxies to whatever the scenario names; here Flask's port in the same pod network.
+      nginx: [{ name: 'NGINX_PROXY_PASS', value: 'http://127.0.0.1:6001' }],
+    };
     for (const [name, ref] of Object.entries(refs)) {
       const manifest = {
         apiVersion: 'v1', kind: 'Pod', metadata: { name: `app-${name}` },

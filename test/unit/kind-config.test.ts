@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderKindConfig } from '../../src/environment/kind/cluster-config.ts';
+import { kindRoot } from '../../src/environment/kind/kind-paths.ts';
+import { nodeImageRefs, parseVersions, readVersions } from '../../src/environment/kind/versions.ts';
+
+describe('kind recipes', () => {
+  it('renders one control plane, N workers, and skips kubeadm CoreDNS (the lab installs its own)', () => {
+    const config = renderKindConfig({ name: 'np-x', workers: 3 });
+    expect(config.match(/- role: worker/g)).toHaveLength(3);
+    expect(config.match(/- role: control-plane/g)).toHaveLength(1);
+    expect(config).toContain('name: np-x');
+    expect(config).toMatch(/kind: InitConfiguration\n {2}skipPhases:\n {2}- preflight\n {2}- addon\/coredns/);
+    expect(config).toContain('disableDefaultCNI: false');
+  });
+
+  it('pins every artefact in kind/versions.env and derives the references kubeadm expects', async () => {
+    const versions = await readVersions();
+    const refs = nodeImageRefs(versions);
+    expect(refs['kube-apiserver']).toBe(`registry.k8s.io/kube-apiserver:${versions.K8S_VERSION}`);
+    expect(refs.pause).toBe(`registry.k8s.io/pause:${versions.PAUSE_VERSION}`);
+    expect(() => parseVersions('KIND_VERSION=v1\n')).toThrow(/no K8S_VERSION/);
+  });
+
+  it('keeps the wrapper modules in step with versions.env', async () => {
+    const versions = await readVersions();
+    const k8s = await readFile(join(kindRoot, 'k8s', 'go.mod'), 'utf8');
+    expect(k8s).toMatch(new RegExp(`k8s\\.io/kubernetes ${versions.K8S_VERSION.replaceAll('.', '\\.')}\\b`));
+    const staging = `v0.${versions.K8S_VERSION.slice('v1.'.length)}`;
+    for (const line of k8s.split('\n').filter((l) => l.includes(' => '))) expect(line.trim().endsWith(staging)).toBe(true);
+    const etcd = await readFile(join(kindRoot, 'mods', 'etcd', 'go.mod'), 'utf8');
+    expect(etcd).toContain(`go.etcd.io/etcd/server/v3 v${versions.ETCD_VERSION.replace(/-\d+$/, '')}`);
+  });
+
+  it('never lets CoreDNS forward a query', async () => {
+    const manifest = await readFile(join(kindRoot, 'manifests', 'coredns.yaml'), 'utf8');
+    const corefile = manifest.slice(manifest.indexOf('Corefile: |'), manifest.indexOf('---', manifest.indexOf('Corefile: |')));
+    expect(corefile).not.toMatch(/\b(forward|proxy)\b/);
+    expect(corefile).toContain('rcode NXDOMAIN');
+  });
+});

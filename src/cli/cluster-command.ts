@@ -8,7 +8,7 @@ import { ensureKindTool, ensureKindToolchain } from '../environment/kind/node-im
 import { ExitCode } from './exit-codes.ts';
 
 export const clusterUsage = `  npm run cluster up [-- --cni kindnet] [--workers N] [--name NAME]   build what is missing, create a kind cluster, wait until Ready
-  npm run cluster down [-- --name NAME]                              delete it; nothing is left behind
+  npm run cluster down [-- --name NAME | --all]                      delete it (or every kind cluster); nothing is left behind
   npm run cluster build                                              only build the node image and tools (cached)`;
 
 /** `npm run cluster up|down|build`: a kind cluster built with zero registry pulls. */
@@ -20,6 +20,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       name: { type: 'string', default: 'netproof' },
       cni: { type: 'string', default: 'kindnet' },
       workers: { type: 'string', default: '2' },
+      all: { type: 'boolean' },
     },
   });
   const logger = consoleLogger();
@@ -35,7 +36,9 @@ export async function clusterCommand(argv: string[]): Promise<number> {
   }
   if (action === 'down') {
     const kind = await ensureKindTool(logger);
-    await logger.step(`deleting kind cluster ${name}`, () => deleteKindCluster(name, { kind }));
+    const names = values.all ? (await kind.run(['get', 'clusters'])).stdout.split('\n').map((l) => l.trim()).filter((l) => /^[a-z0-9-]+$/.test(l)) : [name];
+    for (const each of names) await logger.step(`deleting kind cluster ${each}`, () => deleteKindCluster(each, { kind }));
+    if (names.length === 0) logger.info('no kind clusters');
     return ExitCode.ran;
   }
 

@@ -107,7 +107,16 @@ export async function ensureComponentImage(component: ImageComponent, build: Com
     } finally {
       await rm(context, { recursive: true, force: true });
     }
+    await pruneOtherTags(ref);
   });
   return ref;
+}
+
+/** Removes the other tags of an image's repository (earlier keys); in-use images stay. */
+export async function pruneOtherTags(ref: string): Promise<void> {
+  const repository = ref.slice(0, ref.lastIndexOf(':'));
+  const tags = await hostExec(['docker', 'images', repository, '--format', '{{.Repository}}:{{.Tag}}']);
+  const stale = tags.stdout.split('\n').filter((t) => t && t !== ref && !t.endsWith(':<none>'));
+  if (stale.length > 0) await hostExec(['docker', 'rmi', ...stale]);
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import type { Logger } from '../../log.ts';
@@ -55,7 +55,10 @@ export async function ensureGoArtefact(name: GoArtefact, versions: KindVersions,
   const goVersion = await findGo();
   const key = await goArtefactKey(name, versions, goVersion);
   const dir = join(cacheRoot(), 'kind', 'bin', `${name}-${key}`);
-  if (await exists(join(dir, '.complete'))) return { dir, key };
+  if (await exists(join(dir, '.complete'))) {
+    await pruneOtherKeys(name, dir);
+    return { dir, key };
+  }
   await logger.step(`building ${name} from the Go module proxy (first time only)`, async () => {
     const partial = `${dir}.partial`;
     await rm(partial, { recursive: true, force: true });
@@ -73,8 +76,18 @@ export async function ensureGoArtefact(name: GoArtefact, versions: KindVersions,
     await writeFile(join(partial, '.complete'), `${key}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
+    await pruneOtherKeys(name, dir);
   });
   return { dir, key };
+}
+
+/** Earlier builds of the same artefact (other keys) are dropped: one build per artefact stays. */
+async function pruneOtherKeys(name: GoArtefact, keep: string): Promise<void> {
+  const parent = dirname(keep);
+  const pattern = new RegExp(`^${name}-[0-9a-f]{12}(\\.partial)?$`);
+  for (const entry of await readdir(parent)) {
+    if (pattern.test(entry) && join(parent, entry) !== keep) await rm(join(parent, entry), { recursive: true, force: true });
+  }
 }
 
 let goVersionPromise: Promise<string> | undefined;

@@ -5,7 +5,7 @@ import { EnvironmentError } from '../../errors.ts';
 import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
 import { ensureImages } from '../../images/build-images.ts';
 import type { Logger } from '../../log.ts';
-import { componentRecipes, ensureComponentImage, type ComponentBuild, type ImageComponent } from './component-images.ts';
+import { componentRecipes, ensureComponentImage, pruneOtherTags, type ComponentBuild, type ImageComponent } from './component-images.ts';
 import { ensureGoArtefact, goArtefacts, tail, type BuiltArtefact, type GoArtefact } from './go-artefacts.ts';
 import { KindTool } from './kind-tool.ts';
 import { kindRoot } from './kind-paths.ts';
@@ -107,6 +107,7 @@ async function ensureLocalNodeImage(versions: KindVersions, artefacts: Record<Go
       // The upstream-named tags were only for the archive; the netproof/kind-* tags stay as the cache.
       await hostExec(['docker', 'rmi', ...components.map((c) => refs[c])]);
     }
+    await pruneOtherTags(nodeImage);
   });
   return nodeImage;
 }

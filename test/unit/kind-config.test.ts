@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderKindConfig } from '../../src/environment/kind/cluster-config.ts';
+import { goArtefactKey, goArtefacts, type GoArtefact } from '../../src/environment/kind/go-artefacts.ts';
 import { kindRoot } from '../../src/environment/kind/kind-paths.ts';
 import { nodeImageRefs, parseVersions, readVersions } from '../../src/environment/kind/versions.ts';
 
@@ -31,6 +32,16 @@ describe('kind recipes', () => {
     for (const line of k8s.split('\n').filter((l) => l.includes(' => '))) expect(line.trim().endsWith(staging)).toBe(true);
     const etcd = await readFile(join(kindRoot, 'mods', 'etcd', 'go.mod'), 'utf8');
     expect(etcd).toContain(`go.etcd.io/etcd/server/v3 v${versions.ETCD_VERSION.replace(/-\d+$/, '')}`);
+  });
+
+  it('keys each Go artefact by its own pins: a version change rebuilds only that artefact', async () => {
+    const versions = await readVersions();
+    const bumped = { ...versions, COREDNS_VERSION: 'v1.12.2' };
+    for (const name of Object.keys(goArtefacts) as GoArtefact[]) {
+      const same = (await goArtefactKey(name, versions, 'go1.26')) === (await goArtefactKey(name, bumped, 'go1.26'));
+      expect([name, same]).toEqual([name, name !== 'coredns']);
+    }
+    expect(await goArtefactKey('kind', versions, 'go1.26')).not.toBe(await goArtefactKey('kind', versions, 'go1.27'));
   });
 
   it('never lets CoreDNS forward a query', async () => {

@@ -39,6 +39,14 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	// `docker exec` into a privileged container: runc exec reads the process
+	// (with the same full capability set) from a separate file.
+	if process := execProcessFile(os.Args[1:]); process != "" {
+		if err := dropUnheldCapsIn(process, false); err != nil {
+			fmt.Fprintln(os.Stderr, "oci-capdrop:", err)
+			os.Exit(1)
+		}
+	}
 	argv := append([]string{runc}, os.Args[1:]...)
 	if err := syscall.Exec(runc, argv, os.Environ()); err != nil {
 		fmt.Fprintln(os.Stderr, "oci-capdrop: exec", runc+":", err)
@@ -59,6 +67,22 @@ func bundleDir(args []string) string {
 	return ""
 }
 
+// execProcessFile finds the process file of an `exec --process FILE` call.
+func execProcessFile(args []string) string {
+	isExec := false
+	for i, a := range args {
+		switch {
+		case a == "exec":
+			isExec = true
+		case isExec && (a == "--process" || a == "-p") && i+1 < len(args):
+			return args[i+1]
+		case isExec && strings.HasPrefix(a, "--process="):
+			return strings.TrimPrefix(a, "--process=")
+		}
+	}
+	return ""
+}
+
 func boundingSet() (uint64, error) {
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
@@ -72,7 +96,11 @@ func boundingSet() (uint64, error) {
 	return 0, fmt.Errorf("no CapBnd line in /proc/self/status")
 }
 
-func dropUnheldCaps(path string) error {
+func dropUnheldCaps(path string) error { return dropUnheldCapsIn(path, true) }
+
+// dropUnheldCapsIn edits a bundle's config.json (capabilities under "process")
+// or an exec process file (capabilities at the top).
+func dropUnheldCapsIn(path string, inSpec bool) error {
 	bnd, err := boundingSet()
 	if err != nil {
 		return err
@@ -90,7 +118,10 @@ func dropUnheldCaps(path string) error {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return err
 	}
-	process, _ := spec["process"].(map[string]any)
+	process := spec
+	if inSpec {
+		process, _ = spec["process"].(map[string]any)
+	}
 	caps, _ := process["capabilities"].(map[string]any)
 	if caps == nil {
 		return nil

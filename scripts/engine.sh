@@ -29,8 +29,28 @@ guard_engine() {
   done
 }
 
+bounding_set_reduced() { ! grep -q '^CapBnd:\s*000001ffffffffff' /proc/self/status; }
+
+# The runc shim, rebuilt whenever its source changes (the daemon execs the file per call, so a rebuild applies at once).
+shim=/usr/local/lib/netproof/oci-capdrop
+ensure_shim() {
+  local src="$here/tools/oci-capdrop" stamp
+  stamp=$(cat "$src/go.mod" "$src/main.go" | sha256sum | cut -c1-16)
+  [ -x "$shim" ] && [ "$(cat "$shim.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+  command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
+  command -v go >/dev/null 2>&1 || fail "the capability bounding set is reduced, and building the oci-capdrop runtime shim needs Go: install Go and run again"
+  log "building the oci-capdrop runtime shim (the bounding set lacks capabilities --privileged asks for)"
+  mkdir -p "$(dirname "$shim")"
+  (cd "$src" && CGO_ENABLED=0 go build -o "$shim.new" .) || fail "building oci-capdrop failed"
+  mv "$shim.new" "$shim"
+  echo "$stamp" >"$shim.stamp"
+}
+
 if command -v docker >/dev/null 2>&1 && docker_answers; then
-  [ -e "$ours" ] && guard_engine
+  if [ -e "$ours" ]; then
+    guard_engine
+    bounding_set_reduced && ensure_shim
+  fi
   exit 0
 fi
 
@@ -53,18 +73,8 @@ if [ -d /run/systemd/system ]; then
   systemctl start docker || fail "systemctl start docker failed; see 'journalctl -u docker'"
 else
   runtime_args=()
-  if ! grep -q '^CapBnd:\s*000001ffffffffff' /proc/self/status; then
-    shim=/usr/local/lib/netproof/oci-capdrop
-    src="$here/tools/oci-capdrop"
-    stamp=$(cat "$src/go.mod" "$src/main.go" | sha256sum | cut -c1-16)
-    if [ ! -x "$shim" ] || [ "$(cat "$shim.stamp" 2>/dev/null)" != "$stamp" ]; then
-      command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
-      command -v go >/dev/null 2>&1 || fail "the capability bounding set is reduced, and building the oci-capdrop runtime shim needs Go: install Go and run again"
-      log "building the oci-capdrop runtime shim (the bounding set lacks capabilities --privileged asks for)"
-      mkdir -p "$(dirname "$shim")"
-      (cd "$src" && CGO_ENABLED=0 go build -o "$shim" .) || fail "building oci-capdrop failed"
-      echo "$stamp" >"$shim.stamp"
-    fi
+  if bounding_set_reduced; then
+    ensure_shim
     runtime_args=(--add-runtime "netproof-capdrop=$shim" --default-runtime netproof-capdrop)
   fi
   log "starting dockerd (log: /var/log/netproof-dockerd.log)"

@@ -4,15 +4,17 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.int.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
-          // One Docker engine, one host port 5432: integration files run one at a time.
+          // One Docker engine, one host port 5432: integration files run one at a time,
+          // and not beside the kind project, whose nodes share the engine and the host.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },
@@ -24,6 +26,7 @@ export default defineConfig({
           // Builds the kind node image and tools first (long on a fresh machine, cached after).
           globalSetup: ['test/kind/global-setup.ts'],
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },

@@ -15,7 +15,7 @@ import { explain } from '../verdict/explain.ts';
 import { combine, judge } from '../verdict/verdict.ts';
 import { hostSource } from '../workloads/host-source.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import type { ClaimSpec } from './claim.ts';
+import type { AttemptSpec, ClaimSpec } from './claim.ts';
 import type { ScenarioSpec } from './scenario.ts';
 
 export interface RunOptions {
@@ -135,7 +135,7 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
     const expectation = attempt.expect ?? claim.expect;
     const verdict = judge(expectation, probed.outcome);
     attempts.push({
-      connection: attempt.connection(env),
+      connection: connectionString(attempt, env),
       note: attempt.note,
       from: attempt.from,
       expected: expectation.label,
@@ -162,6 +162,15 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
     attempts,
     evidence: { attempts: evidence, context: await context() },
   };
+}
+
+/** The attempt's connection string; a lab value that cannot be read (its probe is then check-failed) says so instead of failing the run. */
+function connectionString(attempt: AttemptSpec, env: StartedEnvironment): string {
+  try {
+    return attempt.connection(env);
+  } catch (error) {
+    return `(unresolved: ${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 function redactClaim(claim: ClaimResult, secrets: readonly string[]): ClaimResult {

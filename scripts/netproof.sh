@@ -33,9 +33,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
 fi
 
 export TESTCONTAINERS_RYUK_DISABLED=true
-if [ "$command" != list ]; then
-  case " $* " in *" --list "*) ;; *) bash "$root/scripts/engine.sh" || exit $? ;; esac
-fi
+# Listing scenarios needs no engine; everything else does.
+case " $* " in *" --list "*) ;; *) bash "$root/scripts/engine.sh" || exit $? ;; esac
 
 case "$command" in
   test)

@@ -4,7 +4,8 @@ import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import type { Logger } from '../log.ts';
-import { containerContextCommands } from './container-exec.ts';
+import { inspectNetwork } from '../environment/docker/lab-network.ts';
+import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
 const composeScript = fileURLToPath(new URL('../../scripts/compose.sh', import.meta.url));
@@ -149,7 +150,7 @@ async function servicesOf(project: string): Promise<Record<string, StartedWorklo
         description: `compose service ${service} of ${project}`,
         containerName,
         // Not testcontainers' exec: compose started these containers.
-        exec: (argv, options) => hostExec(['docker', 'exec', ...Object.entries(options?.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containerName, ...argv]),
+        exec: (argv, options) => hostExec(['docker', ...dockerExecArgs(containerName, argv, options?.env)]),
         contextCommands: containerContextCommands,
         addresses,
       };
@@ -159,8 +160,5 @@ async function servicesOf(project: string): Promise<Record<string, StartedWorklo
 }
 
 async function composeNetwork(dockerName: string): Promise<ComposeNetwork> {
-  const inspected = await hostExecOrThrow(['docker', 'network', 'inspect', dockerName, '--format', '{{json .}}']);
-  const network = JSON.parse(inspected.stdout) as { Id: string; Labels: Record<string, string> | null; IPAM: { Config: { Subnet: string; Gateway?: string }[] } };
-  const ipam = network.IPAM.Config[0]!;
-  return { dockerName, id: network.Id, bridge: `br-${network.Id.slice(0, 12)}`, subnet: ipam.Subnet, gateway: ipam.Gateway ?? '', labels: network.Labels ?? {} };
+  return { dockerName, ...(await inspectNetwork(dockerName)) };
 }

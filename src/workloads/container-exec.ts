@@ -1,18 +1,22 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { shellQuote, type ExecResult } from '../exec/exec-result.ts';
 
+/** `docker exec` arguments (after `docker`): the environment as -e flags, then the container and its command. */
+export function dockerExecArgs(container: string, argv: readonly string[], env: Readonly<Record<string, string>> = {}): string[] {
+  return ['exec', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), container, ...argv];
+}
+
 /** `docker exec` through testcontainers, recorded as the pasteable docker command. */
 export async function containerExec(
   container: StartedTestContainer,
   argv: readonly string[],
   options: { env?: Record<string, string> } = {},
 ): Promise<ExecResult> {
-  const envFlags = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const result = await container.exec([...argv], { env: options.env });
   return {
-    command: shellQuote(['docker', 'exec', ...envFlags, container.getName().replace(/^\//, ''), ...argv]),
+    command: shellQuote(['docker', ...dockerExecArgs(container.getName().replace(/^\//, ''), argv, options.env)]),
     exitCode: result.exitCode,
     stdout: result.stdout,
     stderr: result.stderr,

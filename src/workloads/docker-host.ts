@@ -3,7 +3,7 @@ import { EnvironmentError } from '../errors.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow, type HostExecOptions } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
-import { containerContextCommands } from './container-exec.ts';
+import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
 import { container } from './lab-container.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
@@ -104,7 +104,7 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
         name,
         description: this.description,
         containerName: name,
-        exec: (argv, execOptions) => host.docker(['exec', ...Object.entries(execOptions?.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]), name, ...argv]),
+        exec: (argv, execOptions) => host.docker(dockerExecArgs(name, argv, execOptions?.env)),
         contextCommands: containerContextCommands,
         addresses: Object.fromEntries(Object.entries(networks).filter(([, n]) => n.IPAddress).map(([networkName, n]) => [networkName, n.IPAddress])),
       };

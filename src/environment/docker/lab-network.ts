@@ -33,9 +33,16 @@ export function userNetwork(options: { internal?: boolean } = {}): NetworkSpec {
       const created = await hostExecOrThrow(['docker', 'network', 'create', ...labels, ...(options.internal ? ['--internal'] : []), dockerName]);
       const id = created.stdout.trim();
       run.defer(`remove network ${dockerName}`, async () => void (await hostExecOrThrow(['docker', 'network', 'rm', id])));
-      const inspected = await hostExecOrThrow(['docker', 'network', 'inspect', id, '--format', '{{json .IPAM.Config}}']);
-      const ipam = (JSON.parse(inspected.stdout) as { Subnet: string; Gateway?: string }[])[0]!;
-      return { name, dockerName, id, bridge: `br-${id.slice(0, 12)}`, subnet: ipam.Subnet, gateway: ipam.Gateway ?? '' };
+      const { bridge, subnet, gateway } = await inspectNetwork(id);
+      return { name, dockerName, id, bridge, subnet, gateway };
     },
   };
+}
+
+/** A Docker network as the engine reports it: id, the host bridge for it (`br-` + 12 of the id), first subnet, labels. */
+export async function inspectNetwork(nameOrId: string): Promise<{ id: string; bridge: string; subnet: string; gateway: string; labels: Record<string, string> }> {
+  const inspected = await hostExecOrThrow(['docker', 'network', 'inspect', nameOrId, '--format', '{{json .}}']);
+  const network = JSON.parse(inspected.stdout) as { Id: string; Labels: Record<string, string> | null; IPAM: { Config: { Subnet: string; Gateway?: string }[] } };
+  const ipam = network.IPAM.Config[0]!;
+  return { id: network.Id, bridge: `br-${network.Id.slice(0, 12)}`, subnet: ipam.Subnet, gateway: ipam.Gateway ?? '', labels: network.Labels ?? {} };
 }

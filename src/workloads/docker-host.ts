@@ -55,6 +55,7 @@ export function dockerHost(options: { lan: string; description?: string }): Work
         description: this.description,
         containerName: started.containerName,
         addresses: started.addresses,
+        place: { kind: 'docker-host' },
         lanAddress,
         docker,
         load,
@@ -106,6 +107,7 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
         containerName: name,
         exec: (argv, execOptions) => host.docker(dockerExecArgs(name, argv, execOptions?.env)),
         contextCommands: containerContextCommands,
+        place: { kind: 'container', on: options.host },
         addresses: Object.fromEntries(Object.entries(networks).filter(([, n]) => n.IPAddress).map(([networkName, n]) => [networkName, n.IPAddress])),
       };
     },

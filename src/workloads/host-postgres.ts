@@ -49,6 +49,7 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
         exec: (argv, execOptions) => containerExec(container, argv, execOptions),
         contextCommands: [['ss', '-ltn', `sport = :${options.port}`]],
         addresses: {},
+        place: { kind: 'host-netns' },
       };
     },
   };

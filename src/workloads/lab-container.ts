@@ -77,7 +77,8 @@ export function container(options: ContainerOptions): WorkloadSpec {
       const started = await builder.start();
       env.run.defer(`remove ${name}`, async () => void (await started.stop({ remove: true, timeout: 0 })));
       for (const extra of options.alsoOn ?? []) await hostExecOrThrow(['docker', 'network', 'connect', dockerNetworkName(extra, env), started.getId()]);
-      return startedContainer(name, this.description, started, await addressesOf(started.getId(), env));
+      const workload = startedContainer(name, this.description, started, await addressesOf(started.getId(), env));
+      return network === 'host' ? { ...workload, place: { kind: 'host-netns' } } : workload;
     },
   };
 }

@@ -37,7 +37,7 @@ export function lanRouter(): WorkloadSpec {
       await hostExecOrThrow(['ip', 'link', 'set', hostEnd, 'up']);
       // The veth goes with the router's namespace; this covers a run that ends before that.
       env.run.defer(`remove ${hostEnd}`, async () => void (await hostExecOrThrow(['ip', 'link', 'delete', hostEnd]).catch(() => undefined)));
-      return { ...router, description: this.description, addresses: { lan: lan.router } };
+      return { ...router, description: this.description, addresses: { lan: lan.router }, place: { kind: 'router' } };
     },
   };
 }
@@ -72,7 +72,7 @@ export function outsideClient(router: string, options: OutsideClientOptions): Wo
         ['ip', 'route', 'add', 'default', 'via', lan.router],
         ...(options.routes ?? []).map((route) => ['ip', 'route', 'add', ...route]),
       ]);
-      return { ...client, description: this.description, addresses: { lan: options.address } };
+      return { ...client, description: this.description, addresses: { lan: options.address }, place: { kind: 'outside-client' } };
     },
   };
 }

@@ -23,4 +23,13 @@ export interface StartedWorkload {
   readonly contextCommands: readonly (readonly string[])[];
   /** IPv4 address per network it is on, by the scenario's network names ("bridge" for docker0); empty for none/host. */
   readonly addresses: Readonly<Record<string, string>>;
+  /** Where it sits, for the report's topology picture; absent: a container on the lab host's engine. */
+  readonly place?: WorkloadPlace;
+}
+
+/** What a workload is in the lab's picture, and the machine workload it runs in. */
+export interface WorkloadPlace {
+  readonly kind: 'container' | 'pod' | 'host-netns' | 'docker-host' | 'kind-node' | 'router' | 'outside-client';
+  /** The machine workload it runs in (a Docker host, a kind node); absent: the lab host. */
+  readonly on?: string;
 }

@@ -38,6 +38,8 @@ case " $* " in *" --list "*) ;; *) bash "$root/scripts/engine.sh" || exit $? ;; 
 
 case "$command" in
   test)
+    # The browser test drives Debian's chromium (playwright-core downloads no browser of its own).
+    bash "$root/scripts/browser.sh" || exit $?
     say "typechecking"
     npx tsc -p .
     # vitest's own summary is not one CI reads; the JSON report gives the plain 'N passed, N failed' line.

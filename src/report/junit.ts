@@ -1,8 +1,24 @@
 import { formatOutcome } from '../outcome/outcome.ts';
 import type { ScenarioResult } from './result.ts';
 
-const xml = (text: string) =>
-  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+// eslint-disable-next-line no-control-regex
+const ansiEscape = /\u001b\[[0-9;?]*[A-Za-z]/g;
+/** Characters XML 1.0 forbids even as references: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, unpaired surrogates. */
+// eslint-disable-next-line no-control-regex
+const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const entities: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' };
+
+/**
+ * Text for an XML attribute. Error messages carry what commands printed:
+ * terminal colour codes are dropped, other forbidden characters become U+FFFD,
+ * and line breaks and tabs are character references (an attribute would
+ * otherwise fold them into spaces).
+ */
+export const xml = (text: string) =>
+  text
+    .replace(ansiEscape, '')
+    .replace(forbidden, '\uFFFD')
+    .replace(/[<>&"'\n\r\t]/g, (c) => entities[c]!);
 
 /**
  * JUnit XML, one testcase per claim attempt. A refuted claim is a <failure>

@@ -4,14 +4,18 @@ import { resultRows } from './table.ts';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
+/** The claims table as Markdown lines (also the CI job summary's). */
+export function markdownTable(result: ScenarioResult): string[] {
+  return ['| claim | connection string | expected | observed | verdict | time |', '|---|---|---|---|---|---|', ...resultRows(result).map((row) => `| ${row.map(cell).join(' | ')} |`)];
+}
+
 /** results/<scenario>.md: the table, then each claim's verdict, reason and evidence. */
 export function renderMarkdown(result: ScenarioResult): string {
   const out: string[] = [`# ${result.title}`, ''];
   out.push(`Scenario \`${result.scenario}\`, run \`${result.runId}\`, ${result.startedAt}, ${(result.durationMs / 1000).toFixed(1)} s.`, '');
   out.push(...Object.entries(result.environment).map(([k, v]) => `- ${k}: \`${v}\``));
   out.push(`- traffic guard on ${result.traffic.uplinks.join(', ') || 'no uplink'}: ${result.traffic.packetsStopped} packets stopped`, '');
-  out.push('| claim | connection string | expected | observed | verdict | time |', '|---|---|---|---|---|---|');
-  out.push(...resultRows(result).map((row) => `| ${row.map(cell).join(' | ')} |`), '');
+  out.push(...markdownTable(result), '');
   for (const claim of result.claims) {
     out.push(`## ${claim.id} — ${claim.verdict}`, '', `Article ${claim.article}, from \`${claim.from}\`: ${claim.says}.`, '');
     claim.attempts.forEach((attempt, i) => {

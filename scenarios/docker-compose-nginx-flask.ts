@@ -7,7 +7,7 @@
  * a new network (D13).
  */
 import { fileURLToPath } from 'node:url';
-import { composeDefaultNetwork, composeServiceAddresses, throughNginx } from '../src/probes/compose-checks.ts';
+import { composeCreatesNetwork, composeServiceAddresses, composeUpAgainNewNetwork, throughNginx } from '../src/probes/compose-checks.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { composeProject } from '../src/workloads/compose-project.ts';
@@ -39,7 +39,7 @@ export default defineScenario({
       article: '001',
       from: 'byname',
       says: "`proxy_pass http://model_test:6001;` works: nginx finds the Flask container by its name and forwards 9001 to model_test's 6001",
-      expect: Expect.httpStatus(200),
+      expect: Expect.httpFrom(200, 'model_test'),
       attempts: [throughNginx(byServiceName)],
       why: {
         'http-status':
@@ -76,8 +76,12 @@ export default defineScenario({
       article: '002',
       from: 'byname',
       says: '`docker-compose up` creates a new Docker network (docker-compose를 사용하게 되면 `docker-compose up`명령을 할때 마다 신규 Docker Network가 생성된다)',
-      expect: Expect.holds('a new <project>_default network'),
-      attempts: [composeDefaultNetwork()],
+      expect: Expect.holds('a new network'),
+      attempts: [
+        { ...composeCreatesNetwork(), half: 'docker-compose up creates a new Docker network' },
+        { ...composeUpAgainNewNetwork(), half: 'every time docker-compose up runs' },
+      ],
+      preconditions: ["each run's compose project is named np-<run>-<workload>, so its network cannot exist before this run's first up"],
       why: {
         fact: 'compose puts a project\'s services on a network of its own, `<project>_default`, created at the first `up` of the project; a later `up` of the same project reuses it, and `down` removes it',
       },

@@ -5,7 +5,7 @@
  */
 import { djangoDatabase } from '../src/probes/django-database.ts';
 import { bridgeAddressing, networksExist, vethPairOnBridge } from '../src/probes/engine-checks.ts';
-import { Found } from '../src/scenario/claim.ts';
+import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { djangoContainer } from '../src/workloads/django-container.ts';
@@ -14,6 +14,9 @@ import { hostPostgres } from '../src/workloads/host-postgres.ts';
 /** Article 000's DATABASES block: NAME/USER postgres, PASSWORD mysecretpassword, PORT 5432. */
 export const articleDatabase = { port: 5432, user: 'postgres', password: 'mysecretpassword', database: 'postgres' };
 
+/** The lab's choice that decides whether any address reaches the database at all, as article 000 makes it. */
+const hostDbListens = "the host's PostgreSQL listens on every address (listen_addresses = '*') and pg_hba accepts password logins from any address, as article 000 sets it up";
+
 export default defineScenario({
   name: 'docker-host-db',
   title: "Django in a container reaching PostgreSQL on the Docker host (article 000)",
@@ -21,6 +24,8 @@ export default defineScenario({
   workloads: {
     db: hostPostgres(articleDatabase),
     django: djangoContainer({ network: 'bridge' }),
+    // The contrast for D2: with the host's network namespace, localhost is the host's.
+    'django-host': djangoContainer({ network: 'host' }),
   },
   claims: [
     {
@@ -28,8 +33,9 @@ export default defineScenario({
       article: '000',
       from: 'django',
       says: "'HOST': '172.17.0.1' (docker0, the Docker host gateway) reaches the host's PostgreSQL",
-      expect: Expect.connects,
+      expect: Expect.connectsTo('db'),
       attempts: [djangoDatabase({ HOST: '172.17.0.1', PORT: 5432 }), djangoDatabase({ HOST: Found.bridgeGateway, PORT: 5432 })],
+      preconditions: [hostDbListens],
       why: {
         success: "docker0's address is one of the host's own addresses; the container's default route points at it, and PostgreSQL listens on all host addresses",
         timeout: 'the host dropped the connection from the bridge (a firewall INPUT rule), or docker0 does not have this address here',
@@ -42,11 +48,16 @@ export default defineScenario({
       article: '000',
       from: 'django',
       says: "'HOST': 'localhost' / '127.0.0.1' does not reach the host: localhost is the container itself",
-      expect: Expect.fails,
-      attempts: [djangoDatabase({ HOST: 'localhost', PORT: 5432 }), djangoDatabase({ HOST: '127.0.0.1', PORT: 5432 })],
+      expect: Expect.refused,
+      attempts: [
+        djangoDatabase({ HOST: 'localhost', PORT: 5432 }),
+        djangoDatabase({ HOST: '127.0.0.1', PORT: 5432 }),
+        { ...djangoDatabase({ HOST: '127.0.0.1', PORT: 5432 }), from: 'django-host', role: 'contrast', expect: Expect.connectsTo('db') },
+      ],
+      preconditions: [hostDbListens],
       why: {
         refused: "127.0.0.1 inside the container is the container's own loopback; PostgreSQL listens in the host's namespace, so nothing answers there",
-        success: "the container shares the host's network namespace (--network host), so its loopback is the host's",
+        success: "the container shares the host's network namespace (--network host), so its loopback is the host's: the contrast, where the same string does reach the host's database",
       },
     },
     {
@@ -54,8 +65,9 @@ export default defineScenario({
       article: '000',
       from: 'django',
       says: "'HOST': the host's LAN address (its primary interface) reaches the host's PostgreSQL",
-      expect: Expect.connects,
+      expect: Expect.connectsTo('db'),
       attempts: [djangoDatabase({ HOST: Found.hostAddress, PORT: 5432 })],
+      preconditions: [hostDbListens],
       why: {
         success: 'the host delivers traffic for any of its own addresses locally, whichever interface it arrives on; no packet leaves the machine',
         timeout: 'a host firewall drops connections from the bridge to the LAN address',

@@ -6,7 +6,7 @@
 import { httpGet } from '../src/probes/http-get.ts';
 import { onlyLoopback, secondBindFails } from '../src/probes/network-checks.ts';
 import { tcpConnect } from '../src/probes/tcp-connect.ts';
-import { Found } from '../src/scenario/claim.ts';
+import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { container } from '../src/workloads/lab-container.ts';
@@ -20,7 +20,7 @@ export default defineScenario({
     'host-web': container({
       image: 'toolbox',
       network: 'host',
-      command: ['python3', '-m', 'http.server', '80'],
+      command: ['np-serve', '80'],
       listens: 80,
       description: 'HTTP server on :80 with --network host, no -p',
     }),
@@ -33,7 +33,7 @@ export default defineScenario({
       article: '004',
       from: 'isolated',
       says: 'a --network none container has only lo and can reach nothing outside, the host included',
-      expect: Expect.fails,
+      expect: Expect.unreachable,
       attempts: [{ ...onlyLoopback(), expect: Expect.holds('only lo') }, tcpConnect(Found.hostAddress, 80), tcpConnect(Found.bridgeGateway, 80)],
       why: {
         fact: 'Docker gave the container a network namespace and no interface besides loopback',
@@ -47,7 +47,7 @@ export default defineScenario({
       from: 'client',
       says: 'a --network host container serving :80 is reachable at the host address without -p; a second host-network server on the same port fails to bind',
       expect: Expect.httpStatus(200),
-      attempts: [httpGet(Found.hostAddress, 80), httpGet(Found.bridgeGateway, 80), { ...secondBindFails(80, 'host-second'), expect: Expect.holds('second bind fails') }],
+      attempts: [httpGet(Found.hostAddress, 80), httpGet(Found.bridgeGateway, 80), { ...secondBindFails(80), from: 'host-second', expect: Expect.holds('second bind fails') }],
       why: {
         'http-status': "the server's socket is in the host's network namespace, bound to all of the host's addresses: no NAT, no -p",
         refused: 'nothing listens on the host at :80',

@@ -8,12 +8,12 @@
 import { userNetwork } from '../src/environment/docker/lab-network.ts';
 import { hostBridgeFor } from '../src/probes/network-checks.ts';
 import { tcpConnect } from '../src/probes/tcp-connect.ts';
-import { Found } from '../src/scenario/claim.ts';
+import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { container } from '../src/workloads/lab-container.ts';
 
-const server = (network: string) => container({ image: 'toolbox', network, command: ['python3', '-m', 'http.server', '80'], listens: 80, description: `HTTP server on ${network}, port 80` });
+const server = (network: string) => container({ image: 'toolbox', network, command: ['np-serve', '80'], listens: 80, description: `HTTP server on ${network}, port 80` });
 const client = (network: string) => container({ image: 'toolbox', network, description: `client on ${network}` });
 
 export default defineScenario({
@@ -44,7 +44,7 @@ export default defineScenario({
       article: '002',
       from: 'client',
       says: 'on the default bridge a container cannot find another by name (contrast with 4.2/4.3)',
-      expect: Expect.fails,
+      expect: Expect.noName,
       attempts: [tcpConnect(Found.containerName('web'), 80)],
       why: {
         dns: "the default bridge has no embedded DNS: the container resolves through the host's resolver settings, which know no container names (the lab points them at the container's own loopback so no query leaves the machine)",
@@ -78,7 +78,7 @@ export default defineScenario({
       article: '002',
       from: 'back-client',
       says: 'containers on two different user-defined networks are isolated from each other, even by IP',
-      expect: Expect.fails,
+      expect: Expect.unreachable,
       attempts: [tcpConnect(Found.addressOf('front-web', 'front'), 80)],
       why: {
         timeout: "the packet reached the host (back's gateway) and was routed toward front's bridge, where Docker's DOCKER-ISOLATION-STAGE rules dropped it: a silent drop, so the client waits out its timeout",

@@ -9,7 +9,7 @@
  */
 import { dnatRuleFor } from '../src/probes/network-checks.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { Found } from '../src/scenario/claim.ts';
+import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { container } from '../src/workloads/lab-container.ts';
@@ -26,7 +26,7 @@ export default defineScenario({
       image: 'toolbox',
       network: 'bridge',
       publish: [{ host: 8080, container: 80 }],
-      command: ['python3', '-m', 'http.server', '80'],
+      command: ['np-serve', '80'],
       listens: 80,
       description: 'HTTP server on the default bridge, port 80, published with -p 8080:80',
     }),
@@ -48,8 +48,8 @@ export default defineScenario({
       expect: Expect.httpStatus(200),
       attempts: [
         httpGet(Found.addressOf('web'), 80),
-        { ...httpGet(Found.addressOf('web'), 80), from: 'outside', expect: Expect.fails },
-        { ...httpGet(Found.addressOf('web'), 80), from: 'outside-routed', expect: Expect.fails },
+        { ...httpGet(Found.addressOf('web'), 80), from: 'outside', expect: Expect.unreachable },
+        { ...httpGet(Found.addressOf('web'), 80), from: 'outside-routed', expect: Expect.unreachable },
       ],
       why: {
         'http-status':

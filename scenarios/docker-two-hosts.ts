@@ -13,7 +13,7 @@ import { dockerHost, innerContainer } from '../src/workloads/docker-host.ts';
 
 const port = 8000;
 /** A page that names its server, so an answer proves who answered. */
-const webServer = (page: string) => ['sh', '-c', `mkdir -p /srv && echo '${page}' >/srv/index.html && cd /srv && exec python3 -m http.server ${port}`];
+const webServer = ['np-serve', String(port)];
 const hosts = ['hostA', 'hostB'];
 
 export default defineScenario({
@@ -26,8 +26,8 @@ export default defineScenario({
     hostB: dockerHost({ lan: 'lan', description: 'Docker host B: dockerd in a privileged container on the lab LAN' }),
     client: innerContainer({ host: 'hostA', image: 'toolbox', description: "toolbox on host A's default bridge (its first container)" }),
     // web1 first, so host B numbers it as host A numbered the client: both 172.17.0.2 on fresh engines.
-    web1: innerContainer({ host: 'hostB', image: 'toolbox', command: webServer('web1 on host B'), listens: port, description: "HTTP server on host B's default bridge (its first container)" }),
-    web2: innerContainer({ host: 'hostB', image: 'toolbox', command: webServer('web2 on host B'), listens: port, after: ['web1'], description: "HTTP server on host B's default bridge (its second container)" }),
+    web1: innerContainer({ host: 'hostB', image: 'toolbox', command: webServer, listens: port, description: "HTTP server on host B's default bridge (its first container)" }),
+    web2: innerContainer({ host: 'hostB', image: 'toolbox', command: webServer, listens: port, after: ['web1'], description: "HTTP server on host B's default bridge (its second container)" }),
   },
   claims: [
     {
@@ -36,13 +36,14 @@ export default defineScenario({
       from: 'client',
       says:
         'Docker Network는 같은 호스트에서만 구성이 가능하다 … (결론: Overlay Network add-on 도입이 필요하다.) — containers on two Docker hosts\' default bridges cannot reach each other; an overlay network connects them',
-      expect: Expect.holds('no reach across the two default bridges; reach over an overlay'),
+      expect: Expect.unreachable,
       attempts: [
         // An address host A's bridge does not use: the honest "B's container by its bridge IP".
         acrossDefaultBridges({ target: { workload: 'web2', host: 'hostB', port }, hosts }),
-        // The address both engines hand out first: on host A it is the client itself.
-        acrossDefaultBridges({ target: { workload: 'web1', host: 'hostB', port }, hosts }),
-        overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port, body: 'web1 on host B' }, overlay: 'np-overlay' }),
+        // The address both engines hand out first: on host A it is the client itself, so web1 cannot be what answers.
+        { ...acrossDefaultBridges({ target: { workload: 'web1', host: 'hostB', port }, hosts }), expect: Expect.notFrom('web1') },
+        // What the article prescribes instead: with an overlay, web1 itself answers.
+        { ...overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port }, overlay: 'np-overlay' }), half: 'an overlay network connects them', expect: Expect.httpFrom(200, 'web1') },
       ],
       why: {
         fact:

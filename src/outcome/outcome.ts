@@ -4,12 +4,13 @@
  * `check-failed` is a harness or set-up error and never a network verdict.
  */
 export type Outcome =
-  | { readonly kind: 'success'; readonly detail?: string }
+  /** `server`: who answered, where the probe can tell: a server of this run by its workload name (the runner checks the np-<run>- prefix). */
+  | { readonly kind: 'success'; readonly detail?: string; readonly server?: string }
   | { readonly kind: 'refused' }
   | { readonly kind: 'timeout'; readonly afterMs: number }
   | { readonly kind: 'no-route' }
   | { readonly kind: 'dns'; readonly name: string }
-  | { readonly kind: 'http-status'; readonly status: number }
+  | { readonly kind: 'http-status'; readonly status: number; readonly server?: string }
   | { readonly kind: 'auth-failure' }
   /** A fact read off the environment (a bridge's subnet, a veth pair), and whether the claim's predicate held. */
   | { readonly kind: 'fact'; readonly holds: boolean; readonly observed: string }
@@ -27,7 +28,9 @@ export function formatOutcome(outcome: Outcome): string {
     case 'dns':
       return `dns(${outcome.name})`;
     case 'http-status':
-      return `http-status(${outcome.status})`;
+      return `http-status(${outcome.status})${outcome.server ? ` from ${outcome.server}` : ''}`;
+    case 'success':
+      return outcome.server ? `success from ${outcome.server}` : 'success';
     case 'fact':
       return `fact: ${outcome.observed}`;
     default:

@@ -26,7 +26,7 @@ export interface FactFound {
 /** Runs `body` with a recording context; a CheckFailed or any error becomes check-failed, with the evidence gathered so far. */
 export async function checked(
   connection: string,
-  body: (check: CheckContext) => Promise<Omit<Observation, 'connection' | 'evidence'> & { evidence?: readonly ExecResult[] }>,
+  body: (check: CheckContext) => Promise<Omit<Observation, 'connection' | 'evidence'> & { connection?: string; evidence?: readonly ExecResult[] }>,
   target?: ProbeTarget,
 ): Promise<Observation> {
   const evidence: ExecResult[] = [];
@@ -58,11 +58,16 @@ export async function checked(
   };
   try {
     const found = await body(context);
-    return { ...found, connection, target: found.target ?? target, evidence: [...evidence, ...(found.evidence ?? [])] };
+    // The body's own connection (a probe it ran, with every value resolved) wins over the description.
+    return { ...found, connection: found.connection ?? connection, target: found.target ?? target, evidence: [...evidence, ...(found.evidence ?? [])] };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { outcome: { kind: 'check-failed', reason }, connection, target, evidence };
+    return { ...checkFailed(connection, error, evidence), target };
   }
+}
+
+/** The observation of a check that could not be made, with why and what was run so far. */
+export function checkFailed(connection: string, error: unknown, evidence: readonly ExecResult[] = []): Observation {
+  return { outcome: { kind: 'check-failed', reason: error instanceof Error ? error.message : String(error) }, connection, evidence };
 }
 
 /** A fact check: the body reads the environment and says whether the article's predicate held. */

@@ -1,44 +1,56 @@
 import { BlockList } from 'node:net';
 import { hostExec } from '../exec/host-exec.ts';
-import type { AttemptSpec } from '../scenario/claim.ts';
 import { asComposeProject } from '../workloads/compose-project.ts';
+import { checked, checkFact } from './check.ts';
 import { httpGet } from './http-get.ts';
-import { networksExist } from './engine-checks.ts';
+import type { Probe } from './probe.ts';
 
 /**
  * A request to nginx in a compose project whose default.conf has
  * `proxy_pass <target>`: the client service GETs nginx, and the evidence
  * carries what nginx ran with (its default.conf, its listening sockets) and
- * what it logged (the error log, where a failed upstream connect() shows).
+ * what it logged. An nginx that exited at start (it resolves proxy_pass
+ * names when it loads its configuration) is an observation too: its log says
+ * why, and the client's request then fails.
  */
-export function throughNginx(target: string, options: { service?: string; port?: number } = {}): AttemptSpec {
+export function throughNginx(target: string, options: { service?: string; port?: number } = {}): Probe {
   const service = options.service ?? 'nginx';
-  const port = options.port ?? 9001;
-  const get = httpGet(service, port);
+  const get = httpGet(service, options.port ?? 9001);
+  const describe = `proxy_pass ${target} (${get.describe})`;
   return {
-    connection: (env) => `proxy_pass ${target} (${get.connection(env)})`,
-    async probe(source, env) {
-      const nginx = asComposeProject(source).services[service];
-      if (!nginx) throw new Error(`${source.name} has no ${service} service`);
-      const conf = await nginx.exec(['cat', '/etc/nginx/conf.d/default.conf']);
-      if (!conf.stdout.includes(`proxy_pass ${target};`)) throw new Error(`${service}'s default.conf does not say proxy_pass ${target}:\n${conf.stdout}`);
-      const probed = await get.probe(source, env);
-      const [errorLog, listening] = await Promise.all([nginx.exec(['tail', '-n', '5', '/var/log/nginx/error.log']), nginx.exec(['ss', '-ltn'])]);
-      const upstreamError = upstreamErrorLine(errorLog.stdout);
-      return {
-        ...probed,
-        evidence: [conf, ...probed.evidence, errorLog, listening],
-        detail: [probed.detail, upstreamError && `nginx error log: ${upstreamError}`].filter(Boolean).join('; '),
-      };
-    },
+    describe,
+    run: (source, env) =>
+      checked(describe, async (check) => {
+        const project = asComposeProject(source);
+        const nginx = check.need(project.services[service], `${service} in compose project ${project.project}`);
+        const state = (await check.must(hostExec(['docker', 'inspect', '--format', '{{.State.Status}} exit={{.State.ExitCode}}', nginx.containerName]), `inspecting ${service}`)).stdout.trim();
+        const running = state.startsWith('running');
+        if (running) {
+          const conf = await check.must(nginx.exec(['cat', '/etc/nginx/conf.d/default.conf']), `reading ${service}'s default.conf`);
+          check.need(conf.stdout.includes(`proxy_pass ${target};`) || undefined, `proxy_pass ${target}; in ${service}'s default.conf`);
+        }
+        const requested = await get.run(source, env);
+        const errorLog = running
+          ? await check.record(nginx.exec(['tail', '-n', '5', '/var/log/nginx/error.log']))
+          : await check.record(hostExec(['docker', 'logs', '--tail', '5', nginx.containerName]));
+        if (running) await check.record(nginx.exec(['ss', '-ltn']));
+        const logged = upstreamErrorLine(errorLog.stdout + errorLog.stderr);
+        return {
+          outcome: requested.outcome,
+          target: requested.target,
+          answeredBy: requested.answeredBy,
+          evidence: requested.evidence,
+          detail: [running ? undefined : `${service} is not running (${state})`, requested.detail, logged && `nginx: ${logged}`].filter(Boolean).join('; '),
+        };
+      }),
   };
 }
 
-/** The last line of an nginx error log about an upstream, without its timestamp prefix. */
+/** The last line of an nginx log about an upstream (a failed connect, an unresolvable proxy_pass host), without its timestamp. */
 export function upstreamErrorLine(log: string): string | undefined {
   const line = log
     .split('\n')
-    .filter((l) => l.includes('upstream'))
+    .filter((l) => /upstream|host not found/.test(l))
     .at(-1);
   return line?.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '').trim();
 }
@@ -47,22 +59,22 @@ export function upstreamErrorLine(log: string): string | undefined {
  * The services' addresses on the project's network: all different, all inside
  * the subnet compose gave that network (`docker inspect` of each container).
  */
-export function composeServiceAddresses(services: readonly string[]): AttemptSpec {
+export function composeServiceAddresses(services: readonly string[]): Probe {
+  const describe = `docker inspect ${services.join(' ')} (IPAddress on <project>_default)`;
   return {
-    connection: () => `docker inspect ${services.join(' ')} (IPAddress on <project>_default)`,
-    async probe(source) {
-      const project = asComposeProject(source);
-      const containers = services.map((s) => project.services[s]?.containerName ?? s);
-      const inspected = await hostExec(['docker', 'inspect', '--format', '{{.Name}} {{json .NetworkSettings.Networks}}', ...containers]);
-      const network = await hostExec(['docker', 'network', 'inspect', project.network.dockerName, '--format', '{{json .IPAM.Config}}']);
-      const addresses = services.map((s) => project.services[s]?.addresses.default);
-      const missing = services.filter((_, i) => !addresses[i]);
-      if (missing.length > 0) throw new Error(`no address on ${project.network.dockerName} for ${missing.join(', ')}`);
-      const distinct = new Set(addresses).size === addresses.length;
-      const inside = addresses.every((a) => inSubnet(a!, project.network.subnet));
-      const observed = `${services.map((s, i) => `${s} ${addresses[i]}`).join(', ')}; ${project.network.dockerName} subnet ${project.network.subnet}${distinct ? '' : '; addresses repeat'}${inside ? '' : '; not all inside the subnet'}`;
-      return { outcome: { kind: 'fact', holds: distinct && inside, observed }, evidence: [inspected, network] };
-    },
+    describe,
+    run: (source) =>
+      checkFact(describe, async (check) => {
+        const project = asComposeProject(source);
+        const containers = services.map((s) => check.need(project.services[s], `service ${s}`).containerName);
+        await check.must(hostExec(['docker', 'inspect', '--format', '{{.Name}} {{json .NetworkSettings.Networks}}', ...containers]), 'inspecting the services');
+        await check.must(hostExec(['docker', 'network', 'inspect', project.network.dockerName, '--format', '{{json .IPAM.Config}}']), 'inspecting the project network');
+        const addresses = services.map((s) => check.need(project.services[s]!.addresses.default, `${s}'s address on ${project.network.dockerName}`));
+        const distinct = new Set(addresses).size === addresses.length;
+        const inside = addresses.every((a) => inSubnet(a, project.network.subnet));
+        const observed = `${services.map((s, i) => `${s} ${addresses[i]}`).join(', ')}; ${project.network.dockerName} subnet ${project.network.subnet}${distinct ? '' : '; addresses repeat'}${inside ? '' : '; not all inside the subnet'}`;
+        return { holds: distinct && inside, observed };
+      }),
   };
 }
 
@@ -74,41 +86,48 @@ export function inSubnet(address: string, cidr: string): boolean {
   return block.check(address, 'ipv4');
 }
 
+const networksOf = (project: string) => hostExec(['docker', 'network', 'ls', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.ID}} {{.Name}}']);
+
 /**
- * `docker compose up` made the project's own `<project>_default` network: it
- * is listed, it did not exist before `up`, and compose's labels say it is the
- * project's default network. A second `up` of the same project is recorded
- * too: whether it made another network or kept the first.
+ * The first `docker compose up` made the project's own `<project>_default`
+ * network: listed after `up`, labelled by compose as the project's default.
  */
-export function composeDefaultNetwork(): AttemptSpec {
+export function composeCreatesNetwork(): Probe {
+  const describe = 'docker compose up, then docker network ls (<project>_default)';
   return {
-    connection: () => 'docker network ls after docker compose up (<project>_default)',
-    async probe(source, env) {
-      const project = asComposeProject(source);
-      const listed = await networksExist([project.network.dockerName]).probe(source, env);
-      const inspected = await hostExec(['docker', 'network', 'inspect', project.network.dockerName, '--format', '{{.Name}} {{.Driver}} {{.Id}} {{json .Labels}}']);
-      // Unchanged configuration: compose leaves the running containers as they are.
-      const again = await project.compose(['--progress', 'plain', 'up', '--detach', '--wait']);
-      const afterAgain = await hostExec(['docker', 'network', 'ls', '--filter', `label=com.docker.compose.project=${project.project}`, '--format', '{{.ID}} {{.Name}}']);
-      const labels = project.network.labels;
-      const byCompose = labels['com.docker.compose.project'] === project.project && labels['com.docker.compose.network'] === 'default';
-      const isListed = listed.outcome.kind === 'fact' && listed.outcome.holds;
-      const holds = isListed && byCompose && !project.networkExistedBefore;
-      const networksAfterAgain = afterAgain.stdout.split('\n').filter(Boolean);
-      const second =
-        again.exitCode !== 0
-          ? `a second up failed (exit ${again.exitCode})`
-          : networksAfterAgain.length === 1 && project.network.id.startsWith(networksAfterAgain[0]!.split(' ')[0]!)
-            ? 'a second up of the project kept it (same id, no new network)'
-            : `after a second up the project has: ${networksAfterAgain.join(', ')}`;
-      const observed = [
-        `${project.network.dockerName} ${isListed ? 'listed' : 'not listed'}`,
-        project.networkExistedBefore ? 'it existed before up' : 'absent before up',
-        byCompose ? 'labelled com.docker.compose.network=default by compose' : 'not labelled by compose as the default network',
-        `bridge ${project.network.bridge}, subnet ${project.network.subnet}`,
-        second,
-      ].join('; ');
-      return { outcome: { kind: 'fact', holds, observed }, evidence: [...project.record, ...listed.evidence, inspected, again, afterAgain] };
-    },
+    describe,
+    run: (source) =>
+      checkFact(describe, async (check) => {
+        const project = asComposeProject(source);
+        for (const done of project.record) await check.record(done);
+        const listed = await check.must(networksOf(project.project), "listing the project's networks");
+        const ids = listed.stdout.split('\n').filter(Boolean);
+        const labels = project.network.labels;
+        const byCompose = labels['com.docker.compose.project'] === project.project && labels['com.docker.compose.network'] === 'default';
+        const holds = ids.some((line) => line.startsWith(project.network.id)) && byCompose;
+        return { holds, observed: `after the first up: ${ids.join(', ') || 'no network'}${byCompose ? ' (labelled com.docker.compose.network=default)' : ' (not labelled by compose)'}` };
+      }),
+  };
+}
+
+/**
+ * `docker compose up` again, the project unchanged: does it create another
+ * network (a different id), as "every time up runs" says, or keep the first?
+ */
+export function composeUpAgainNewNetwork(): Probe {
+  const describe = 'docker compose up again (same project), then docker network ls';
+  return {
+    describe,
+    run: (source) =>
+      checkFact(describe, async (check) => {
+        const project = asComposeProject(source);
+        await check.must(project.compose(['--progress', 'plain', 'up', '--detach', '--wait']), 'the second docker compose up');
+        const after = (await check.must(networksOf(project.project), "listing the project's networks")).stdout.split('\n').filter(Boolean);
+        const fresh = after.filter((line) => !line.startsWith(project.network.id));
+        return {
+          holds: fresh.length > 0,
+          observed: fresh.length > 0 ? `a new network after the second up: ${fresh.join(', ')}` : `the second up kept ${project.network.dockerName} (same id ${project.network.id.slice(0, 12)}), no new network`,
+        };
+      }),
   };
 }

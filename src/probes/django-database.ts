@@ -1,5 +1,7 @@
 import { classifyFailure } from '../outcome/classify.ts';
-import { noteFor, resolveHost, type AttemptSpec, type HostRef } from '../scenario/claim.ts';
+import { checked } from './check.ts';
+import { describeHost, noteFor, onHost, type HostRef } from './lab-value.ts';
+import type { Probe } from './probe.ts';
 
 /** What `manage.py dbcheck` (images/django) prints. */
 interface DbCheckReport {
@@ -8,6 +10,8 @@ interface DbCheckReport {
   resolved: string[];
   client_addr?: string;
   server_addr?: string;
+  /** The server's cluster_name: the lab names every database it starts. */
+  server_name?: string;
   error?: string;
   elapsed_ms: number;
 }
@@ -15,34 +19,39 @@ interface DbCheckReport {
 /**
  * Django's own database connection with article 000's DATABASES, HOST and
  * PORT set to the candidate: the real client path (settings → psycopg2 →
- * libpq), a query answered, not only a TCP connect.
+ * libpq), a query answered, not only a TCP connect. A success names the
+ * server that answered (its cluster_name) and the addresses it saw.
  */
-export function djangoDatabase(settings: { HOST: HostRef; PORT: number }): AttemptSpec {
+export function djangoDatabase(settings: { HOST: HostRef; PORT: number }): Probe {
+  const describe = `DATABASES HOST='${describeHost(settings.HOST)}' PORT=${settings.PORT}`;
   return {
-    connection: (env) => `DATABASES HOST='${resolveHost(settings.HOST, env)}' PORT=${settings.PORT}`,
+    describe,
     note: noteFor(settings.HOST),
-    async probe(source, env) {
-      const host = resolveHost(settings.HOST, env);
-      const result = await source.exec(['python3', 'manage.py', 'dbcheck'], { env: { DB_HOST: host, DB_PORT: String(settings.PORT) } });
-      const report = parseReport(result.stdout);
-      if (!report) {
-        return { outcome: { kind: 'check-failed', reason: `dbcheck printed no report (exit ${result.exitCode}): ${result.stderr.trim()}` }, evidence: [result] };
-      }
-      const resolved = `${host} resolved to ${report.resolved.join(', ')}`;
-      if (report.ok) {
-        const seen = `server at ${report.server_addr} saw the client as ${report.client_addr}`;
-        return { outcome: { kind: 'success', detail: seen }, evidence: [result], detail: `${resolved}; ${seen}` };
-      }
-      const outcome = classifyFailure({ message: report.error ?? '', elapsedMs: report.elapsed_ms, host });
-      return { outcome, evidence: [result], detail: `${resolved}; ${firstLine(report.error)}` };
-    },
+    run: (source, env) =>
+      onHost(settings.HOST, env, describe, (host) =>
+        checked(
+          `DATABASES HOST='${host}' PORT=${settings.PORT}`,
+          async (check) => {
+            const result = await check.record(source.exec(['python3', 'manage.py', 'dbcheck'], { env: { DB_HOST: host, DB_PORT: String(settings.PORT) } }));
+            const report = check.need(parseReport(result.stdout), `a dbcheck report (exit ${result.exitCode}: ${result.stderr.trim().split('\n').at(-1) ?? ''})`);
+            const resolved = `${host} resolved to ${report.resolved.join(', ')}`;
+            if (report.ok) {
+              const server = check.need(report.server_name || undefined, "the answering server's cluster_name");
+              const seen = `${server} at ${report.server_addr} saw the client as ${report.client_addr}`;
+              return { outcome: { kind: 'success', detail: seen, server }, detail: `${resolved}; ${seen}`, answeredBy: server };
+            }
+            return { outcome: classifyFailure({ message: report.error ?? '', elapsedMs: report.elapsed_ms, host }), detail: `${resolved}; ${firstLine(report.error)}` };
+          },
+          { host, port: settings.PORT },
+        ),
+      ),
   };
 }
 
 function parseReport(stdout: string): DbCheckReport | undefined {
-  const line = stdout.trim().split('\n').at(-1);
   try {
-    return line ? (JSON.parse(line) as DbCheckReport) : undefined;
+    const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as DbCheckReport;
+    return typeof report?.ok === 'boolean' && Array.isArray(report.resolved) ? report : undefined;
   } catch {
     return undefined;
   }

@@ -1,44 +1,60 @@
 import { hostExec } from '../exec/host-exec.ts';
-import type { AttemptSpec, Probed } from '../scenario/claim.ts';
-
-const fact = (holds: boolean, observed: string, ...evidence: Probed['evidence']): Probed => ({ outcome: { kind: 'fact', holds, observed }, evidence });
+import { checkFact } from './check.ts';
+import type { Probe } from './probe.ts';
 
 /** The source's network interfaces are exactly `lo` (`--network none`). */
-export function onlyLoopback(): AttemptSpec {
+export function onlyLoopback(): Probe {
+  const describe = 'ip -o link show (inside the container)';
   return {
-    connection: () => 'ip -o link show (inside the container)',
-    async probe(source) {
-      const links = await source.exec(['ip', '-o', 'link', 'show']);
-      const names = links.stdout.split('\n').filter(Boolean).map((line) => line.split(': ')[1]!.split('@')[0]!);
-      return fact(names.length === 1 && names[0] === 'lo', `interfaces: ${names.join(', ')}`, links);
-    },
+    describe,
+    run: (source) =>
+      checkFact(describe, async (check) => {
+        const links = await check.must(source.exec(['ip', '-o', 'link', 'show']), "listing the container's links");
+        const names = links.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => check.need(/^\d+: ([^:@]+)/.exec(line)?.[1], `an interface name in "${line}"`));
+        check.need(names.length > 0 ? names : undefined, 'any interface (even lo)');
+        return { holds: names.length === 1 && names[0] === 'lo', observed: `interfaces: ${names.join(', ')}` };
+      }),
   };
 }
 
 /** A user-defined network has its own bridge on the host, named br-<first 12 of its id>. */
-export function hostBridgeFor(network: string): AttemptSpec {
+export function hostBridgeFor(network: string): Probe {
   return {
-    connection: (env) => `ip link show ${env.networks[network]!.bridge} (host)`,
-    async probe(_source, env) {
-      const { bridge, dockerName } = env.networks[network]!;
-      const link = await hostExec(['ip', '-d', 'link', 'show', bridge]);
-      const holds = link.exitCode === 0 && link.stdout.includes('bridge');
-      return fact(holds, holds ? `${dockerName} is bridge ${bridge} on the host` : `no ${bridge} on the host`, link);
+    describe: `ip -d link show br-<${network}'s id> (host)`,
+    run: (_source, env) => {
+      const started = env.networks[network];
+      return checkFact(`ip -d link show ${started?.bridge ?? `<${network}'s bridge>`} (host)`, async (check) => {
+        const { bridge, dockerName } = check.need(started, `the scenario network ${network}`);
+        // Exit 1 with "does not exist" is an observation (no such bridge); any other failure is not.
+        const link = await check.must(hostExec(['ip', '-d', 'link', 'show', bridge]), `reading ${bridge}`, [0, 1]);
+        if (link.exitCode === 1 && !/does not exist/.test(link.stderr)) check.need(undefined, `a readable answer about ${bridge}: ${link.stderr.trim()}`);
+        const holds = link.exitCode === 0 && /\bbridge\b/.test(link.stdout);
+        return { holds, observed: holds ? `${dockerName} is bridge ${bridge} on the host` : `no bridge ${bridge} on the host` };
+      });
     },
   };
 }
 
-/** Starting a second server on a port the host namespace already serves fails with EADDRINUSE. */
-export function secondBindFails(port: number, from: string): AttemptSpec {
+/**
+ * A second server on a port the host namespace already serves: np-serve
+ * exits 98 on EADDRINUSE; still running after 3 s (timeout's 124) means it
+ * bound. That the first server really holds the port is checked first.
+ */
+export function secondBindFails(port: number): Probe {
+  const describe = `np-serve ${port} (a second server in the host namespace)`;
   return {
-    from,
-    connection: () => `python3 -m http.server ${port} (second server in the host namespace)`,
-    async probe(source) {
-      const bind = await source.exec(['timeout', '3', 'python3', '-m', 'http.server', String(port)]);
-      const inUse = /Address already in use/.test(bind.stderr);
-      const observed = inUse ? 'second bind failed: Address already in use' : `second server exit ${bind.exitCode} (124: it kept running, so it did bind)`;
-      return fact(inUse, observed, bind);
-    },
+    describe,
+    run: (source) =>
+      checkFact(describe, async (check) => {
+        const listening = await check.must(source.exec(['ss', '-Hltn', `sport = :${port}`]), `listing listeners on ${port}`);
+        check.need(listening.stdout.trim() || undefined, `a first server listening on ${port} in this namespace`);
+        const bind = await check.must(source.exec(['timeout', '3', 'np-serve', String(port)]), 'starting the second server', [98, 124]);
+        const inUse = bind.exitCode === 98;
+        return { holds: inUse, observed: inUse ? `second bind failed: ${bind.stderr.trim()}` : 'the second server kept running: it did bind' };
+      }),
   };
 }
 
@@ -46,16 +62,20 @@ export function secondBindFails(port: number, from: string): AttemptSpec {
  * `-p HOST:CONTAINER` put a DNAT rule in Docker's nat chain, to this
  * workload's bridge address, which the run's start did not have.
  */
-export function dnatRuleFor(hostPort: number, workload: string, containerPort: number): AttemptSpec {
+export function dnatRuleFor(hostPort: number, workload: string, containerPort: number): Probe {
+  const describe = `iptables -t nat -S DOCKER: --dport ${hostPort} -j DNAT --to-destination <${workload}>:${containerPort}`;
   return {
-    connection: () => `iptables -t nat -S DOCKER: --dport ${hostPort} -j DNAT --to-destination <${workload}>:${containerPort}`,
-    async probe(_source, env) {
-      const target = `${env.workloads[workload]!.addresses.bridge}:${containerPort}`;
-      const after = await hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
-      const rule = (rules: string) => rules.split('\n').find((line) => line.includes(`--dport ${hostPort} `) && line.includes(`--to-destination ${target}`));
-      const added = rule(after.stdout) !== undefined && rule(env.facts.natRulesAtStart.stdout) === undefined;
-      const counters = await hostExec(['iptables', '-t', 'nat', '-L', 'DOCKER', '-n', '-v', '-x']);
-      return fact(added, added ? `added: ${rule(after.stdout)}` : `no new DNAT rule to ${target}`, env.facts.natRulesAtStart, after, counters);
-    },
+    describe,
+    run: (_source, env) =>
+      checkFact(describe, async (check) => {
+        const address = check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`);
+        const target = `${address}:${containerPort}`;
+        const before = await check.must(env.facts.natRulesAtStart, "Docker's nat rules at the run's start");
+        const after = await check.must(hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']), "reading Docker's nat rules");
+        await check.record(hostExec(['iptables', '-t', 'nat', '-L', 'DOCKER', '-n', '-v', '-x']));
+        const rule = (rules: string) => rules.split('\n').find((line) => line.includes(`--dport ${hostPort} `) && line.includes(`--to-destination ${target}`));
+        const added = rule(after.stdout) !== undefined && rule(before.stdout) === undefined;
+        return { holds: added, observed: added ? `added: ${rule(after.stdout)}` : `no new DNAT rule to ${target}` };
+      }),
   };
 }

@@ -1,7 +1,7 @@
 import type { ExecResult } from '../exec/exec-result.ts';
 import type { Outcome } from '../outcome/outcome.ts';
-import type { Probed } from '../scenario/claim.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
+import type { Observation, ProbeTarget } from './probe.ts';
 
 /** What images/toolbox/np-probe prints. */
 export interface NpProbeReport {
@@ -16,6 +16,8 @@ export interface NpProbeReport {
   peer?: string;
   status?: number;
   server?: string;
+  /** The X-Netproof-Server header: which lab server (np-serve) answered. */
+  served_by?: string;
   body?: string;
 }
 
@@ -34,24 +36,35 @@ const byErrno: Record<string, (r: NpProbeReport) => Outcome> = {
 };
 
 export function outcomeOf(report: NpProbeReport): Outcome {
-  if (report.ok) return report.status !== undefined ? { kind: 'http-status', status: report.status } : { kind: 'success', detail: `${report.local} → ${report.peer}` };
+  const server = report.served_by || undefined;
+  if (report.ok) {
+    return report.status !== undefined ? { kind: 'http-status', status: report.status, ...(server ? { server } : {}) } : { kind: 'success', detail: `${report.local} → ${report.peer}` };
+  }
   return byErrno[report.errno ?? '']?.(report) ?? { kind: 'other', message: report.error ?? 'no error text' };
 }
 
-/** Runs np-probe in the source and turns its report into an outcome, with the command as evidence. */
-export async function runNpProbe(source: StartedWorkload, args: readonly string[], timeoutSeconds: number): Promise<Probed> {
+/** Runs np-probe in the source and turns its report into an observation of `connection`, with the command as evidence. */
+export async function runNpProbe(source: StartedWorkload, args: readonly string[], timeoutSeconds: number, connection: string, target: ProbeTarget): Promise<Observation> {
   const result = await source.exec(['np-probe', ...args, '--timeout', String(timeoutSeconds)]);
-  const report = parseLastJsonLine(result);
-  if (!report) return { outcome: { kind: 'check-failed', reason: `np-probe printed no report (exit ${result.exitCode}): ${result.stderr.trim()}` }, evidence: [result] };
+  const report = parseReport(result);
+  if (!report) {
+    return { outcome: { kind: 'check-failed', reason: `np-probe printed no report (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}` }, connection, target, evidence: [result] };
+  }
   const outcome = outcomeOf(report);
   const resolved = report.resolved.length ? `${report.host} resolved to ${report.resolved.join(', ')}` : `${report.host} did not resolve`;
-  const what = report.ok ? (report.status !== undefined ? `HTTP ${report.status} from ${report.server || 'server'}: ${firstLine(report.body)}` : `connected ${report.local} → ${report.peer}`) : (report.error ?? '');
-  return { outcome, evidence: [result], detail: `${resolved}; ${what}` };
+  const what = report.ok
+    ? report.status !== undefined
+      ? `HTTP ${report.status} from ${report.served_by || report.server || 'a server that did not name itself'}: ${firstLine(report.body)}`
+      : `connected ${report.local} → ${report.peer}`
+    : (report.error ?? '');
+  return { outcome, connection, target, evidence: [result], detail: `${resolved}; ${what}`, answeredBy: report.served_by || undefined };
 }
 
-function parseLastJsonLine(result: ExecResult): NpProbeReport | undefined {
+/** The report is np-probe's last stdout line; one that is not a report (wrong shape, no JSON) is no report. */
+function parseReport(result: ExecResult): NpProbeReport | undefined {
   try {
-    return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as NpProbeReport;
+    const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as NpProbeReport;
+    return typeof report === 'object' && report !== null && typeof report.ok === 'boolean' && Array.isArray(report.resolved) ? report : undefined;
   } catch {
     return undefined;
   }

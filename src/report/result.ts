@@ -1,6 +1,8 @@
 import type { ExecResult } from '../exec/exec-result.ts';
 import type { Outcome } from '../outcome/outcome.ts';
+import type { ProbeTarget } from '../probes/probe.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
+import type { Topology } from './topology.ts';
 
 /**
  * The results file, results/<scenario>.json. Stable: fields are only ever
@@ -18,6 +20,8 @@ export interface ScenarioResult {
   readonly traffic: { readonly uplinks: readonly string[]; readonly packetsStopped: number };
   readonly claims: readonly ClaimResult[];
   readonly summary: Readonly<Record<VerdictStatus, number>>;
+  /** The lab as it stood: machines, bridges, workloads and their addresses (the HTML report draws it). */
+  readonly topology?: Topology;
 }
 
 export interface ClaimResult {
@@ -31,6 +35,10 @@ export interface ClaimResult {
   /** The first attempt's outcome; every attempt is in `attempts`. */
   readonly outcome: Outcome;
   readonly verdict: VerdictStatus;
+  /** Which attempt (or half of the article's sentence) made the verdict refuted or inconclusive. */
+  readonly because?: string;
+  /** The lab's own choices that decide an attempt, reported as such, never as findings. */
+  readonly preconditions?: readonly string[];
   readonly explanation: string;
   readonly durationMs: number;
   readonly attempts: readonly AttemptResult[];
@@ -42,6 +50,14 @@ export interface AttemptResult {
   readonly note?: string;
   /** Set when the attempt was tried from another workload than the claim's `from`. */
   readonly from?: string;
+  /** The part of the article's sentence this attempt tries. */
+  readonly half?: string;
+  /** Set for an attempt that is not the article's own: a contrast, or a positive control. */
+  readonly role?: 'contrast' | 'control';
+  /** Where the attempt went (address or name as the source used it). */
+  readonly target?: ProbeTarget;
+  /** The lab server that answered, by its identity (np-<run>-<workload>). */
+  readonly answeredBy?: string;
   readonly expected: string;
   readonly outcome: Outcome;
   readonly verdict: VerdictStatus;

@@ -12,10 +12,12 @@ import { installTrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../report/result.ts';
 import { explain } from '../verdict/explain.ts';
-import { combine, judge } from '../verdict/verdict.ts';
+import { claimVerdict, judge } from '../verdict/verdict.ts';
+import { checkFailed } from '../probes/check.ts';
+import type { Observation } from '../probes/probe.ts';
 import { hostSource } from '../workloads/host-source.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import type { AttemptSpec, ClaimSpec } from './claim.ts';
+import type { ClaimSpec } from './claim.ts';
 import type { ScenarioSpec } from './scenario.ts';
 
 export interface RunOptions {
@@ -127,27 +129,27 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
   const evidence: (readonly ExecResult[])[] = [];
   for (const attempt of claim.attempts) {
     const attemptStarted = performance.now();
-    const probed = await attempt.probe(env.workloads[attempt.from ?? claim.from]!, env).catch((error: unknown) => ({
-      outcome: { kind: 'check-failed' as const, reason: error instanceof Error ? error.message : String(error) },
-      evidence: [],
-      detail: undefined,
-    }));
+    const observed = ofThisRun(await attempt.run(env.workloads[attempt.from ?? claim.from]!, env).catch((error: unknown) => checkFailed(attempt.describe, error)), env.run.id);
     const expectation = attempt.expect ?? claim.expect;
-    const verdict = judge(expectation, probed.outcome);
     attempts.push({
-      connection: connectionString(attempt, env),
+      connection: observed.connection,
       note: attempt.note,
       from: attempt.from,
+      half: attempt.half,
+      role: attempt.role,
+      target: observed.target,
+      answeredBy: observed.answeredBy,
       expected: expectation.label,
-      outcome: probed.outcome,
-      verdict,
-      explanation: explain(probed.outcome, claim.why),
-      detail: probed.detail,
+      outcome: observed.outcome,
+      verdict: judge(expectation, observed.outcome),
+      explanation: explain(observed.outcome, claim.why),
+      detail: observed.detail,
       durationMs: Math.round(performance.now() - attemptStarted),
     });
-    evidence.push(probed.evidence);
+    evidence.push(observed.evidence);
   }
   const first = attempts[0]!;
+  const verdict = claimVerdict(attempts);
   return {
     id: claim.id,
     article: claim.article,
@@ -156,7 +158,9 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
     expected: claim.expect.label,
     connection: first.connection,
     outcome: first.outcome,
-    verdict: combine(attempts.map((a) => a.verdict)),
+    verdict: verdict.status,
+    ...(verdict.because ? { because: verdict.because } : {}),
+    ...(claim.preconditions ? { preconditions: claim.preconditions } : {}),
     explanation: first.explanation,
     durationMs: Math.round(performance.now() - started),
     attempts,
@@ -164,13 +168,21 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
   };
 }
 
-/** The attempt's connection string; a lab value that cannot be read (its probe is then check-failed) says so instead of failing the run. */
-function connectionString(attempt: AttemptSpec, env: StartedEnvironment): string {
-  try {
-    return attempt.connection(env);
-  } catch (error) {
-    return `(unresolved: ${error instanceof Error ? error.message : String(error)})`;
+/**
+ * Every lab server names itself np-<run>-<workload>: an answer from a server
+ * of another run (or of none) says nothing about this run's network, so it
+ * is a failed check, with that fact.
+ */
+function ofThisRun(observed: Observation, runId: string): Observation {
+  const server = observed.answeredBy;
+  const prefix = `np-${runId}-`;
+  const { outcome } = observed;
+  if (!server) return observed;
+  if (!server.startsWith(prefix)) {
+    return { ...observed, outcome: { kind: 'check-failed', reason: `answered by ${server}, which is not a server of run ${runId}: another run's (or no run's) server holds this address or port` } };
   }
+  // Expectations name workloads ("connects to db"): the outcome carries the answering workload's name.
+  return outcome.kind === 'success' || outcome.kind === 'http-status' ? { ...observed, outcome: { ...outcome, server: server.slice(prefix.length) } } : observed;
 }
 
 function redactClaim(claim: ClaimResult, secrets: readonly string[]): ClaimResult {

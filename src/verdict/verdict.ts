@@ -18,3 +18,29 @@ export function combine(statuses: readonly VerdictStatus[]): VerdictStatus {
   if (statuses.length === 0 || statuses.includes('inconclusive')) return 'inconclusive';
   return 'confirmed';
 }
+
+/** What a claim's verdict rests on: each attempt's verdict, and whether it is the article's own or a contrast/control. */
+export interface JudgedAttempt {
+  readonly verdict: VerdictStatus;
+  readonly role?: 'contrast' | 'control';
+  readonly half?: string;
+  readonly connection: string;
+}
+
+/**
+ * A claim's verdict from its attempts. A contrast or control that did not
+ * behave as the lab needs (the same pair connecting on a default network, a
+ * name resolving where Docker serves names) leaves the claim untested:
+ * inconclusive. Otherwise the article's own attempts decide, and `because`
+ * names the half (or connection) that was refuted or could not be checked.
+ */
+export function claimVerdict(attempts: readonly JudgedAttempt[]): { status: VerdictStatus; because?: string } {
+  const name = (a: JudgedAttempt) => (a.half ? `"${a.half}" (${a.connection})` : a.connection);
+  const controls = attempts.filter((a) => a.role);
+  const own = attempts.filter((a) => !a.role);
+  const failedControl = controls.find((a) => a.verdict !== 'confirmed');
+  if (failedControl) return { status: 'inconclusive', because: `the ${failedControl.role} ${name(failedControl)} was ${failedControl.verdict === 'refuted' ? 'not as the lab needs it' : 'not checked'}, so the claim was not really tried` };
+  const status = combine(own.map((a) => a.verdict));
+  const off = own.filter((a) => a.verdict === status && status !== 'confirmed');
+  return off.length > 0 ? { status, because: `${status}: ${off.map(name).join('; ')}` } : { status };
+}

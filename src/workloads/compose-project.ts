@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError, ExecError } from '../errors.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
@@ -75,10 +75,15 @@ export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
       // Registered before `up`: a half-made project goes too (and the sweep finds anything labelled).
       env.run.defer(`docker compose down ${project}`, async () => void (await hostExecOrThrow(compose('down', '--volumes', '--remove-orphans', '--timeout', '0'), { timeoutMs: 120_000 })));
       const version = await hostExecOrThrow(['docker', 'compose', 'version']);
-      const up = await hostExecOrThrow(compose('--progress', 'plain', 'up', '--detach', '--wait', '--wait-timeout', '120'), { timeoutMs: 180_000 });
+      const up = await hostExec(compose('--progress', 'plain', 'up', '--detach', '--wait', '--wait-timeout', '120'), { timeoutMs: 180_000 });
       const services = await servicesOf(project);
       const client = services[options.client];
-      if (!client) throw new Error(`compose project ${project} has no service "${options.client}" (services: ${Object.keys(services).join(', ')})`);
+      if (!client) {
+        throw new ExecError(up.command, up.exitCode, `compose project ${project} has no service "${options.client}" (services: ${Object.keys(services).join(', ')}): ${up.stderr}`);
+      }
+      // A service that fails at start (nginx cannot resolve its proxy_pass host) is what a claim may be
+      // about: with the client up, the claims observe it, and `up`'s failure is in their evidence.
+      if (up.exitCode !== 0) env.logger.info(`${project}: docker compose up reported a failure (exit ${up.exitCode}); the claims observe it`);
       return {
         ...client,
         name,
@@ -133,8 +138,9 @@ interface InspectedContainer {
 
 /** The project's containers as workloads, keyed by service; addresses keyed by the file's network names. */
 async function servicesOf(project: string): Promise<Record<string, StartedWorkload>> {
-  const ids = (await hostExecOrThrow(['docker', 'ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
-  if (ids.length === 0) throw new Error(`compose project ${project} has no running container`);
+  // Exited ones too: a service that failed at start is still the project's.
+  const ids = (await hostExecOrThrow(['docker', 'ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
+  if (ids.length === 0) throw new Error(`compose project ${project} has no container`);
   const inspected = JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedContainer[];
   return Object.fromEntries(
     inspected.map((c) => {

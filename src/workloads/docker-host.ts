@@ -95,7 +95,8 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
     async start(name, env) {
       const host = dockerHostNamed(options.host, env);
       const image = await host.load(options.image);
-      const run = ['run', '-d', '--pull', 'never', '--name', name, '--network', network, image, ...(options.command ?? ['sleep', 'infinity'])];
+      // NP_SERVER_ID: np-serve answers with the lab's name for it, like every lab server.
+      const run = ['run', '-d', '--pull', 'never', '--name', name, '-e', `NP_SERVER_ID=np-${env.run.id}-${name}`, '--network', network, image, ...(options.command ?? ['sleep', 'infinity'])];
       const ran = await host.docker(run);
       if (ran.exitCode !== 0) throw new Error(`on ${options.host}: ${ran.command} failed: ${ran.stderr.trim()}`);
       if (options.listens) await waitForListener(host, name, options.listens);

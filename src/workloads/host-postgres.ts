@@ -39,6 +39,8 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
           PGPORT: String(options.port),
         })
         .withLabels(env.run.labels)
+        // cluster_name names this database in every dbcheck report: which server answered.
+        .withCommand(['postgres', '-c', `cluster_name=np-${env.run.id}-${name}`])
         .withWaitStrategy(Wait.forSuccessfulCommand(`pg_isready --host 127.0.0.1 --port ${options.port}`))
         .start();
       env.run.defer(`stop ${name}`, async () => void (await container.stop({ remove: true, removeVolumes: true })));

@@ -64,7 +64,8 @@ export function container(options: ContainerOptions): WorkloadSpec {
         .withNetworkMode(dockerNetworkName(network, env))
         .withLabels(env.run.labels)
         .withDns(labDns)
-        .withEnvironment({ ...options.env })
+        // np-serve answers with this name: an answer says which lab server gave it.
+        .withEnvironment({ NP_SERVER_ID: `np-${env.run.id}-${name}`, ...options.env })
         .withCommand([...(options.command ?? ['sleep', 'infinity'])]);
       if (options.aliases?.length) builder = builder.withNetworkAliases(...options.aliases);
       if (options.links) {

@@ -49,10 +49,10 @@ describe('compose helpers', () => {
   it('the scenario tries D4, D5, D6, D13 from its two projects', async () => {
     const spec = await loadScenario('docker-compose-nginx-flask');
     expect(spec.claims.map((c) => [c.id, c.article, c.from, c.expect.label])).toEqual([
-      ['D4', '001', 'byname', 'HTTP 200'],
+      ['D4', '001', 'byname', 'HTTP 200 from model_test'],
       ['D5', '001', 'loopback', 'HTTP 502'],
       ['D6', '001', 'byname', 'different IPs, same subnet'],
-      ['D13', '002', 'byname', 'a new <project>_default network'],
+      ['D13', '002', 'byname', 'a new network'],
     ]);
     expect(Object.values(spec.workloads).flatMap((w) => w.images).sort()).toEqual(['flask', 'flask', 'nginx', 'nginx', 'toolbox', 'toolbox']);
   });

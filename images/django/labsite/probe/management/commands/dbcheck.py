@@ -1,7 +1,9 @@
 """`manage.py dbcheck`: open Django's own database connection and report.
 
 Prints one JSON line: the settings tried, what HOST resolved to, and either the
-server's version and address as PostgreSQL sees this client, or the error.
+server's version, its name (the `cluster_name` setting: the lab names each
+database it starts, so a report says which server answered) and the addresses
+as PostgreSQL sees this connection, or the error.
 Exit status 0 on success, 1 on a connection error.
 """
 import json
@@ -33,9 +35,9 @@ class Command(BaseCommand):
         try:
             connection.ensure_connection()
             with connection.cursor() as cursor:
-                cursor.execute("select version(), inet_client_addr()::text, inet_server_addr()::text")
-                version, client_addr, server_addr = cursor.fetchone()
-            report.update(ok=True, server_version=version, client_addr=client_addr, server_addr=server_addr)
+                cursor.execute("select version(), current_setting('cluster_name'), inet_client_addr()::text, inet_server_addr()::text")
+                version, server_name, client_addr, server_addr = cursor.fetchone()
+            report.update(ok=True, server_version=version, server_name=server_name, client_addr=client_addr, server_addr=server_addr)
         except Exception as error:  # the outcome is the point: report any failure as data
             cause = error.__cause__ or error
             report.update(ok=False, error_type=type(cause).__name__, error=str(cause).strip())

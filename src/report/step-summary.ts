@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { differs, type CompareMatrix } from './html/compare-page.ts';
 import { markdownTable } from './markdown.ts';
 import type { ScenarioResult } from './result.ts';
 
@@ -18,4 +19,18 @@ export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv
 export function scenarioSummary(result: ScenarioResult): string {
   const { confirmed, refuted, inconclusive } = result.summary;
   return [`### netproof: ${result.scenario}`, '', `${confirmed} confirmed, ${refuted} refuted, ${inconclusive} inconclusive (run \`${result.runId}\`)`, '', ...markdownTable(result), ''].join('\n');
+}
+
+/** The summary of a comparison: its matrix, differing rows first. */
+export function compareSummary(matrix: CompareMatrix): string {
+  const rows = [...matrix.rows].sort((a, b) => Number(differs(b, matrix.columns)) - Number(differs(a, matrix.columns)));
+  const cell = (row: (typeof rows)[number], column: string) => row.cells[column]?.verdict ?? 'not run';
+  return [
+    `### netproof: ${matrix.title}`,
+    '',
+    `| claim | ${matrix.columns.join(' | ')} |`,
+    `|---|${matrix.columns.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.claim}${differs(row, matrix.columns) ? ' (differs)' : ''} | ${matrix.columns.map((c) => cell(row, c)).join(' | ')} |`),
+    '',
+  ].join('\n');
 }

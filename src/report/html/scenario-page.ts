@@ -1,0 +1,90 @@
+import type { ExecResult } from '../../exec/exec-result.ts';
+import { formatOutcome } from '../../outcome/outcome.ts';
+import type { AttemptResult, ClaimResult, ScenarioResult } from '../result.ts';
+import { articleSource } from './article-source.ts';
+import { arrowsFor } from './arrows.ts';
+import { html } from './escape.ts';
+import { filters, page } from './page.ts';
+import { endStyle, renderTopologySvg, verdictColour } from './topology-svg.ts';
+
+const badge = (verdict: string) => `<span class="badge ${html(verdict)}">${html(verdict)}</span>`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function commandBlock(command: ExecResult): string {
+  const output = (command.stdout + (command.stderr ? `\n${command.stderr}` : '')).trim();
+  return `<pre>$ ${html(command.command)}\n${html(output)}${output ? '\n' : ''}# exit ${command.exitCode ?? 'none'}, ${command.durationMs} ms</pre>`;
+}
+
+function attemptRow(claim: ClaimResult, attempt: AttemptResult, index: number): string {
+  const from = attempt.from ?? claim.from;
+  const role = attempt.role ? ` <span class="muted">(${html(attempt.role)})</span>` : '';
+  const half = attempt.half ? `<div class="muted">${html(attempt.half)}</div>` : '';
+  const answered = attempt.answeredBy ? `<div class="muted">answered by <code>${html(attempt.answeredBy)}</code></div>` : '';
+  const detail = attempt.detail ? `<div class="muted">${html(attempt.detail)}</div>` : '';
+  const note = attempt.note ? `<div class="muted">${html(attempt.note)}</div>` : '';
+  return `<tr class="row verdict-${html(attempt.verdict)}" id="claim-${html(claim.id)}-${index + 1}">
+<td>${index + 1}${role}</td><td><code>${html(from)}</code></td><td><code>${html(attempt.connection)}</code>${note}${half}</td>
+<td>${html(attempt.expected)}</td><td>${html(formatOutcome(attempt.outcome))}${answered}${detail}</td><td>${badge(attempt.verdict)}</td><td>${html(attempt.explanation)}</td><td>${seconds(attempt.durationMs)}</td></tr>`;
+}
+
+function claimSection(claim: ClaimResult): string {
+  const source = articleSource(claim.article, claim.says);
+  const where = [`article ${claim.article}`, source.file ? `<code>articles/${html(source.file)}</code>` : '', source.section ? `section “${html(source.section)}”` : '']
+    .filter(Boolean)
+    .join(', ');
+  const evidence = claim.attempts
+    .map((attempt, i) => {
+      const commands = claim.evidence.attempts[i] ?? [];
+      return `<details><summary>attempt ${i + 1}: <code>${html(attempt.connection)}</code> — ${commands.length} command(s)</summary>${commands.map(commandBlock).join('') || '<p class="muted">no command output</p>'}</details>`;
+    })
+    .join('');
+  const context = claim.evidence.context.length
+    ? `<details><summary>context: addresses, routes, resolver, rules (${claim.evidence.context.length} commands)</summary>${claim.evidence.context.map(commandBlock).join('')}</details>`
+    : '';
+  const preconditions = claim.preconditions?.length ? `<p class="muted">Lab choices this rests on: ${claim.preconditions.map(html).join('; ')}</p>` : '';
+  return `<section class="claim verdict-${html(claim.verdict)}" id="claim-${html(claim.id)}" data-verdict="${html(claim.verdict)}">
+<h2>${html(claim.id)} ${badge(claim.verdict)}</h2>
+<blockquote>${html(claim.says)}<div class="muted">${where}; tried from <code>${html(claim.from)}</code></div></blockquote>
+<p><strong>Expected</strong> ${html(claim.expected)} · <strong>observed</strong> ${html(claim.attempts.map((a) => formatOutcome(a.outcome)).join('; '))}</p>
+<p><strong>Why</strong>: ${html(claim.explanation)}${claim.because ? ` <span class="muted">(${html(claim.because)})</span>` : ''}</p>
+${preconditions}
+<table><thead><tr><th>#</th><th>from</th><th>connection</th><th>expected</th><th>observed</th><th>verdict</th><th>explanation</th><th>time</th></tr></thead>
+<tbody>${claim.attempts.map((a, i) => attemptRow(claim, a, i)).join('\n')}</tbody></table>
+<h3 class="muted">Evidence</h3>${evidence}${context}
+</section>`;
+}
+
+function legend(): string {
+  const line = (colour: string, words: string) => `<li><span style="color:${colour}">■</span> ${html(words)}</li>`;
+  return `<ul class="legend" aria-label="arrow legend">${Object.entries(verdictColour)
+    .map(([verdict, colour]) => line(colour, verdict))
+    .join('')}${Object.values(endStyle)
+    .filter((s, i, all) => all.findIndex((o) => o.words === s.words) === i)
+    .map((s) => `<li>${html(s.words)}</li>`)
+    .join('')}</ul>`;
+}
+
+/** results/<scenario>.html: one self-contained page, the run's topology with its attempts, then each claim. */
+export async function renderScenarioHtml(result: ScenarioResult): Promise<string> {
+  const { confirmed, refuted, inconclusive } = result.summary;
+  let picture = '<p class="muted">This result carries no topology (written by an older netproof).</p>';
+  if (result.topology) {
+    const { arrows, extraNodes } = arrowsFor(result.claims, result.topology);
+    picture = `${legend()}<div class="topology" data-arrows="${arrows.length}">${await renderTopologySvg(result.topology, arrows, extraNodes)}</div>`;
+  }
+  const environment = Object.entries(result.environment)
+    .map(([key, value]) => `${html(key)} <code>${html(value)}</code>`)
+    .join(' · ');
+  const body = `<header>
+<h1>${html(result.title)}</h1>
+<p class="meta">scenario <code>${html(result.scenario)}</code> · run <code>${html(result.runId)}</code> · ${html(result.startedAt)} · ${seconds(result.durationMs)}</p>
+<p class="meta">${environment}</p>
+<p class="meta">traffic guard on ${html(result.traffic.uplinks.join(', ') || 'no uplink')}: ${result.traffic.packetsStopped} packets stopped</p>
+<p>${badge('confirmed')} ${confirmed} ${badge('refuted')} ${refuted} ${badge('inconclusive')} ${inconclusive}</p>
+${filters({ all: result.claims.length, refuted, inconclusive })}
+</header>
+<h2>Topology</h2>
+${picture}
+${result.claims.map(claimSection).join('\n')}`;
+  return page(`${result.scenario} — netproof`, body);
+}

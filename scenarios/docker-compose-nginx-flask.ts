@@ -6,6 +6,7 @@
  * project's network requests nginx. Plus article 002's claim that `up` makes
  * a new network (D13).
  */
+import { docker } from '../src/environment/environment.ts';
 import { fileURLToPath } from 'node:url';
 import { composeCreatesNetwork, composeServiceAddresses, composeUpAgainNewNetwork, throughNginx } from '../src/probes/compose-checks.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
@@ -28,7 +29,7 @@ const nginxFlask = (proxyPass: string) =>
 export default defineScenario({
   name: 'docker-compose-nginx-flask',
   title: 'nginx in front of Flask under Docker Compose: service name vs 127.0.0.1 (article 001)',
-  environment: { kind: 'docker' },
+  environment: docker(),
   workloads: {
     byname: nginxFlask(byServiceName),
     loopback: nginxFlask(byLoopback),

@@ -3,6 +3,7 @@
  * default bridge, PostgreSQL on the host. Which HOST reaches the host's
  * database? Plus the engine facts the article leans on (D7, D8, D19).
  */
+import { docker } from '../src/environment/environment.ts';
 import { djangoDatabase } from '../src/probes/django-database.ts';
 import { bridgeAddressing, networksExist, vethPairOnBridge } from '../src/probes/engine-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
@@ -20,7 +21,7 @@ const hostDbListens = "the host's PostgreSQL listens on every address (listen_ad
 export default defineScenario({
   name: 'docker-host-db',
   title: "Django in a container reaching PostgreSQL on the Docker host (article 000)",
-  environment: { kind: 'docker' },
+  environment: docker(),
   workloads: {
     db: hostPostgres(articleDatabase),
     django: djangoContainer({ network: 'bridge' }),

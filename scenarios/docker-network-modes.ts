@@ -3,6 +3,7 @@
  * (only lo, nothing reachable) and `--network host` (the container's server
  * is the host's, no -p needed, and the port is then the host's too).
  */
+import { docker } from '../src/environment/environment.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { onlyLoopback, secondBindFails } from '../src/probes/network-checks.ts';
 import { tcpConnect } from '../src/probes/tcp-connect.ts';
@@ -14,7 +15,7 @@ import { container } from '../src/workloads/lab-container.ts';
 export default defineScenario({
   name: 'docker-network-modes',
   title: 'Network modes none and host (article 004)',
-  environment: { kind: 'docker' },
+  environment: docker(),
   workloads: {
     isolated: container({ image: 'toolbox', network: 'none', description: 'container with --network none' }),
     'host-web': container({

@@ -5,6 +5,7 @@
  * Servers are `python3 -m http.server 80` in the toolbox image; clients run
  * np-probe (a TCP connect, 3 s timeout).
  */
+import { docker } from '../src/environment/environment.ts';
 import { userNetwork } from '../src/environment/docker/lab-network.ts';
 import { hostBridgeFor } from '../src/probes/network-checks.ts';
 import { tcpConnect } from '../src/probes/tcp-connect.ts';
@@ -19,7 +20,7 @@ const client = (network: string) => container({ image: 'toolbox', network, descr
 export default defineScenario({
   name: 'docker-networks',
   title: 'Default bridge, --link, user-defined networks and their isolation (article 002)',
-  environment: { kind: 'docker' },
+  environment: docker(),
   networks: { front: userNetwork(), back: userNetwork() },
   workloads: {
     web: server('bridge'),

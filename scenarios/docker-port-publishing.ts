@@ -7,6 +7,7 @@
  * to the Docker bridge via the host, to show whether the isolation comes
  * from routing or from filtering.
  */
+import { docker } from '../src/environment/environment.ts';
 import { dnatRuleFor } from '../src/probes/network-checks.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { Found } from '../src/probes/lab-value.ts';
@@ -20,7 +21,7 @@ const hostOnLan = { label: "the host's address on the lab LAN", resolve: () => l
 export default defineScenario({
   name: 'docker-port-publishing',
   title: 'Container IPs from the host and from outside; -p 8080:80 and its DNAT rule (article 004)',
-  environment: { kind: 'docker' },
+  environment: docker(),
   workloads: {
     web: container({
       image: 'toolbox',

@@ -5,6 +5,7 @@
  * addresses; then both engines join a swarm, the same containers join an
  * attachable overlay, and the request goes through.
  */
+import { docker } from '../src/environment/environment.ts';
 import { userNetwork } from '../src/environment/docker/lab-network.ts';
 import { acrossDefaultBridges, overSwarmOverlay } from '../src/probes/docker-hosts.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
@@ -19,7 +20,7 @@ const hosts = ['hostA', 'hostB'];
 export default defineScenario({
   name: 'docker-two-hosts',
   title: 'Containers on two Docker hosts: default bridges versus a swarm overlay (article 002)',
-  environment: { kind: 'docker' },
+  environment: docker(),
   networks: { lan: userNetwork() },
   workloads: {
     hostA: dockerHost({ lan: 'lan', description: 'Docker host A: dockerd in a privileged container on the lab LAN' }),

@@ -5,12 +5,16 @@ import type { Logger } from '../log.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
 import type { DockerFacts } from './docker/docker-facts.ts';
 import type { StartedLabNetwork } from './docker/lab-network.ts';
+import type { KindLab } from './kind/kind-lab.ts';
 
 /** Everything a workload or probe may use during a run. */
 export interface StartedEnvironment {
   readonly run: LabRun;
   readonly logger: Logger;
+  /** The Docker engine the lab runs on (for kind too: its nodes are containers of it). */
   readonly facts: DockerFacts;
+  /** The kind cluster, the run's namespace and its nodes, for Kubernetes scenarios. */
+  readonly kind?: KindLab;
   readonly guard: TrafficGuard;
   readonly images: Readonly<Record<ImageName, string>>;
   /** The scenario's networks, created before any workload. */

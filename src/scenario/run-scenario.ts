@@ -1,4 +1,3 @@
-import { readDockerFacts } from '../environment/docker/docker-facts.ts';
 import type { StartedLabNetwork } from '../environment/docker/lab-network.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { during } from '../errors.ts';
@@ -8,7 +7,6 @@ import { ensureImages } from '../images/build-images.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
-import { installTrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../report/result.ts';
 import { explain } from '../verdict/explain.ts';
@@ -28,6 +26,8 @@ export interface RunOptions {
   readonly onRunStarted?: (run: LabRun) => void;
   /** Strings to scrub from evidence (passwords the scenario uses). */
   readonly secrets?: readonly string[];
+  /** Keep a kind cluster the run creates, for later runs to reuse (`--all --kind`, the tests). */
+  readonly keepCluster?: boolean;
 }
 
 /**
@@ -48,14 +48,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
   try {
     options.onRunStarted?.(run);
     logger.info(`run ${run.id}: scenario ${spec.name}`);
-    const guard = await during('installing the traffic guard', () => installTrafficGuard(run));
-    const facts = await during('reading the engine and host', () => readDockerFacts());
+    const { facts, guard, kind, fingerprint } = await during(`starting the environment: ${spec.environment.description}`, () =>
+      spec.environment.start({ run, logger, images: [...new Set(imageNames.map((name) => images[name]))], keepCluster: options.keepCluster }),
+    );
     const networks: Record<string, StartedLabNetwork> = {};
     for (const [name, network] of Object.entries(spec.networks ?? {})) {
       networks[name] = await logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));
     }
     const workloads: Record<string, StartedWorkload> = { host: hostSource };
-    const env: StartedEnvironment = { run, logger, facts, guard, images, networks, workloads };
+    const env: StartedEnvironment = { run, logger, facts, kind, guard, images, networks, workloads };
     await startWorkloads(spec, env, workloads);
 
     const contexts = new Map<string, Promise<ExecResult[]>>();
@@ -83,13 +84,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       runId: run.id,
       startedAt,
       durationMs: Math.round(performance.now() - started),
-      environment: {
-        engine: `Docker ${facts.serverVersion}`,
-        bridgeGateway: facts.bridgeGateway,
-        bridgeSubnet: facts.bridgeSubnet,
-        hostInterface: facts.hostInterface,
-        hostAddress: facts.hostAddress,
-      },
+      environment: fingerprint,
       traffic,
       claims,
       summary: {

@@ -1,4 +1,5 @@
 import type { NetworkSpec } from '../environment/docker/lab-network.ts';
+import type { EnvironmentSpec } from '../environment/environment.ts';
 import type { WorkloadSpec } from '../workloads/workload.ts';
 import type { ClaimSpec } from './claim.ts';
 
@@ -7,8 +8,8 @@ export interface ScenarioSpec {
   /** File name without extension, e.g. "docker-host-db". */
   readonly name: string;
   readonly title: string;
-  /** The environment: one Docker engine, its default bridge. */
-  readonly environment: { readonly kind: 'docker' };
+  /** Where it runs: `docker()` (one engine) or `kind({ cni, workers })` (a cluster on that engine). */
+  readonly environment: EnvironmentSpec;
   /** User-defined networks, created before the workloads; workloads name them in `network`. */
   readonly networks?: Readonly<Record<string, NetworkSpec>>;
   /** Started together, each after its `dependsOn`; claims name them in `from`. */

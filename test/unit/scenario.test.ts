@@ -1,3 +1,4 @@
+import { docker } from '../../src/environment/environment.ts';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { networksExist } from '../../src/probes/engine-checks.ts';
@@ -17,7 +18,7 @@ const claim = (over: Partial<ClaimSpec> = {}): ClaimSpec => ({
   why: {},
   ...over,
 });
-const spec = (claims: ClaimSpec[]): ScenarioSpec => ({ name: 't', title: 't', environment: { kind: 'docker' }, workloads: {}, claims });
+const spec = (claims: ClaimSpec[]): ScenarioSpec => ({ name: 't', title: 't', environment: docker(), workloads: {}, claims });
 
 describe('defineScenario', () => {
   it('accepts a well-formed scenario', () => {

@@ -1,0 +1,105 @@
+/**
+ * k8s-pod-network — the pod model of articles 001, 002 and 003 on the lab's
+ * three-node kind cluster: containers of one pod share a network namespace
+ * (nginx reaches Flask at 127.0.0.1), two pods do not; pods reach each other
+ * across nodes by pod IP without NAT; every pod has its own IP from its
+ * node's slice of the pod CIDR; what the CNI put on each node.
+ */
+import { kind } from '../src/environment/environment.ts';
+import { httpGet } from '../src/probes/http-get.ts';
+import { cniBridgeOnNodes, cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
+import { Found } from '../src/probes/lab-value.ts';
+import { defineScenario } from '../src/scenario/scenario.ts';
+import { Expect } from '../src/verdict/expect.ts';
+import { pod } from '../src/workloads/k8s-pod.ts';
+
+/** Article 001's proxy_pass: right inside one pod, wrong across two. */
+export const loopbackUpstream = 'http://127.0.0.1:6001';
+const nginxContainer = { name: 'nginx', image: 'nginx', env: { NGINX_PROXY_PASS: loopbackUpstream } } as const;
+const flaskContainer = { name: 'flask', image: 'flask' } as const;
+
+export default defineScenario({
+  name: 'k8s-pod-network',
+  title: 'Pods on a three-node kind cluster: one pod shares a namespace, pods talk across nodes without NAT (articles 001, 002, 003)',
+  environment: kind({ cni: 'kindnet', workers: 2 }),
+  workloads: {
+    client: pod({ description: 'toolbox pod on worker (np-probe)', containers: [{ name: 'client', image: 'toolbox' }], node: 'worker' }),
+    server: pod({ description: 'np-serve pod on worker2, :8080', containers: [{ name: 'server', image: 'toolbox', command: ['np-serve', '8080'] }], node: 'worker2' }),
+    onepod: pod({ description: "one pod: nginx :9001 (article 001's default.conf, proxy_pass http://127.0.0.1:6001) + Flask :6001", containers: [nginxContainer, flaskContainer], execIn: 'nginx' }),
+    nginx: pod({ description: 'nginx alone in its pod (proxy_pass http://127.0.0.1:6001)', containers: [nginxContainer] }),
+    flask: pod({ description: 'Flask alone in its pod, :6001', containers: [flaskContainer] }),
+  },
+  claims: [
+    {
+      id: 'K5',
+      article: '001',
+      from: 'client',
+      says: 'nginx and Flask as two containers of one pod: `proxy_pass http://127.0.0.1:6001;` works, because containers of a pod share one IP',
+      expect: Expect.httpStatus(200),
+      attempts: [httpThroughNginx('onepod', 9001, loopbackUpstream)],
+      why: {
+        'http-status': "200 is Flask's answer relayed by nginx: every container of a pod joins the pod sandbox's network namespace (the pause container's), so nginx's 127.0.0.1:6001 is Flask's socket; a 502 would mean nothing listens on 6001 in that namespace",
+      },
+    },
+    {
+      id: 'K6',
+      article: '001',
+      from: 'client',
+      says: 'the same nginx and Flask in two pods: `proxy_pass http://127.0.0.1:6001;` fails (502)',
+      expect: Expect.httpStatus(502),
+      attempts: [httpThroughNginx('nginx', 9001, loopbackUpstream), { ...httpGet(Found.addressOf('flask', 'pod'), 6001), expect: Expect.httpStatus(200), role: 'control' }],
+      why: {
+        'http-status': "502 is nginx's own answer: 127.0.0.1 in nginx's pod is that pod's loopback, where nothing listens on 6001 (its error log: connect() failed (111: Connection refused)); Flask listens in its own pod's namespace, and answers there on its pod IP (the control)",
+      },
+    },
+    {
+      id: 'K7',
+      article: '001',
+      from: 'client',
+      says: 'the two containers of one pod have the same IP address',
+      expect: Expect.holds('the same IP in both containers'),
+      attempts: [containersShareIp('onepod', ['nginx', 'flask'])],
+      why: { fact: "a pod's containers share the network namespace the kubelet creates for the pod sandbox: one eth0, one IP" },
+    },
+    {
+      id: 'K8',
+      article: '003',
+      from: 'client',
+      says: "a pod on one node reaches a pod on another node by its pod IP, and the server sees the client's pod IP as the source (no NAT)",
+      expect: Expect.httpStatus(200),
+      attempts: [httpGet(Found.addressOf('server', 'pod'), 8080), { ...sourceSeenAsPodIp('server', 8080), expect: Expect.holds("the client's pod IP as the source") }],
+      why: {
+        'http-status': "the CNI routes each node's pod CIDR to that node (kindnet: a route per other node via its InternalIP), so the packet crosses the node network with the pod IPs unchanged",
+        fact: "kindnet masquerades only traffic leaving the pod CIDR: pod-to-pod keeps the source pod IP",
+        timeout: 'no route to the other node\'s pod CIDR, or a filter dropped it',
+      },
+    },
+    {
+      id: 'K9',
+      article: '003',
+      from: 'client',
+      says: 'every pod gets a unique IP inside the pod CIDR (e.g. 10.244.0.0/16), one subnet per node',
+      expect: Expect.holds("unique, inside the pod CIDR, inside the node's podCIDR"),
+      attempts: [podIpsPerNode()],
+      why: { fact: "the controller-manager gives each node a /24 of the cluster's pod CIDR (spec.podCIDR); the CNI's IPAM (host-local) hands out addresses only from its node's range" },
+    },
+    {
+      id: 'K16',
+      article: '003',
+      from: 'client',
+      says: "the CNI's configuration is in /etc/cni/net.d on every node",
+      expect: Expect.holds('a CNI config file on every node'),
+      attempts: [cniConfigOnNodes()],
+      why: { fact: 'the kubelet (through containerd) runs whatever network config it finds first in /etc/cni/net.d for every pod sandbox; the CNI\'s daemon writes it there' },
+    },
+    {
+      id: 'K17',
+      article: '002',
+      from: 'client',
+      says: 'each node has a cni0 bridge, playing the role docker0 plays for Docker',
+      expect: Expect.holds('a cni0 bridge on every node'),
+      attempts: [cniBridgeOnNodes('cni0')],
+      why: { fact: "whether cni0 exists depends on the CNI: the bridge plugin (flannel) makes one; kindnet's ptp plugin gives each pod a veth with a /32 route on the node instead, so no bridge plays docker0's role" },
+    },
+  ],
+});

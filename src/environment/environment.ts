@@ -1,0 +1,89 @@
+import { during } from '../errors.ts';
+import type { LabRun } from '../lab/lab-run.ts';
+import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts';
+import type { Logger } from '../log.ts';
+import { readDockerFacts, type DockerFacts } from './docker/docker-facts.ts';
+import type { Cni } from './kind/cluster-config.ts';
+import { startKindLab, type KindLab } from './kind/kind-lab.ts';
+
+/** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
+export interface LabEnvironment {
+  readonly facts: DockerFacts;
+  /** Counts what tried to leave the machine from anything of this environment. */
+  readonly guard: TrafficGuard;
+  readonly kind?: KindLab;
+  /** For the results: versions, modes, addresses, CIDRs. */
+  readonly fingerprint: Readonly<Record<string, string>>;
+}
+
+export interface EnvironmentStart {
+  readonly run: LabRun;
+  readonly logger: Logger;
+  /** Built image references the scenario's workloads use. */
+  readonly images: readonly string[];
+  /** Keep a kind cluster this run creates (for the next run to reuse). */
+  readonly keepCluster?: boolean;
+}
+
+/** Where a scenario runs. Starting it registers its own teardown with the run. */
+export interface EnvironmentSpec {
+  readonly kind: 'docker' | 'kind';
+  readonly description: string;
+  start(context: EnvironmentStart): Promise<LabEnvironment>;
+}
+
+/** The lab's Docker engine (its default bridge, user-defined networks), guarded against forwarding off the machine. */
+export function docker(): EnvironmentSpec {
+  return {
+    kind: 'docker',
+    description: 'one Docker engine',
+    async start({ run }) {
+      const guard = await during('installing the traffic guard', () => installTrafficGuard(run));
+      const facts = await during('reading the engine and host', () => readDockerFacts());
+      return { facts, guard, fingerprint: dockerFingerprint(facts) };
+    },
+  };
+}
+
+/**
+ * A kind cluster of the given CNI on the Docker engine: reused when the lab's
+ * cluster of that spec runs, else started. Its guard counts both the engine's
+ * bridges (outside clients) and the kind network's DROP rule.
+ */
+export function kind(spec: { cni: Cni; workers?: number }): EnvironmentSpec {
+  const workers = spec.workers ?? 2;
+  return {
+    kind: 'kind',
+    description: `kind cluster (${spec.cni}, 1 control plane + ${workers} workers)`,
+    async start({ run, logger, images, keepCluster }) {
+      const engine = await docker().start({ run, logger, images });
+      const lab = await startKindLab({ cni: spec.cni, workers }, run, logger, images, { keepCluster });
+      const f = lab.facts;
+      return {
+        facts: engine.facts,
+        kind: lab,
+        guard: { uplinks: engine.guard.uplinks, packetsStopped: async () => (await engine.guard.packetsStopped()) + (await lab.cluster.packetsStopped()) },
+        fingerprint: {
+          ...dockerFingerprint(engine.facts),
+          cluster: `${lab.cluster.name} (${lab.created ? 'started by this run' : 'reused'})`,
+          kind: f.kind,
+          kubernetes: f.kubernetes,
+          cni: f.cni,
+          kubeProxyMode: f.kubeProxyMode,
+          podCidr: f.podCidr,
+          serviceCidr: f.serviceCidr,
+          nodes: f.nodes.map((n) => `${n.name} ${n.address} podCIDR ${n.podCidr}`).join('; '),
+          namespace: lab.namespace,
+        },
+      };
+    },
+  };
+}
+
+const dockerFingerprint = (facts: DockerFacts) => ({
+  engine: `Docker ${facts.serverVersion}`,
+  bridgeGateway: facts.bridgeGateway,
+  bridgeSubnet: facts.bridgeSubnet,
+  hostInterface: facts.hostInterface,
+  hostAddress: facts.hostAddress,
+});

@@ -1,0 +1,112 @@
+import type { V1Node } from '@kubernetes/client-node';
+import type { LabRun } from '../../lab/lab-run.ts';
+import type { StartedEnvironment } from '../started-environment.ts';
+import { runLabel } from '../../lab/sweep.ts';
+import type { Logger } from '../../log.ts';
+import { podSubnet, serviceSubnet, type Cni, type KindClusterSpec } from './cluster-config.ts';
+import { clusterExists, kindCluster, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
+import { KubeClient } from './kube-client.ts';
+import { ensureKindToolchain } from './node-image.ts';
+
+/** A node as probes need it: its name (also its container's), role and addresses. */
+export interface KindNode {
+  readonly name: string;
+  readonly role: 'control-plane' | 'worker';
+  /** InternalIP on the lab's kind network. */
+  readonly address: string;
+  readonly podCidr: string;
+}
+
+/** What the cluster is, for the results' fingerprint. */
+export interface KindFacts {
+  readonly kind: string;
+  readonly kubernetes: string;
+  readonly cni: string;
+  readonly kubeProxyMode: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  readonly nodes: readonly KindNode[];
+}
+
+/** One run's view of a kind cluster: the cluster, the API client, the run's namespace and the nodes. */
+export interface KindLab {
+  readonly cluster: StartedKindCluster;
+  readonly client: KubeClient;
+  /** The run's own namespace (`np-<run>`); removed at teardown. */
+  readonly namespace: string;
+  readonly facts: KindFacts;
+  /** Whether this run created the cluster (then it deletes it at teardown, unless asked to keep it). */
+  readonly created: boolean;
+}
+
+export interface KindLabSpec extends KindClusterSpec {
+  readonly cni: Cni;
+}
+
+/** The name of the shared lab cluster for a spec: `npm run cluster up` makes the kindnet one. */
+export const sharedClusterName = (spec: KindLabSpec) => (spec.cni === 'kindnet' && (spec.workers ?? 2) === 2 ? 'netproof' : `netproof-${spec.cni}-${spec.workers ?? 2}w`);
+
+/**
+ * Reuses the lab cluster of this spec when one runs (namespaces keep runs
+ * apart), else starts one. A cluster the run started is deleted at teardown
+ * unless `keepCluster`; while it lives its node containers' names carry the
+ * run id, so a sweep of a killed run finds it. Images are loaded into the nodes
+ * (never pulled), and the run's namespace is made and, at teardown, removed.
+ */
+export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logger, images: readonly string[], options: { keepCluster?: boolean } = {}): Promise<KindLab> {
+  const toolchain = await logger.step('checking the kind toolchain', () => ensureKindToolchain(logger));
+  const shared = sharedClusterName(spec);
+  const reuse = await clusterExists(toolchain, shared);
+  const name = reuse || options.keepCluster ? shared : `np-${run.id}-${spec.cni}`;
+  let cluster: StartedKindCluster;
+  if (reuse) {
+    logger.info(`reusing kind cluster ${name}`);
+    cluster = { ...kindCluster(name, toolchain), nodes: [] };
+  } else {
+    cluster = await startKindCluster({ ...spec, name }, logger, toolchain);
+    if (!options.keepCluster) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
+  }
+  const client = new KubeClient(cluster.kubeconfig);
+  await logger.step(`loading ${images.length} lab images into the nodes`, () => cluster.loadImages(images));
+  const namespace = `np-${run.id}`;
+  await client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: run.id, 'netproof.scenario': run.scenario } } } });
+  run.defer(`delete namespace ${namespace}`, () => client.deleteNamespace(namespace));
+  const facts = await readKindFacts(client, spec, toolchain.versions.KIND_VERSION);
+  return { cluster, client, namespace, facts, created: !reuse };
+}
+
+async function readKindFacts(client: KubeClient, spec: KindLabSpec, kindVersion: string): Promise<KindFacts> {
+  const nodes = (await client.core.listNode()).items;
+  const proxyConfig = await client.core.readNamespacedConfigMap({ name: 'kube-proxy', namespace: 'kube-system' }).catch(() => undefined);
+  // kube-proxy's default when `mode` is empty is iptables on Linux.
+  const mode = /^mode:\s*"?([\w-]*)"?\s*$/m.exec(proxyConfig?.data?.['config.conf'] ?? '')?.[1];
+  return {
+    kind: kindVersion,
+    kubernetes: nodes[0]?.status?.nodeInfo?.kubeletVersion ?? 'unknown',
+    cni: spec.cni === 'kindnet' ? "kindnet (the lab's own kindnetd: ptp + host-local + portmap)" : spec.cni,
+    kubeProxyMode: mode === undefined ? 'unknown' : mode || 'iptables (default)',
+    podCidr: podSubnet,
+    serviceCidr: serviceSubnet,
+    nodes: nodes.map(kindNode).sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1)),
+  };
+}
+
+const kindNode = (node: V1Node): KindNode => ({
+  name: node.metadata?.name ?? '',
+  role: node.metadata?.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker',
+  address: node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
+  podCidr: node.spec?.podCIDR ?? '',
+});
+
+/** A node by role and index: `control-plane`, `worker` (the first), `worker2`, … as kind names them. */
+export function nodeNamed(lab: KindLab, which: string): KindNode {
+  const node = lab.facts.nodes.find((n) => n.name === `${lab.cluster.name}-${which}`);
+  if (!node) throw new Error(`cluster ${lab.cluster.name} has no node "${which}" (${lab.facts.nodes.map((n) => n.name).join(', ')})`);
+  return node;
+}
+
+/** The kind lab of a run; workloads and probes that need a cluster call it. */
+export function kindLabOf(env: StartedEnvironment): KindLab {
+  if (!env.kind) throw new Error(`scenario ${env.run.scenario} runs on Docker, not kind: its environment has no cluster`);
+  return env.kind;
+}

@@ -1,0 +1,127 @@
+import { Writable } from 'node:stream';
+import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, Watch, type KubernetesObject, type V1Status } from '@kubernetes/client-node';
+import { shellQuote, type ExecResult } from '../../exec/exec-result.ts';
+
+export interface PodExecOptions {
+  readonly container?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The Kubernetes API through @kubernetes/client-node, for one cluster:
+ * objects, readiness by watch, exec. Each exec is recorded as the
+ * `kubectl exec …` a reader can paste.
+ */
+export class KubeClient {
+  readonly config = new KubeConfig();
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly objects: KubernetesObjectApi;
+
+  readonly kubeconfig: string;
+
+  constructor(kubeconfig: string) {
+    this.kubeconfig = kubeconfig;
+    this.config.loadFromFile(kubeconfig);
+    this.core = this.config.makeApiClient(CoreV1Api);
+    this.apps = this.config.makeApiClient(AppsV1Api);
+    this.objects = KubernetesObjectApi.makeApiClient(this.config);
+  }
+
+  /** Creates each object in order (a namespace before what lives in it). */
+  async create(objects: readonly KubernetesObject[]): Promise<void> {
+    for (const object of objects) await this.objects.create(object);
+  }
+
+  /**
+   * Resolves with the first object under `path` (an API list path such as
+   * `/api/v1/namespaces/x/pods`) that satisfies `ready`. A watch without a
+   * resourceVersion first replays every existing object, so nothing is missed.
+   * `ready` may throw to give up at once (a pod that cannot start).
+   */
+  waitFor<T>(path: string, query: Record<string, string>, ready: (object: T, phase: string) => boolean, what: string, timeoutMs = 180_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let controller: AbortController | undefined;
+      const finish = (error?: Error, object?: T) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        controller?.abort();
+        if (error) reject(error);
+        else resolve(object as T);
+      };
+      const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)), timeoutMs);
+      const start = () =>
+        new Watch(this.config)
+          .watch(path, query, (phase, object: T) => {
+            try {
+              if (ready(object, phase)) finish(undefined, object);
+            } catch (error) {
+              finish(error instanceof Error ? error : new Error(String(error)));
+            }
+          }, (error: unknown) => {
+            // The API server ends watches after a while: start another until the deadline.
+            if (!settled) setTimeout(() => void start().catch((e: Error) => finish(e)), error ? 500 : 0);
+          })
+          .then((c) => {
+            controller = c;
+            if (settled) c.abort();
+          });
+      start().catch((error: Error) => finish(error));
+    });
+  }
+
+  /** Deletes a namespace and resolves once it and everything in it are gone. */
+  async deleteNamespace(name: string, timeoutMs = 180_000): Promise<void> {
+    const exists = await this.core.readNamespace({ name }).then(() => true, (error: { code?: number }) => (error.code === 404 ? false : Promise.reject(error)));
+    if (!exists) return;
+    const gone = this.waitFor('/api/v1/namespaces', { fieldSelector: `metadata.name=${name}` }, (_object, phase) => phase === 'DELETED', `namespace ${name} to go`, timeoutMs);
+    await this.core.deleteNamespace({ name });
+    await gone;
+  }
+
+  /** Runs argv in a pod's container; a non-zero exit is data. `env` is given through `env(1)`, as kubectl exec has no --env. */
+  async exec(namespace: string, pod: string, argv: readonly string[], options: PodExecOptions = {}): Promise<ExecResult> {
+    const command = options.env && Object.keys(options.env).length ? ['env', ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`), ...argv] : [...argv];
+    const pasteable = shellQuote(['kubectl', '-n', namespace, 'exec', pod, ...(options.container ? ['-c', options.container] : []), '--', ...command]);
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    let stdout = '';
+    let stderr = '';
+    const sink = (append: (text: string) => void) => new Writable({ write: (chunk: Buffer, _encoding, done) => (append(chunk.toString()), done()) });
+    const exitCode = await new Promise<number | null>((resolve) => {
+      let socket: { close(): void } | undefined;
+      const timer = setTimeout(() => {
+        stderr += `\n(netproof: no exit status after ${(options.timeoutMs ?? 60_000) / 1000} s; the exec was closed)`;
+        socket?.close();
+        resolve(null);
+      }, options.timeoutMs ?? 60_000);
+      const container = options.container ?? '';
+      new Exec(this.config)
+        .exec(namespace, pod, container, command, sink((t) => (stdout += t)), sink((t) => (stderr += t)), null, false, (status: V1Status) => {
+          clearTimeout(timer);
+          resolve(exitCodeOf(status));
+        })
+        .then((ws) => {
+          socket = ws;
+          // A socket that closes without a status (the pod went away) is not an exit code.
+          ws.on('close', () => setTimeout(() => (clearTimeout(timer), resolve(null)), 200));
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          stderr += `${error instanceof Error ? error.message : String(error)}`;
+          resolve(null);
+        });
+    });
+    return { command: pasteable, exitCode, stdout, stderr, durationMs: Math.round(performance.now() - started), startedAt };
+  }
+}
+
+/** The exec status channel says Success, or Failure with the exit code as a cause. */
+function exitCodeOf(status: V1Status): number | null {
+  if (status.status === 'Success') return 0;
+  const code = status.details?.causes?.find((cause) => cause.reason === 'ExitCode')?.message;
+  return code === undefined ? null : Number(code);
+}

@@ -1,0 +1,229 @@
+import { kindLabOf, type KindLab, type KindNode } from '../environment/kind/kind-lab.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
+import { podName } from '../workloads/k8s-pod.ts';
+import { waitAvailable } from '../workloads/k8s-deployment.ts';
+import { checkFact, type CheckContext } from './check.ts';
+import { runNpProbe, type NpProbeReport } from './np-probe.ts';
+import type { Probe } from './probe.ts';
+
+/** `kubectl` against the lab cluster, run for real so the evidence is the pasteable command and its output. */
+const kubectl = (lab: KindLab, args: readonly string[]) => lab.cluster.kubectl(['-n', lab.namespace, ...args]);
+
+/** np-probe's JSON lines, one per request. */
+const reportsIn = (result: ExecResult): NpProbeReport[] =>
+  result.stdout.split('\n').flatMap((line) => {
+    try {
+      const report = JSON.parse(line) as NpProbeReport;
+      return typeof report?.ok === 'boolean' ? [report] : [];
+    } catch {
+      return [];
+    }
+  });
+
+/**
+ * An HTTP GET through nginx, then nginx's error log: the status is the
+ * outcome, the log line says why (e.g. a 502's "connect() failed (111:
+ * Connection refused) while connecting to upstream").
+ */
+export function httpThroughNginx(nginxWorkload: string, port: number, proxyPass: string): Probe {
+  const describe = `GET http://<${nginxWorkload} pod IP>:${port}/ (nginx, proxy_pass ${proxyPass})`;
+  return {
+    describe,
+    run: async (source, env) => {
+      const nginx = env.workloads[nginxWorkload];
+      const address = nginx?.addresses.pod;
+      if (!nginx || !address) return { outcome: { kind: 'check-failed', reason: `missing ${nginxWorkload}'s pod IP` }, connection: describe, evidence: [] };
+      const url = `http://${address}:${port}/`;
+      const observed = await runNpProbe(source, ['http', url], 10, `GET ${url}`, { host: address, port });
+      const log = await nginx.exec(['tail', '-n', '3', '/var/log/nginx/error.log']);
+      const line = log.stdout.trim().split('\n').filter(Boolean).at(-1);
+      return { ...observed, evidence: [...observed.evidence, log], detail: `${observed.detail ?? ''}${line ? `; nginx error log: ${line}` : '; nginx error log: empty'}` };
+    },
+  };
+}
+
+/** The IPv4 address each named container of one pod sees on its eth0: equal means one network namespace. */
+export function containersShareIp(workload: string, containers: readonly string[]): Probe {
+  const connection = `ip -4 -o addr show eth0 in containers ${containers.join(', ')} of pod ${workload}`;
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const addresses: string[] = [];
+        for (const container of containers) {
+          const shown = await check.must(lab.client.exec(lab.namespace, podName(workload), ['ip', '-4', '-o', 'addr', 'show', 'eth0'], { container }), `eth0 of ${container}`);
+          addresses.push(check.need(/inet (\d+\.\d+\.\d+\.\d+)\//.exec(shown.stdout)?.[1], `an IPv4 address on ${container}'s eth0`));
+        }
+        const same = new Set(addresses).size === 1;
+        return { holds: same, observed: containers.map((c, i) => `${c} ${addresses[i]}`).join(', '), detail: same ? 'one address: the containers share the pod sandbox\'s network namespace' : 'different addresses' };
+      }),
+  };
+}
+
+/** A GET from the source to a server pod; holds when the server (np-serve) saw the source's own pod IP. */
+export function sourceSeenAsPodIp(serverWorkload: string, port: number): Probe {
+  const describe = `GET http://<${serverWorkload} pod IP>:${port}/: the client address the server saw`;
+  return {
+    describe,
+    run: (source, env) =>
+      checkFact(describe, async (check) => {
+        const server = check.need(env.workloads[serverWorkload]?.addresses.pod || undefined, `${serverWorkload}'s pod IP`);
+        const own = check.need(source.addresses.pod || undefined, `${source.name}'s pod IP`);
+        const result = await check.must(source.exec(['np-probe', 'http', `http://${server}:${port}/`, '--timeout', '5']), 'the GET');
+        const report = check.need(reportsIn(result).at(-1), 'an np-probe report');
+        const seen = check.need(/you are (\S+)/.exec(report.body ?? '')?.[1], 'the client address in the answer');
+        return { holds: seen === own, observed: `${report.served_by} saw ${seen}; the client's pod IP is ${own}`, detail: seen === own ? 'no NAT between pods' : 'the source was rewritten on the way' };
+      }),
+  };
+}
+
+interface PodRow { name: string; namespace: string; node: string; ip: string; hostNetwork: boolean }
+
+const toInt = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+const inCidr = (ip: string, cidr: string) => {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base!) / size);
+};
+
+/** Every pod IP in the cluster (hostNetwork pods aside): unique, inside the pod CIDR and inside its node's podCIDR. */
+export function podIpsPerNode(): Probe {
+  const connection = 'kubectl get pods -A -o wide; kubectl get nodes -o jsonpath={.spec.podCIDR}';
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const pods = await check.must(lab.cluster.kubectl(['get', 'pods', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.namespace} {.spec.nodeName} {.status.podIP} {.spec.hostNetwork}{"\\n"}{end}']), 'the pod list');
+        const nodes = await check.must(lab.cluster.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.podCIDR}{"\\n"}{end}']), 'the node list');
+        const rows: PodRow[] = pods.stdout.trim().split('\n').map((l) => l.split(' ')).map(([name, namespace, node, ip, hostNetwork]) => ({ name: name!, namespace: namespace!, node: node!, ip: ip ?? '', hostNetwork: hostNetwork === 'true' }));
+        const cidrs = new Map<string, string>(nodes.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]).map(([n, c]): [string, string] => [n, c ?? '']));
+        const podNetwork = rows.filter((r) => !r.hostNetwork && r.ip);
+        check.need(podNetwork.length > 1 ? podNetwork : undefined, 'at least two pods on the pod network');
+        const duplicates = podNetwork.filter((r, i) => podNetwork.findIndex((o) => o.ip === r.ip) !== i);
+        const outside = podNetwork.filter((r) => !inCidr(r.ip, lab.facts.podCidr));
+        const offNode = podNetwork.filter((r) => !cidrs.get(r.node) || !inCidr(r.ip, cidrs.get(r.node)!));
+        const perNode = [...cidrs].map(([n, c]) => `${n.replace(`${lab.cluster.name}-`, '')} ${c}: ${podNetwork.filter((r) => r.node === n).length} pods`).join('; ');
+        const holds = duplicates.length === 0 && outside.length === 0 && offNode.length === 0;
+        const problems = [...duplicates.map((r) => `${r.ip} twice`), ...outside.map((r) => `${r.name} ${r.ip} outside ${lab.facts.podCidr}`), ...offNode.map((r) => `${r.name} ${r.ip} outside ${r.node}'s podCIDR`)];
+        return { holds, observed: `${podNetwork.length} pod IPs, ${holds ? `all unique and inside ${lab.facts.podCidr}, each inside its node's podCIDR` : problems.join('; ')}`, detail: perNode };
+      }),
+  };
+}
+
+/** A fact read on every node: holds when it holds on each; `observed` lists each node's finding. */
+function onEveryNode(connection: string, perNode: (node: KindNode, lab: KindLab, check: CheckContext) => Promise<{ holds: boolean; observed: string }>): Probe {
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const found = [];
+        for (const node of lab.facts.nodes) found.push({ node: node.name.replace(`${lab.cluster.name}-`, ''), ...(await perNode(node, lab, check)) });
+        return { holds: found.every((f) => f.holds), observed: found.map((f) => `${f.node}: ${f.observed}`).join('; ') };
+      }),
+  };
+}
+
+/** On every node: the files in /etc/cni/net.d and the plugin types of each conflist. */
+export const cniConfigOnNodes = (): Probe =>
+  onEveryNode('ls /etc/cni/net.d and its conflists, on every node', async (node, lab, check) => {
+    const listing = await check.must(lab.cluster.nodeExec(node.name, ['sh', '-c', 'cd /etc/cni/net.d && for f in *; do echo "== $f"; cat "$f"; done']), `/etc/cni/net.d on ${node.name}`);
+    const files = [...listing.stdout.matchAll(/^== (.+)$/gm)].map((m) => m[1]!);
+    const configs = files.filter((f) => /\.conf(list)?$/.test(f));
+    const plugins = configs.map((file) => {
+      const body = listing.stdout.split(`== ${file}\n`)[1]?.split(/^== /m)[0] ?? '';
+      const parsed = check.json<{ name?: string; type?: string; plugins?: { type: string }[] }>({ ...listing, stdout: body }, `${file} on ${node.name}`);
+      return `${file} (network "${parsed.name}": ${(parsed.plugins ?? [{ type: parsed.type ?? '?' }]).map((p) => p.type).join(' + ')})`;
+    });
+    return { holds: configs.length > 0, observed: plugins.join(', ') || `no CNI config (${files.join(', ') || 'empty'})` };
+  });
+
+/** On every node: whether a `cni0` bridge exists, and the veths and per-pod routes that carry pod traffic instead. */
+export const cniBridgeOnNodes = (bridge = 'cni0'): Probe =>
+  onEveryNode(`ip -d link show ${bridge}; ip -o link show type bridge; ip -o link show type veth; ip route, on every node`, async (node, lab, check) => {
+    const shown = await check.record(lab.cluster.nodeExec(node.name, ['ip', '-d', 'link', 'show', bridge]));
+    const bridges = await check.must(lab.cluster.nodeExec(node.name, ['ip', '-o', 'link', 'show', 'type', 'bridge']), `bridges on ${node.name}`);
+    const veths = await check.must(lab.cluster.nodeExec(node.name, ['ip', '-o', 'link', 'show', 'type', 'veth']), `veths on ${node.name}`);
+    const routes = await check.must(lab.cluster.nodeExec(node.name, ['ip', '-4', 'route', 'show']), `routes on ${node.name}`);
+    const has = shown.exitCode === 0;
+    const vethCount = veths.stdout.trim().split('\n').filter(Boolean).length;
+    const podRoutes = routes.stdout.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+ dev veth/.test(l)).length;
+    const otherBridges = bridges.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim()).filter(Boolean);
+    return { holds: has, observed: `${has ? `${bridge} present` : `no ${bridge}`}${otherBridges.length ? ` (bridges: ${otherBridges.join(', ')})` : ''}, ${vethCount} veths, ${podRoutes} /32 routes to pods via veths` };
+  });
+
+/** N GETs of one URL from the source in one exec; holds when more than one pod answered. */
+export function spreadOverPods(url: string, requests: number): Probe {
+  const connection = `${requests} × GET ${url}`;
+  return {
+    describe: connection,
+    run: (source) =>
+      checkFact(connection, async (check) => {
+        const result = await check.must(source.exec(['sh', '-c', `for i in $(seq ${requests}); do np-probe http '${url}' --timeout 3; done`], {}), 'the GETs', [0, 1]);
+        const reports = reportsIn(result);
+        check.need(reports.length === requests ? reports : undefined, `${requests} np-probe reports (got ${reports.length})`);
+        const failed = reports.filter((r) => !r.ok || r.status !== 200);
+        if (failed.length) throw new Error(`${failed.length} of ${requests} GETs got no 200: ${failed[0]!.error ?? failed[0]!.status}`);
+        const counts = new Map<string, number>();
+        for (const r of reports) counts.set(r.served_by ?? '?', (counts.get(r.served_by ?? '?') ?? 0) + 1);
+        return { holds: counts.size > 1, observed: `${counts.size} pods answered: ${[...counts].map(([pod, n]) => `${pod} ×${n}`).join(', ')}` };
+      }),
+  };
+}
+
+/**
+ * GET the Service, delete every pod of its Deployment, wait (by watch) for the
+ * replacements, GET again: holds when the second answer comes from a new pod
+ * at a new IP, through the same Service port.
+ */
+export function survivesPodReplacement(deploymentWorkload: string, replicas: number, url: string): Probe {
+  const connection = `GET ${url}; kubectl delete pods -l app=${deploymentWorkload}; GET ${url}`;
+  return {
+    describe: connection,
+    run: (source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const get = async (when: string) => {
+          const result = await check.must(source.exec(['np-probe', 'http', url, '--timeout', '5']), `the GET ${when}`, [0, 1]);
+          const report = check.need(reportsIn(result).at(-1), `an np-probe report ${when}`);
+          if (report.status !== 200) throw new Error(`the GET ${when} got ${report.status ?? report.error}`);
+          return report;
+        };
+        const before = await get('before');
+        const endpointsBefore = await check.must(kubectl(lab, ['get', 'endpointslices', '-l', `kubernetes.io/service-name=${deploymentWorkload}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}']), 'the endpoints before');
+        const oldPods = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${deploymentWorkload}` })).items.map((p) => p.metadata!.name!);
+        await check.must(kubectl(lab, ['delete', 'pods', '-l', `app=${deploymentWorkload}`, '--wait=true']), 'deleting the pods');
+        await waitNewPodsReady(lab, deploymentWorkload, replicas, oldPods);
+        await waitAvailable(lab, deploymentWorkload, replicas);
+        const endpointsAfter = await check.must(kubectl(lab, ['get', 'endpointslices', '-l', `kubernetes.io/service-name=${deploymentWorkload}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}']), 'the endpoints after');
+        const after = await get('after');
+        const oldIps = new Set(endpointsBefore.stdout.trim().split(/\s+/));
+        const newIps = endpointsAfter.stdout.trim().split(/\s+/);
+        const fresh = !oldPods.includes(after.served_by ?? '') && newIps.every((ip) => !oldIps.has(ip));
+        return {
+          holds: fresh,
+          observed: `before: ${before.served_by} (endpoints ${[...oldIps].join(' ')}); after: ${after.served_by} (endpoints ${newIps.join(' ')})`,
+          detail: fresh ? 'the Service kept its name and port; kube-proxy now sends to the new endpoints' : 'the answer came from an old pod or an old IP',
+        };
+      }),
+  };
+}
+
+/** Waits, by watch, until `replicas` pods of the Deployment that are not among `oldPods` are Ready. */
+async function waitNewPodsReady(lab: KindLab, app: string, replicas: number, oldPods: readonly string[]): Promise<void> {
+  const ready = new Set<string>();
+  await lab.client.waitFor<{ metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }>(
+    `/api/v1/namespaces/${lab.namespace}/pods`,
+    { labelSelector: `app=${app}` },
+    (pod, phase) => {
+      const name = pod.metadata?.name ?? '';
+      if (oldPods.includes(name)) return false;
+      if (phase !== 'DELETED' && pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(name);
+      else ready.delete(name);
+      return ready.size >= replicas;
+    },
+    `${replicas} new pods of ${app} Ready`,
+  );
+}

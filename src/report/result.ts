@@ -2,6 +2,7 @@ import type { ExecResult } from '../exec/exec-result.ts';
 import type { Outcome } from '../outcome/outcome.ts';
 import type { ProbeTarget } from '../probes/probe.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
+import type { ClaimRepeats } from './repeats.ts';
 import type { Topology } from './topology.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface ClaimResult {
   readonly durationMs: number;
   readonly attempts: readonly AttemptResult[];
   readonly evidence: ClaimEvidence;
+  /** With `--repeat N`: every round's outcomes and verdicts; `flaky` when the verdict changed between rounds. */
+  readonly repeats?: ClaimRepeats;
 }
 
 export interface AttemptResult {

@@ -8,7 +8,9 @@ import type { ImageName } from '../images/catalogue.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import type { Logger } from '../log.ts';
+import { mergeRounds } from '../report/repeats.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../report/result.ts';
+import { readTopology } from '../report/topology.ts';
 import { explain } from '../verdict/explain.ts';
 import { claimVerdict, judge } from '../verdict/verdict.ts';
 import { checkFailed } from '../probes/check.ts';
@@ -26,6 +28,8 @@ export interface RunOptions {
   readonly onRunStarted?: (run: LabRun) => void;
   /** Strings to scrub from evidence (passwords the scenario uses). */
   readonly secrets?: readonly string[];
+  /** Try the claims this many times on the one environment (`--repeat N`); results count each round. */
+  readonly repeat?: number;
   /** Keep a kind cluster the run creates, for later runs to reuse (`--all --kind`, the tests). */
   readonly keepCluster?: boolean;
 }
@@ -66,7 +70,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     };
 
     // Claims run concurrently (each claim's attempts in order); results keep the scenario's order.
-    const claims = await logger.step(`trying ${spec.claims.length} claims`, () =>
+    const tryClaims = () =>
       Promise.all(
         spec.claims.map(async (claim) => {
           const sources = [...new Set([claim.from, ...claim.attempts.map((a) => a.from ?? claim.from), 'host'])].map((name) => workloads[name]!);
@@ -74,8 +78,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
           logger.info(`${claim.id}: ${result.verdict} (${result.attempts.map((a) => a.outcome.kind).join(', ')})`);
           return options.secrets ? redactClaim(result, options.secrets) : result;
         }),
-      ),
-    );
+      );
+    // --repeat N: the same environment, the claims again; every round is counted, a verdict that changes is flaky.
+    const rounds = Math.max(1, options.repeat ?? 1);
+    const tried: ClaimResult[][] = [];
+    for (let round = 1; round <= rounds; round++) {
+      tried.push(await logger.step(`trying ${spec.claims.length} claims${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}`, tryClaims));
+    }
+    const claims = rounds > 1 ? mergeRounds(tried) : tried[0]!;
+    const topology = await readTopology(env);
     const traffic = { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() };
     return {
       schemaVersion: 1,
@@ -87,6 +98,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       environment: fingerprint,
       traffic,
       claims,
+      topology,
       summary: {
         confirmed: claims.filter((c) => c.verdict === 'confirmed').length,
         refuted: claims.filter((c) => c.verdict === 'refuted').length,

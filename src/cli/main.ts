@@ -9,6 +9,7 @@ import { renderTable } from '../report/table.ts';
 import { writeResults } from '../report/write-results.ts';
 import { loadScenario, scenarioNames } from '../scenario/registry.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
+import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
 import { ExitCode } from './exit-codes.ts';
 
 // testcontainers would pull its Ryuk reaper image; no registry is reachable
@@ -17,6 +18,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 const usage = `usage:
   npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario
+  npm run scenario -- --all [--kind | --docker] [--reuse-cluster] run every (Kubernetes / Docker) scenario; the Kubernetes ones share one cluster
   npm run scenario -- --list [--json]                             list scenarios and their claims
   npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left
 ${clusterUsage}`;
@@ -44,23 +46,49 @@ async function scenario(argv: string[]): Promise<number> {
       keep: { type: 'boolean' },
       'run-id': { type: 'string' },
       results: { type: 'string', default: 'results' },
+      all: { type: 'boolean' },
+      kind: { type: 'boolean' },
+      docker: { type: 'boolean' },
+      'reuse-cluster': { type: 'boolean' },
     },
   });
   if (values.list) return list(values.json ?? false);
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a scenario' : 'name one scenario at a time');
-  const spec = await loadScenario(positionals[0]!);
-  const result = await runScenario(spec, {
-    logger,
-    runId: values['run-id'],
-    keep: values.keep,
-    onRunStarted: (run) => (currentRun = run),
-    secrets: ['mysecretpassword'],
-  });
-  currentRun = undefined;
-  const paths = await writeResults(result, values.results, values.junit);
-  process.stdout.write(renderTable(result) + '\n');
-  logger.info(`wrote ${paths.join(', ')}`);
-  return values.strict && result.summary.refuted > 0 ? ExitCode.refuted : ExitCode.ran;
+  if (values.all && positionals.length > 0) throw new UsageError('--all runs every scenario: name none');
+  if (!values.all && positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a scenario' : 'name one scenario at a time');
+  if (values.all && values.junit) throw new UsageError('--junit names one file: use it with one scenario');
+  const specs = values.all ? await scenariosOn(values.kind ? 'kind' : values.docker ? 'docker' : undefined) : [await loadScenario(positionals[0]!)];
+  // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
+  const batch = values.all && !values['reuse-cluster'] ? await sharedClustersToRemove(specs) : undefined;
+  let refuted = 0;
+  try {
+    for (const spec of specs) {
+      const result = await runScenario(spec, {
+        logger,
+        runId: values['run-id'],
+        keep: values.keep,
+        keepCluster: values.all || values['reuse-cluster'],
+        onRunStarted: (run) => (currentRun = run),
+        secrets: ['mysecretpassword'],
+      });
+      currentRun = undefined;
+      const paths = await writeResults(result, values.results, values.junit);
+      process.stdout.write(renderTable(result) + '\n');
+      logger.info(`wrote ${paths.join(', ')}`);
+      refuted += result.summary.refuted;
+    }
+  } finally {
+    await batch?.removeNew();
+  }
+  return values.strict && refuted > 0 ? ExitCode.refuted : ExitCode.ran;
+}
+
+async function scenariosOn(environment: 'kind' | 'docker' | undefined) {
+  const specs = [];
+  for (const name of await scenarioNames()) {
+    const spec = await loadScenario(name);
+    if (!environment || spec.environment.kind === environment) specs.push(spec);
+  }
+  return specs;
 }
 
 async function list(json: boolean): Promise<number> {
@@ -85,7 +113,7 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
   process.once(signal, () => {
     process.once(signal, () => process.exit(code));
     logger.info(`${signal}: tearing down before exit (again to exit at once; then run 'npm run clean')`);
-    void (currentRun?.teardown({ interrupted: true }) ?? Promise.resolve()).finally(() => process.exit(code));
+    void (currentRun?.teardown({ interrupted: true }) ?? Promise.resolve()).then(() => removeBatchClusters()).finally(() => process.exit(code));
   });
 }
 onSignal('SIGINT', ExitCode.interrupted);

@@ -4,7 +4,7 @@ import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts'
 import type { Logger } from '../log.ts';
 import { readDockerFacts, type DockerFacts } from './docker/docker-facts.ts';
 import type { Cni } from './kind/cluster-config.ts';
-import { startKindLab, type KindLab } from './kind/kind-lab.ts';
+import { startKindLab, type KindLab, type KindLabSpec } from './kind/kind-lab.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {
@@ -29,6 +29,8 @@ export interface EnvironmentStart {
 export interface EnvironmentSpec {
   readonly kind: 'docker' | 'kind';
   readonly description: string;
+  /** For kind: the cluster's spec (runs of the same spec share the lab's cluster). */
+  readonly cluster?: KindLabSpec;
   start(context: EnvironmentStart): Promise<LabEnvironment>;
 }
 
@@ -54,6 +56,7 @@ export function kind(spec: { cni: Cni; workers?: number }): EnvironmentSpec {
   const workers = spec.workers ?? 2;
   return {
     kind: 'kind',
+    cluster: { cni: spec.cni, workers },
     description: `kind cluster (${spec.cni}, 1 control plane + ${workers} workers)`,
     async start({ run, logger, images, keepCluster }) {
       const engine = await docker().start({ run, logger, images });

@@ -21,12 +21,24 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser.test.ts'],
+          // A real scenario run on the same engine: after the integration project, never beside it.
+          globalSetup: ['test/integration/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
           name: 'kind',
           include: ['test/kind/**/*.kind.test.ts'],
           // Builds the kind node image and tools first (long on a fresh machine, cached after).
           globalSetup: ['test/kind/global-setup.ts'],
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 300_000,
           hookTimeout: 900_000,
         },

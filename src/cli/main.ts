@@ -102,7 +102,7 @@ async function clean(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { all: { type: 'boolean' } } });
   const swept = await sweepStale({ all: values.all });
   for (const [id, report] of swept) {
-    logger.info(`run ${id}: removed ${report.containers} containers, ${report.networks} networks, ${report.rules} iptables rules, ${report.netns} netns, ${report.links} links`);
+    logger.info(`run ${id}: removed ${report.clusters} kind clusters, ${report.namespaces} namespaces, ${report.containers} containers, ${report.networks} networks, ${report.rules} iptables rules, ${report.netns} netns, ${report.links} links`);
   }
   logger.info(swept.size === 0 ? 'nothing to clean' : `cleaned ${swept.size} run(s)`);
   return ExitCode.ran;

@@ -1,6 +1,7 @@
 import { hostExec } from '../exec/host-exec.ts';
 import { deleteRule, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
+import { kindRunIds, sweepKindRun } from './sweep-kind.ts';
 
 /** How each kind of lab resource is marked with its run id. */
 export const runLabel = 'netproof.run';
@@ -11,6 +12,9 @@ export const linkPrefix = (runId: string) => `np${runId}`;
 
 /** What a sweep removed, per kind. */
 export interface SweepReport {
+  /** kind clusters a run started for itself, and its namespaces in clusters that stay. */
+  clusters: number;
+  namespaces: number;
   containers: number;
   networks: number;
   rules: number;
@@ -24,7 +28,9 @@ export interface SweepReport {
  * containers before the networks they sit on.
  */
 export async function sweepRun(runId: string): Promise<SweepReport> {
-  const report: SweepReport = { containers: 0, networks: 0, rules: 0, netns: 0, links: 0 };
+  const report: SweepReport = { clusters: 0, namespaces: 0, containers: 0, networks: 0, rules: 0, netns: 0, links: 0 };
+  // Kubernetes first: a namespace's pods hold nothing on the host, a run's own cluster sits on the kind network.
+  Object.assign(report, await sweepKindRun(runId));
   const containers = await dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]);
   if (containers.length > 0) {
     await hostExec(['docker', 'rm', '-f', '-v', ...containers]);
@@ -58,6 +64,7 @@ export async function runsWithResources(): Promise<Set<string>> {
     if (id) ids.add(id);
   }
   for (const name of await netnsNamed('np-')) ids.add(name.split('-')[1]!);
+  for (const id of await kindRunIds()) ids.add(id);
   // Link names carry no separator; a link of a run that also left nothing else is found by its owner's sweep.
   return ids;
 }

@@ -1,0 +1,65 @@
+import { rm } from 'node:fs/promises';
+import { kindClusterLabel } from '../environment/kind/kind-cluster.ts';
+import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
+import { removeKindNetworkIfUnused } from '../environment/kind/kind-network.ts';
+import { hostExec } from '../exec/host-exec.ts';
+
+/** Name prefix of a kind cluster a run started for itself (`np-<run>-<cni>`). */
+const runClusterPrefix = (runId: string) => `np-${runId}-`;
+
+/** kind clusters on this engine, by name, with their node containers (control plane first). */
+async function kindClusters(): Promise<Map<string, string[]>> {
+  const listed = await hostExec(['docker', 'ps', '-a', '--filter', `label=${kindClusterLabel}`, '--format', `{{.Names}} {{.Label "${kindClusterLabel}"}}`]);
+  const clusters = new Map<string, string[]>();
+  for (const [node, cluster] of listed.stdout.split('\n').filter(Boolean).map((l) => l.split(' '))) {
+    if (!node || !cluster) continue;
+    const nodes = clusters.get(cluster) ?? [];
+    if (node.endsWith('-control-plane')) nodes.unshift(node);
+    else nodes.push(node);
+    clusters.set(cluster, nodes);
+  }
+  return clusters;
+}
+
+/** kubectl inside a cluster's control-plane node: no kubeconfig or tool needed on the host. */
+const nodeKubectl = (controlPlane: string, args: readonly string[]) =>
+  hostExec(['docker', 'exec', controlPlane, 'kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...args], { timeoutMs: 120_000 });
+
+/**
+ * What a run left in kind: a cluster it started for itself (its node
+ * containers, kubeconfig, and the kind network once unused) and its
+ * namespaces (label netproof.run=<id>) in clusters that stay. Returns how many
+ * clusters and namespaces it removed.
+ */
+export async function sweepKindRun(runId: string): Promise<{ clusters: number; namespaces: number }> {
+  const report = { clusters: 0, namespaces: 0 };
+  const clusters = await kindClusters();
+  if (clusters.size === 0) return report;
+  for (const [cluster, nodes] of clusters) {
+    if (cluster.startsWith(runClusterPrefix(runId))) {
+      await hostExec(['docker', 'rm', '-f', '-v', ...nodes]);
+      await rm(kubeconfigPath(cluster), { force: true });
+      await rm(kubeconfigPath(cluster).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
+      report.clusters++;
+      continue;
+    }
+    const deleted = await nodeKubectl(nodes[0]!, ['delete', 'namespace', '-l', `netproof.run=${runId}`, '--wait=true', '--timeout=90s']);
+    report.namespaces += deleted.stdout.split('\n').filter((l) => l.includes('deleted')).length;
+  }
+  if (report.clusters > 0) await removeKindNetworkIfUnused();
+  return report;
+}
+
+/** Run ids that own a kind cluster or a namespace in one. */
+export async function kindRunIds(): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const [cluster, nodes] of await kindClusters()) {
+    const own = /^np-([a-z0-9]{1,12})-/.exec(cluster)?.[1];
+    if (own) ids.add(own);
+    const running = await hostExec(['docker', 'inspect', '-f', '{{.State.Running}}', nodes[0]!]);
+    if (running.stdout.trim() !== 'true') continue;
+    const labels = await nodeKubectl(nodes[0]!, ['get', 'namespaces', '-l', 'netproof.run', '-o', 'jsonpath={.items[*].metadata.labels.netproof\\.run}']);
+    for (const id of labels.stdout.split(/\s+/).filter(Boolean)) ids.add(id);
+  }
+  return ids;
+}

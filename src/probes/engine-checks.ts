@@ -1,5 +1,7 @@
 import { hostExec } from '../exec/host-exec.ts';
+import { formatOutcome } from '../outcome/outcome.ts';
 import { checkFact, type CheckContext } from './check.ts';
+import { hostLink, hostPeerOf } from './veth-peer.ts';
 import type { Probe } from './probe.ts';
 
 /** `docker network ls` lists every one of `names`. */
@@ -65,12 +67,6 @@ export function bridgeLinkState(expected: 'DOWN' | 'UP', device = 'docker0'): Pr
   };
 }
 
-interface IpLinkJson {
-  ifindex: number;
-  ifname: string;
-  master?: string;
-}
-
 /**
  * The source container's eth0 is one end of a veth pair whose other end sits
  * on `bridge` in the host: eth0's iflink is the peer's ifindex on the host.
@@ -81,12 +77,36 @@ export function vethPairOnBridge(bridge: string): Probe {
     describe,
     run: (source) =>
       checkFact(describe, async (check) => {
-        const inside = await check.must(source.exec(['ip', '-o', 'link', 'show', 'eth0']), "reading the container's eth0");
-        const peerIndex = Number(check.need(/eth0@if(\d+)/.exec(inside.stdout)?.[1], 'eth0@ifN in the container'));
-        const links = check.json<IpLinkJson[]>(await check.must(hostExec(['ip', '-j', 'link', 'show']), "listing the host's links"), "the host's links");
-        const peer = links.find((l) => l.ifindex === peerIndex);
+        const { peerIndex, peer } = await hostPeerOf(check, source);
         const holds = peer !== undefined && peer.ifname.startsWith('veth') && peer.master === bridge;
         return { holds, observed: peer ? `eth0@if${peerIndex} ↔ host ${peer.ifname} (master ${peer.master ?? 'none'})` : `no host interface with index ${peerIndex}` };
+      }),
+  };
+}
+
+/**
+ * Whether an exchange with `server` went through a bridge: the packet
+ * counters of the host end of the server's veth pair, a port of that
+ * bridge, read around the exchange. Holds when it did NOT cross one
+ * ("directly, without going through the bridge").
+ */
+export function withoutBridge(server: string, exchange: Probe): Probe {
+  const describe = `${exchange.describe}, counting packets on the host end of ${server}'s veth`;
+  return {
+    describe,
+    run: (source, env) =>
+      checkFact(describe, async (check) => {
+        const target = check.need(env.workloads[server], `the workload ${server}`);
+        const { peerIndex, peer: before } = await hostPeerOf(check, target);
+        const port = check.need(before, `a host link with index ${peerIndex}`);
+        const done = await exchange.run(source, env);
+        for (const result of done.evidence) await check.record(result);
+        check.need(done.outcome.kind === 'success' || done.outcome.kind === 'http-status' ? true : undefined, `a completed exchange (it was ${formatOutcome(done.outcome)})`);
+        const after = check.need(await hostLink(check, peerIndex), `${port.ifname} after the exchange`);
+        const moved = { rx: after.packets.rx - port.packets.rx, tx: after.packets.tx - port.packets.tx };
+        const crossed = port.master !== undefined && moved.rx + moved.tx > 0;
+        const observed = `${server}'s eth0 ↔ host ${port.ifname}${port.master ? `, a port of bridge ${port.master}` : ' (no bridge)'}; ${done.connection} moved ${moved.tx} packets to and ${moved.rx} from ${server} through it`;
+        return { holds: !crossed, observed };
       }),
   };
 }

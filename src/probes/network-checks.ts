@@ -1,5 +1,7 @@
+import { basename, dirname } from 'node:path';
 import { hostExec } from '../exec/host-exec.ts';
 import { checkFact } from './check.ts';
+import { describeHost, onHost, type HostRef } from './lab-value.ts';
 import type { Probe } from './probe.ts';
 
 /** The source's network interfaces are exactly `lo` (`--network none`). */
@@ -76,6 +78,61 @@ export function dnatRuleFor(hostPort: number, workload: string, containerPort: n
         const rule = (rules: string) => rules.split('\n').find((line) => line.includes(`--dport ${hostPort} `) && line.includes(`--to-destination ${target}`));
         const added = rule(after.stdout) !== undefined && rule(before.stdout) === undefined;
         return { holds: added, observed: added ? `added: ${rule(after.stdout)}` : `no new DNAT rule to ${target}` };
+      }),
+  };
+}
+
+/**
+ * Which interface the source's kernel would send a packet for `address` out
+ * of (`ip -j route get`). Holds when it is `device`. "Network is unreachable"
+ * (no route at all) is an observation too.
+ */
+export function routeVia(address: HostRef, device: string): Probe {
+  const describe = `ip route get ${describeHost(address)} (inside the source)`;
+  return {
+    describe,
+    run: (source, env) =>
+      onHost(address, env, describe, (resolved) =>
+        checkFact(`ip route get ${resolved} (inside ${source.name})`, async (check) => {
+          const route = await check.must(source.exec(['ip', '-j', 'route', 'get', resolved]), `looking up the route to ${resolved}`, [0, 2]);
+          if (route.exitCode === 2) {
+            check.need(/unreachable/i.test(route.stderr) || undefined, `a readable routing answer: ${route.stderr.trim()}`);
+            return { holds: false, observed: `no route to ${resolved} at all (${route.stderr.trim()}): nothing goes through ${device} either` };
+          }
+          const dev = check.need(check.json<{ dev?: string }[]>(route, 'the route')[0]?.dev, `the route's device for ${resolved}`);
+          return { holds: dev === device, observed: `${resolved} goes out of ${dev}${dev === device ? '' : `, not ${device}`}` };
+        }),
+      ),
+  };
+}
+
+/**
+ * Whether `ip netns` lists a container's network namespace: the sandbox
+ * Docker made (`docker inspect` SandboxKey), shown to be the container's by
+ * entering it and reading its eth0.
+ */
+export function netnsListed(workload: string): Probe {
+  const describe = `ip netns list; docker inspect <${workload}> (SandboxKey)`;
+  return {
+    describe,
+    run: (_source, env) =>
+      checkFact(describe, async (check) => {
+        const target = check.need(env.workloads[workload], `the workload ${workload}`);
+        const inspected = await check.must(hostExec(['docker', 'inspect', '--format', '{{.State.Pid}} {{.NetworkSettings.SandboxKey}}', target.containerName]), `inspecting ${workload}`);
+        const [pid, sandbox] = inspected.stdout.trim().split(' ');
+        const sandboxKey = check.need(sandbox || undefined, `${workload}'s SandboxKey`);
+        check.need(pid || undefined, `${workload}'s pid`);
+        const inside = await check.must(hostExec(['nsenter', `--net=${sandboxKey}`, 'ip', '-4', '-o', 'addr', 'show', 'eth0']), `entering ${sandboxKey}`);
+        const address = target.addresses.bridge;
+        check.need(address && inside.stdout.includes(`${address}/`) ? true : undefined, `${workload}'s address ${address} on eth0 inside ${sandboxKey}`);
+        const listed = await check.must(hostExec(['ip', 'netns', 'list']), 'listing named network namespaces');
+        await check.record(hostExec(['ls', '-l', dirname(sandboxKey), '/var/run/netns']));
+        const name = basename(sandboxKey);
+        const shown = listed.stdout.split('\n').some((line) => line.split(' ')[0] === name);
+        return {
+          holds: shown,
+          observed: `${workload}'s namespace is ${sandboxKey} (its eth0 has ${address}); ip netns ${shown ? 'lists' : 'does not list'} ${name}${shown ? '' : ` (it reads /var/run/netns; Docker keeps its sandboxes in ${dirname(sandboxKey)})`}`,
+        };
       }),
   };
 }

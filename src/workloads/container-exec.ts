@@ -30,4 +30,6 @@ export const containerContextCommands: readonly (readonly string[])[] = [
   ['ip', '-4', 'addr', 'show'],
   ['ip', 'route', 'show'],
   ['cat', '/etc/resolv.conf'],
+  // --link and --add-host names live here, not in DNS.
+  ['cat', '/etc/hosts'],
 ];

@@ -6,6 +6,8 @@ export interface NetworkSpec {
   readonly description: string;
   /** `docker network create --internal`: no route off the network. */
   readonly internal?: boolean;
+  /** Driver options (`-o com.docker.network.bridge.enable_icc=false`). */
+  readonly options?: Readonly<Record<string, string>>;
   start(name: string, run: LabRun): Promise<StartedLabNetwork>;
 }
 
@@ -23,14 +25,17 @@ export interface StartedLabNetwork {
 }
 
 /** `docker network create` with the run's labels; removed with the run. */
-export function userNetwork(options: { internal?: boolean } = {}): NetworkSpec {
+export function userNetwork(options: { internal?: boolean; options?: Readonly<Record<string, string>> } = {}): NetworkSpec {
+  const driverOptions = Object.entries(options.options ?? {});
   return {
-    description: `user-defined bridge network${options.internal ? ' (internal)' : ''}`,
+    description: `user-defined bridge network${options.internal ? ' (internal)' : ''}${driverOptions.map(([k, v]) => ` -o ${k}=${v}`).join('')}`,
     internal: options.internal,
+    options: options.options,
     async start(name, run) {
       const dockerName = `np-${run.id}-${name}`;
       const labels = Object.entries(run.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-      const created = await hostExecOrThrow(['docker', 'network', 'create', ...labels, ...(options.internal ? ['--internal'] : []), dockerName]);
+      const flags = [...(options.internal ? ['--internal'] : []), ...driverOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`])];
+      const created = await hostExecOrThrow(['docker', 'network', 'create', ...labels, ...flags, dockerName]);
       const id = created.stdout.trim();
       run.defer(`remove network ${dockerName}`, async () => void (await hostExecOrThrow(['docker', 'network', 'rm', id])));
       const { bridge, subnet, gateway } = await inspectNetwork(id);

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { catalogue, idsInClaimsMarkdown } from '../../src/scenario/catalogue.ts';
+import { loadScenario, scenarioNames } from '../../src/scenario/registry.ts';
+
+/** shared/ sits beside the repository (CI clones it so); on a laptop it may be absent. */
+const claimsMarkdown = fileURLToPath(new URL('../../../shared/claims.md', import.meta.url));
+const present = existsSync(claimsMarkdown);
+
+async function triedBy(): Promise<Map<string, string[]>> {
+  const by = new Map<string, string[]>();
+  for (const name of await scenarioNames()) {
+    for (const claim of (await loadScenario(name)).claims) by.set(claim.id, [...(by.get(claim.id) ?? []), name]);
+  }
+  return by;
+}
+
+describe('the claim catalogue', () => {
+  it('is where CI says it is: shared/claims.md beside the repository (absent only off CI)', () => {
+    // In CI the file is always there; a missing file there is a failure, never a skip.
+    if (process.env.CI) expect(present, `${claimsMarkdown} must exist in CI`).toBe(true);
+  });
+
+  it.runIf(present || process.env.CI)('lists exactly the ids of shared/claims.md', () => {
+    const ids = idsInClaimsMarkdown(readFileSync(claimsMarkdown, 'utf8'));
+    expect(ids.length).toBeGreaterThan(40);
+    expect(catalogue.map((c) => c.id)).toEqual(ids);
+  });
+
+  it.runIf(present || process.env.CI)('has every id of shared/claims.md tried by exactly one scenario', async () => {
+    const ids = idsInClaimsMarkdown(readFileSync(claimsMarkdown, 'utf8'));
+    const by = await triedBy();
+    const wrong = ids.filter((id) => by.get(id)?.length !== 1).map((id) => `${id}: ${by.get(id)?.join(', ') ?? 'no scenario'}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it("gives each scenario claim the catalogue's article, and no scenario a claim the catalogue lacks", async () => {
+    const byId = new Map(catalogue.map((c) => [c.id, c]));
+    for (const name of await scenarioNames()) {
+      for (const claim of (await loadScenario(name)).claims) {
+        expect(byId.get(claim.id)?.article, `${name} ${claim.id}`).toBe(claim.article);
+      }
+    }
+  });
+
+  it('reads the ids off the claims table rows only', () => {
+    expect(idsInClaimsMarkdown('| id | from |\n|---|---|\n| D1 | x |\n| K20 | y |\nD3 in prose\n')).toEqual(['D1', 'K20']);
+  });
+});

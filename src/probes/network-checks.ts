@@ -29,7 +29,9 @@ export function hostBridgeFor(network: string): Probe {
     run: (_source, env) => {
       const started = env.networks[network];
       return checkFact(`ip -d link show ${started?.bridge ?? `<${network}'s bridge>`} (host)`, async (check) => {
-        const { bridge, dockerName } = check.need(started, `the scenario network ${network}`);
+        const { bridge, dockerName, id } = check.need(started, `the scenario network ${network}`);
+        // The network must still exist on the engine: a missing bridge is a finding only then.
+        await check.must(hostExec(['docker', 'network', 'inspect', '--format', '{{.Id}}', id]), `the network ${dockerName} on the engine`);
         // Exit 1 with "does not exist" is an observation (no such bridge); any other failure is not.
         const link = await check.must(hostExec(['ip', '-d', 'link', 'show', bridge]), `reading ${bridge}`, [0, 1]);
         if (link.exitCode === 1 && !/does not exist/.test(link.stderr)) check.need(undefined, `a readable answer about ${bridge}: ${link.stderr.trim()}`);

@@ -20,6 +20,8 @@ export interface ScenarioResult {
   readonly environment: Readonly<Record<string, string>>;
   readonly traffic: { readonly uplinks: readonly string[]; readonly packetsStopped: number };
   readonly claims: readonly ClaimResult[];
+  /** Set when the harness could not carry the scenario out (a workload did not start): every claim is then inconclusive, and the CLI exits 4. */
+  readonly harnessFailure?: string;
   readonly summary: Readonly<Record<VerdictStatus, number>>;
   /** The lab as it stood: machines, bridges, workloads and their addresses (the HTML report draws it). */
   readonly topology?: Topology;

@@ -1,6 +1,6 @@
 import type { StartedLabNetwork } from '../environment/docker/lab-network.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { during } from '../errors.ts';
+import { during, EnvironmentError, UsageError } from '../errors.ts';
 import { redact } from '../evidence/redact.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { ensureImages } from '../images/build-images.ts';
@@ -61,7 +61,38 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     }
     const workloads: Record<string, StartedWorkload> = { host: hostSource };
     const env: StartedEnvironment = { run, logger, facts, kind, guard, images, networks, workloads };
-    await startWorkloads(spec, env, workloads);
+    const result = (claims: readonly ClaimResult[], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
+      schemaVersion: 1,
+      scenario: spec.name,
+      title: spec.title,
+      runId: run.id,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      environment: fingerprint,
+      traffic: extra.traffic ?? { uplinks: guard.uplinks, packetsStopped: 0 },
+      claims,
+      ...extra,
+      summary: {
+        confirmed: claims.filter((c) => c.verdict === 'confirmed').length,
+        refuted: claims.filter((c) => c.verdict === 'refuted').length,
+        inconclusive: claims.filter((c) => c.verdict === 'inconclusive').length,
+      },
+    });
+    // A workload that cannot start leaves every claim untried: inconclusive, never a network verdict.
+    const notStarted = await startWorkloads(spec, env, workloads).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof EnvironmentError || error instanceof UsageError) throw error;
+        return error instanceof Error ? error.message : String(error);
+      },
+    );
+    if (notStarted !== undefined) {
+      logger.info(`the workloads did not all start; every claim is inconclusive: ${notStarted}`);
+      return result(
+        spec.claims.map((claim) => untried(claim, `the scenario's workloads did not all start: ${notStarted}`)),
+        { harnessFailure: notStarted, traffic: { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() } },
+      );
+    }
 
     const contexts = new Map<string, Promise<ExecResult[]>>();
     const contextOf = (source: StartedWorkload) => {
@@ -87,24 +118,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     }
     const claims = rounds > 1 ? mergeRounds(tried) : tried[0]!;
     const topology = await readTopology(env);
-    const traffic = { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() };
-    return {
-      schemaVersion: 1,
-      scenario: spec.name,
-      title: spec.title,
-      runId: run.id,
-      startedAt,
-      durationMs: Math.round(performance.now() - started),
-      environment: fingerprint,
-      traffic,
-      claims,
-      topology,
-      summary: {
-        confirmed: claims.filter((c) => c.verdict === 'confirmed').length,
-        refuted: claims.filter((c) => c.verdict === 'refuted').length,
-        inconclusive: claims.filter((c) => c.verdict === 'inconclusive').length,
-      },
-    };
+    return result(claims, { topology, traffic: { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() } });
   } finally {
     await run.teardown();
   }
@@ -172,6 +186,38 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
     durationMs: Math.round(performance.now() - started),
     attempts,
     evidence: { attempts: evidence, context: await context() },
+  };
+}
+
+/** A claim whose attempts could not be made: each is check-failed with the reason. */
+function untried(claim: ClaimSpec, reason: string): ClaimResult {
+  const outcome = { kind: 'check-failed' as const, reason };
+  const attempts: AttemptResult[] = claim.attempts.map((attempt) => ({
+    connection: attempt.describe,
+    note: attempt.note,
+    from: attempt.from,
+    half: attempt.half,
+    role: attempt.role,
+    expected: (attempt.expect ?? claim.expect).label,
+    outcome,
+    verdict: 'inconclusive',
+    explanation: explain(outcome, claim.why),
+    durationMs: 0,
+  }));
+  return {
+    id: claim.id,
+    article: claim.article,
+    from: claim.from,
+    says: claim.says,
+    expected: claim.expect.label,
+    connection: attempts[0]!.connection,
+    outcome,
+    verdict: 'inconclusive',
+    because: reason,
+    explanation: attempts[0]!.explanation,
+    durationMs: 0,
+    attempts,
+    evidence: { attempts: attempts.map(() => []), context: [] },
   };
 }
 

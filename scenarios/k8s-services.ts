@@ -5,13 +5,22 @@
  * --target-port=8080` that keeps answering when its pods are replaced.
  */
 import { kind } from '../src/environment/environment.ts';
+import { podSubnet, serviceSubnet } from '../src/environment/kind/cluster-config.ts';
+import { kindNodeNetwork } from '../src/environment/kind/kind-node-network.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
+import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
+import { Found } from '../src/probes/lab-value.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect, type Expectation } from '../src/verdict/expect.ts';
 import { deployment } from '../src/workloads/k8s-deployment.ts';
+import { nodeNetworkRouter, outsideOfCluster } from '../src/workloads/k8s-outside.ts';
 import { pod } from '../src/workloads/k8s-pod.ts';
+
+/** A fixed nodePort (30000-32767), so the connection string is the article's shape. */
+const nodePort = 30080;
+/** The node an outside client's routes point at, where it has any. */
+const routeNode = 'control-plane';
 
 /** A name CoreDNS does not know: NXDOMAIN, from the cluster's own DNS. */
 const doesNotResolve: Expectation = { label: 'does not resolve', accepts: (o) => o.kind === 'dns' };
@@ -20,10 +29,18 @@ export default defineScenario({
   name: 'k8s-services',
   title: 'ClusterIP Services on a three-node kind cluster: names, load spreading, pods replaced behind a Service (article 003)',
   environment: kind({ cni: 'kindnet', workers: 2 }),
+  networks: { nodes: kindNodeNetwork() },
   workloads: {
     client: pod({ description: 'toolbox pod (np-probe)', containers: [{ name: 'client', image: 'toolbox' }], node: 'worker' }),
     web: deployment({ replicas: 3, containerPort: 8080, service: { name: 'web-svc', port: 80 } }),
     myapp: deployment({ replicas: 2, containerPort: 8080, service: { name: 'myapp', port: 80 } }),
+    nodeweb: deployment({ replicas: 2, containerPort: 8080, service: { name: 'nodeweb', port: 80, type: 'NodePort', nodePort } }),
+    router: nodeNetworkRouter('nodes'),
+    outside: outsideOfCluster('nodes', 'router', { description: "client outside the cluster on the nodes' network; its gateway is the lab router, which knows no cluster CIDR" }),
+    'outside-routed': outsideOfCluster('nodes', 'router', {
+      description: `client outside the cluster with routes to the pod and service CIDRs via the ${routeNode} node`,
+      routesViaNode: { node: routeNode, cidrs: [() => serviceSubnet, () => podSubnet] },
+    }),
   },
   claims: [
     {
@@ -64,6 +81,55 @@ export default defineScenario({
       why: {
         'http-status': "the Service's port 80 is DNATed by kube-proxy to <pod IP>:8080 (targetPort) of a ready endpoint",
         fact: 'the Service selects pods by label, not by IP: the EndpointSlice controller swaps in the new pods\' IPs, kube-proxy rewrites its rules, the ClusterIP and name stay',
+      },
+    },
+    {
+      id: 'K11',
+      article: '003',
+      from: 'outside',
+      says: 'a client outside the cluster cannot reach a ClusterIP: it is cluster-internal',
+      expect: Expect.unreachable,
+      attempts: [
+        { ...httpGet(Found.addressOf('web', 'clusterIP'), 80), half: 'through its own gateway' },
+        { ...httpGet(Found.addressOf('web', 'clusterIP'), 80), from: 'outside-routed', half: `with a route to the service CIDR via the ${routeNode} node` },
+        { ...kubeProxyRules('web-svc', routeNode), expect: Expect.holds("kube-proxy's rules for the Service"), role: 'control' },
+      ],
+      why: {
+        'no-route': "the ClusterIP exists only as kube-proxy's NAT rules on the nodes; the outside client's gateway has no route to the service CIDR and answers ICMP network unreachable",
+        'http-status': "with a route via a node the packet arrives there, and kube-proxy's KUBE-SERVICES rule in PREROUTING DNATs any packet for the ClusterIP:port to a pod, whatever its source (marked for masquerade when it comes from outside the pod CIDR): a ClusterIP is unreachable from outside only for want of a route",
+        timeout: 'the packet reached a node, which dropped it',
+      },
+    },
+    {
+      id: 'K13',
+      article: '003',
+      from: 'outside',
+      says: `a client outside the cluster reaches a NodePort Service at nodeIP:nodePort (30000-32767) on every node`,
+      expect: Expect.httpStatus(200),
+      attempts: [
+        ...['control-plane', 'worker', 'worker2'].map((node) => ({ ...httpGet(InKind.nodeAddress(node), nodePort), half: `on ${node}` })),
+        { ...kubeProxyRules('nodeweb', 'worker'), expect: Expect.holds("kube-proxy's rules for the Service"), role: 'control' as const },
+      ],
+      why: {
+        'http-status': "kube-proxy opens the nodePort on every node (KUBE-NODEPORTS: --dport 30080 → the Service's endpoints), whether or not a pod of the Service runs there; the answer can come from a pod on another node (SNAT to the node, so the reply returns the same way)",
+        timeout: 'a node dropped the packet (a firewall, or externalTrafficPolicy: Local on a node without a pod)',
+        refused: 'nothing listens and no rule matched: kube-proxy has no rule for this port',
+      },
+    },
+    {
+      id: 'K19',
+      article: '003',
+      from: 'outside',
+      says: '"a pod IP is cluster-internal and cannot be reached from outside"',
+      expect: Expect.unreachable,
+      attempts: [
+        { ...httpGet(Found.addressOf('web', 'pod'), 8080), half: 'through its own gateway' },
+        { ...httpGet(Found.addressOf('web', 'pod'), 8080), from: 'outside-routed', half: `with a route to the pod CIDR via the ${routeNode} node` },
+      ],
+      why: {
+        'no-route': "the outside client's gateway has no route to the pod CIDR: ICMP network unreachable",
+        'http-status': "with a route via a node, the node forwards to the pod (kindnet routes each node's pod CIDR to it, and nothing filters forwarded traffic from the nodes' network): pod IPs are unreachable from outside only for want of a route, as Docker's container IPs are",
+        timeout: 'a node dropped the forwarded packet',
       },
     },
   ],

@@ -227,3 +227,19 @@ async function waitNewPodsReady(lab: KindLab, app: string, replicas: number, old
     `${replicas} new pods of ${app} Ready`,
   );
 }
+
+/** kube-proxy's NAT rules for a Service on one node (their comments name `<namespace>/<service>`): the evidence of what happens to a packet for it. */
+export function kubeProxyRules(service: string, node: string): Probe {
+  const connection = `iptables-save -t nat | grep <namespace>/${service}, on ${node}`;
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const saved = await check.must(lab.cluster.nodeExec(`${lab.cluster.name}-${node}`, ['iptables-save', '-t', 'nat']), `the NAT rules on ${node}`);
+        const rules = saved.stdout.split('\n').filter((l) => l.includes(`${lab.namespace}/${service}`) && l.startsWith('-A KUBE-'));
+        const entry = rules.filter((l) => /^-A KUBE-(SERVICES|NODEPORTS|EXT-)/.test(l));
+        return { holds: rules.length > 0, observed: `${rules.length} rules for ${lab.namespace}/${service}; entry: ${entry.map((l) => l.replace(/ -m comment --comment "[^"]*"/, '')).join(' | ') || 'none'}` };
+      }),
+  };
+}

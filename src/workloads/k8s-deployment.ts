@@ -9,7 +9,7 @@ export interface DeploymentOptions {
   /** The port np-serve listens on in each pod (the Service's targetPort). */
   readonly containerPort: number;
   /** A ClusterIP Service in front, as `kubectl expose deployment <name> --port=<port> --target-port=<containerPort>` makes it. */
-  readonly service: { readonly name: string; readonly port: number; readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' };
+  readonly service: { readonly name: string; readonly port: number; readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'; readonly nodePort?: number };
 }
 
 /**
@@ -19,7 +19,7 @@ export interface DeploymentOptions {
  */
 export function deployment(options: DeploymentOptions): WorkloadSpec {
   return {
-    description: `Deployment of ${options.replicas} np-serve pods on :${options.containerPort}, Service ${options.service.name} (${options.service.type ?? 'ClusterIP'}) port ${options.service.port} → ${options.containerPort}`,
+    description: `Deployment of ${options.replicas} np-serve pods on :${options.containerPort}, Service ${options.service.name} (${options.service.type ?? 'ClusterIP'}) port ${options.service.port}${options.service.nodePort ? `, nodePort ${options.service.nodePort}` : ''} → ${options.containerPort}`,
     images: ['toolbox'],
     async start(name, env) {
       const lab = kindLabOf(env);
@@ -43,7 +43,7 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
         namespace: lab.namespace,
         body: {
           metadata: { name: options.service.name, namespace: lab.namespace, labels },
-          spec: { type: options.service.type ?? 'ClusterIP', selector: { app: name }, ports: [{ port: options.service.port, targetPort: options.containerPort, protocol: 'TCP' }] },
+          spec: { type: options.service.type ?? 'ClusterIP', selector: { app: name }, ports: [{ port: options.service.port, targetPort: options.containerPort, protocol: 'TCP', ...(options.service.nodePort ? { nodePort: options.service.nodePort } : {}) }] },
         },
       });
       await waitAvailable(lab, name, options.replicas);

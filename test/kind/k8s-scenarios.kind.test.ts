@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterExists, deleteKindCluster, kindCluster } from '../../src/environment/kind/kind-cluster.ts';
+import { sharedClusterName } from '../../src/environment/kind/kind-lab.ts';
+import { ensureKindToolchain, type KindToolchain } from '../../src/environment/kind/node-image.ts';
+import { noopLogger } from '../../src/log.ts';
+import type { ScenarioResult } from '../../src/report/result.ts';
+import { loadScenario } from '../../src/scenario/registry.ts';
+import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { leftovers, nothingLeft } from '../integration/leftovers.ts';
+
+const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services'] as const;
+const clusterSpec = { cni: 'kindnet', workers: 2 } as const;
+/** The findings on the lab's kindnet, per scenario and claim: "verdict (each attempt's outcome)". */
+const expectedFile = new URL('expected-findings.json', import.meta.url);
+
+const findings = (result: ScenarioResult) => Object.fromEntries(result.claims.map((c) => [c.id, `${c.verdict} (${c.attempts.map((a) => a.outcome.kind).join(', ')})`]));
+
+/**
+ * Every Kubernetes scenario, for real, on one shared kindnet cluster (reused
+ * when the lab's runs, else started here and deleted at the end): each claim
+ * conclusive with evidence, the findings as the golden table has them,
+ * nothing sent off the machine, nothing left behind.
+ */
+describe('Kubernetes scenarios on the lab kindnet cluster', () => {
+  const results = new Map<string, ScenarioResult>();
+  const runIds = Object.fromEntries(scenarios.map((name, i) => [name, `k8st${i}${Date.now().toString(36).slice(-5)}`]));
+  let toolchain: KindToolchain;
+  let startedHere = false;
+  const clusterName = sharedClusterName(clusterSpec);
+
+  beforeAll(async () => {
+    toolchain = await ensureKindToolchain(noopLogger);
+    startedHere = !(await clusterExists(toolchain, clusterName));
+    for (const name of scenarios) {
+      results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true, secrets: ['mysecretpassword'] }));
+    }
+  }, 1_500_000);
+
+  afterAll(async () => {
+    if (startedHere && toolchain) await deleteKindCluster(clusterName, toolchain);
+  }, 300_000);
+
+  it('gives every claim a conclusive verdict, each attempt with evidence', () => {
+    for (const [name, result] of results) {
+      for (const claim of result.claims) {
+        expect({ scenario: name, claim: claim.id, verdict: claim.verdict, because: claim.because }).toMatchObject({ verdict: expect.stringMatching(/^(confirmed|refuted)$/) });
+        for (const attempts of claim.evidence.attempts) expect(attempts.length, `${name} ${claim.id}: evidence`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('finds on kindnet what test/kind/expected-findings.json says', async () => {
+    const expected = JSON.parse(await readFile(expectedFile, 'utf8')) as Record<string, Record<string, string>>;
+    expect(Object.fromEntries([...results].map(([name, result]) => [name, findings(result)]))).toEqual(expected);
+  });
+
+  it('records the cluster in the fingerprint: versions, kube-proxy mode, nodes, CIDRs', () => {
+    for (const result of results.values()) {
+      expect(result.environment).toMatchObject({ kubernetes: expect.stringMatching(/^v1\.\d+/), kubeProxyMode: expect.stringMatching(/iptables|ipvs|nftables/), podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/16' });
+      expect(result.environment.nodes!.split('; ')).toHaveLength(3);
+    }
+  });
+
+  it('answers pasteable kubectl exec evidence from pods', () => {
+    const k5 = results.get('k8s-pod-network')!.claims.find((c) => c.id === 'K5')!;
+    expect(k5.evidence.attempts[0]![0]!.command).toMatch(/^kubectl -n np-\w+ exec client -- np-probe http http:\/\/10\.244\./);
+  });
+
+  it('sent nothing off the machine and left nothing behind: no namespace, no container, no rule', async () => {
+    const cluster = kindCluster(clusterName, toolchain);
+    for (const [name, result] of results) {
+      expect(result.traffic.packetsStopped, name).toBe(0);
+      expect(await leftovers(runIds[name]!), name).toEqual(nothingLeft);
+      const namespace = await cluster.kubectl(['get', 'namespace', `np-${runIds[name]}`]);
+      expect(namespace.exitCode, `namespace np-${runIds[name]}`).not.toBe(0);
+    }
+    // imagePullPolicy Never: a missing image fails its pod (ErrImageNeverPull) instead of pulling; no Pulling event anywhere.
+    const events = await cluster.kubectlOrThrow(['get', 'events', '-A', '--field-selector', 'reason=Pulling', '-o', 'name']);
+    expect(events.stdout.trim()).toBe('');
+  });
+});

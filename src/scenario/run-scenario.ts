@@ -14,7 +14,7 @@ import { readTopology } from '../report/topology.ts';
 import { explain } from '../verdict/explain.ts';
 import { claimVerdict, judge } from '../verdict/verdict.ts';
 import { checkFailed } from '../probes/check.ts';
-import type { Observation } from '../probes/probe.ts';
+import { ofThisRun } from '../probes/answered-by.ts';
 import { hostSource } from '../workloads/host-source.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
 import type { ClaimSpec } from './claim.ts';
@@ -219,23 +219,6 @@ function untried(claim: ClaimSpec, reason: string): ClaimResult {
     attempts,
     evidence: { attempts: attempts.map(() => []), context: [] },
   };
-}
-
-/**
- * Every lab server names itself np-<run>-<workload>: an answer from a server
- * of another run (or of none) says nothing about this run's network, so it
- * is a failed check, with that fact.
- */
-function ofThisRun(observed: Observation, runId: string): Observation {
-  const server = observed.answeredBy;
-  const prefix = `np-${runId}-`;
-  const { outcome } = observed;
-  if (!server) return observed;
-  if (!server.startsWith(prefix)) {
-    return { ...observed, outcome: { kind: 'check-failed', reason: `answered by ${server}, which is not a server of run ${runId}: another run's (or no run's) server holds this address or port` } };
-  }
-  // Expectations name workloads ("connects to db"): the outcome carries the answering workload's name.
-  return outcome.kind === 'success' || outcome.kind === 'http-status' ? { ...observed, outcome: { ...outcome, server: server.slice(prefix.length) } } : observed;
 }
 
 function redactClaim(claim: ClaimResult, secrets: readonly string[]): ClaimResult {

@@ -1,9 +1,13 @@
-/** The CNIs the lab can build a cluster with, with zero pulls. */
-export const supportedCnis = ['kindnet'] as const;
+/**
+ * The CNIs the lab can build a cluster with, with zero pulls: kindnet comes
+ * with the node image; flannel and kube-router are built from their Go modules
+ * and installed from their own manifests (src/environment/kind/cni/).
+ */
+export const supportedCnis = ['kindnet', 'flannel', 'kube-router'] as const;
 export type Cni = (typeof supportedCnis)[number];
 
 export interface KindClusterSpec {
-  /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd). */
+  /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd); any other disables kind's. */
   readonly cni?: Cni;
   /** Worker nodes besides the one control plane; default 2. */
   readonly workers?: number;

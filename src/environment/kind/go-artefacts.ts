@@ -92,7 +92,7 @@ async function pruneOtherKeys(name: GoArtefact, keep: string): Promise<void> {
 
 let goVersionPromise: Promise<string> | undefined;
 /** `go version` of the toolchain the builds use (also part of every key). */
-function findGo(): Promise<string> {
+export function findGo(): Promise<string> {
   goVersionPromise ??= (async () => {
     for (const go of ['go', '/usr/local/go/bin/go']) {
       const result = await hostExec([go, 'env', 'GOVERSION']).catch(() => undefined);

@@ -10,6 +10,7 @@ import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 import { ensureKindNetwork, packetsStoppedFromKind, removeKindNetworkIfUnused } from './kind-network.ts';
 import { runPodOnce } from './run-pod.ts';
+import { installCni, type CniFacts } from './cni/install-cni.ts';
 import { nodeImageRefs } from './versions.ts';
 
 /** kind labels every node container with its cluster's name. */
@@ -21,6 +22,8 @@ export interface StartedKindCluster extends AsyncDisposable {
   readonly kubeconfig: string;
   readonly nodeImage: string;
   readonly nodeImageSource: 'local' | 'upstream';
+  /** Which CNI runs and where it came from (set by startKindCluster). */
+  readonly cni?: CniFacts;
   /** Node container names, control plane first. */
   readonly nodes: readonly string[];
   kubectl(args: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
@@ -48,6 +51,7 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
   if (await clusterExists(toolchain, name)) {
     throw new EnvironmentError(`a kind cluster named "${name}" already exists`, `delete it first (npm run cluster down -- --name ${name})`);
   }
+  let cniFacts: CniFacts;
   try {
     await logger.step(`creating kind cluster ${name} (${cni}, 1 control plane + ${spec.workers ?? 2} workers)`, async () => {
       const config = join(dirname(cluster.kubeconfig), `${name}.kind.yaml`);
@@ -62,13 +66,14 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
         throw new EnvironmentError(`kind create cluster failed:\n${created.stderr.trim().split('\n').slice(-25).join('\n')}`, `the node containers were kept for inspection (docker ps -a --filter label=${kindClusterLabel}=${name}); 'npm run cluster down -- --name ${name}' removes them`);
       }
     });
+    cniFacts = await installCni(cluster, cni, logger);
     await logger.step('installing CoreDNS (answers cluster names only, forwards nothing)', () => installCoreDns(cluster, toolchain));
     await logger.step('waiting for every node Ready and CoreDNS answering', () => waitReady(cluster, toolchain));
   } catch (error) {
     if (!process.env.NETPROOF_KEEP_FAILED_CLUSTER) await cluster.stop();
     throw error;
   }
-  return { ...cluster, nodes: await nodesOf(name) };
+  return { ...cluster, nodes: await nodesOf(name), cni: cniFacts };
 }
 
 /** Handle on an existing cluster (created by startKindCluster or `npm run cluster up`). */

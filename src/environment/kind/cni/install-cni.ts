@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EnvironmentError } from '../../../errors.ts';
+import { hostExecOrThrow } from '../../../exec/host-exec.ts';
+import { ensureImages } from '../../../images/build-images.ts';
+import type { Logger } from '../../../log.ts';
+import type { Cni } from '../cluster-config.ts';
+import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from '../component-images.ts';
+import type { GoArtefact } from '../go-artefacts.ts';
+import { kindNetwork } from '../kind-network.ts';
+import type { StartedKindCluster } from '../kind-cluster.ts';
+import { builtCnis, ensureCniBinaries, type BuiltCni } from './cni-binaries.ts';
+import { adaptFlannelManifest, adaptKubeRouterManifest, type CniSupply } from './cni-manifests.ts';
+import { readCniVersions, requireVersion, type CniVersions } from './cni-versions.ts';
+
+/** Where each CNI's manifest lives in its pinned module, and the DaemonSet to wait for. */
+const sources = {
+  flannel: { module: 'github.com/flannel-io/flannel', version: 'FLANNEL_VERSION', file: 'Documentation/kube-flannel.yml', daemonSet: ['kube-flannel', 'kube-flannel-ds'] },
+  'kube-router': { module: 'github.com/cloudnativelabs/kube-router/v2', version: 'KUBE_ROUTER_VERSION', file: 'daemonset/generic-kuberouter.yaml', daemonSet: ['kube-system', 'kube-router'] },
+} as const satisfies Record<BuiltCni, unknown>;
+
+/** What a cluster's CNI is, for results' fingerprints. */
+export interface CniFacts {
+  readonly cni: Cni;
+  readonly supply: CniSupply;
+  /** The CNI's version and where its images came from. */
+  readonly build: string;
+}
+
+/** The supply mode the user chose (NETPROOF_CNI_SUPPLY); never decided by probing a registry. */
+export function cniSupply(): CniSupply {
+  const value = process.env.NETPROOF_CNI_SUPPLY ?? 'offline';
+  if (value !== 'offline' && value !== 'upstream') throw new EnvironmentError(`NETPROOF_CNI_SUPPLY=${value} is neither offline nor upstream`, 'set NETPROOF_CNI_SUPPLY=offline (built here, the default) or upstream (pinned upstream images)');
+  return value;
+}
+
+/**
+ * Installs the cluster's CNI from its own manifest (kindnet comes with the
+ * node image). Offline, its images are built here and loaded into the nodes
+ * (kind load: no registry); then waits for its DaemonSet on every node.
+ */
+export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: Logger): Promise<CniFacts> {
+  const supply = cniSupply();
+  if (cni === 'kindnet') return { cni, supply, build: cluster.nodeImageSource === 'local' ? "the lab's kindnetd (kind/kindnetd)" : `upstream kindnet of ${cluster.nodeImage}` };
+  const versions = await readCniVersions();
+  const source = sources[cni];
+  const version = requireVersion(versions, source.version);
+  const image = supply === 'offline' ? await ensureCniImage(cni, versions, logger) : undefined;
+  if (image) await logger.step(`loading ${image} into the nodes`, () => cluster.loadImages([image]));
+  const target = { supply, image, apiServer: { host: await controlPlaneAddress(cluster), port: 6443 } };
+  const upstream = await readFile(join(await moduleDir(source.module, version), source.file), 'utf8');
+  const manifest = cni === 'flannel' ? adaptFlannelManifest(upstream, target) : adaptKubeRouterManifest(upstream, { ...target, version });
+  await logger.step(`installing ${cni} ${version} (${source.file} of its module)`, async () => {
+    await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
+    const [namespace, name] = source.daemonSet;
+    await cluster.kubectlOrThrow(['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=240s'], { timeoutMs: 250_000 });
+  });
+  return { cni, supply, build: `${cni} ${version}, ${image ? `built here (${image})` : 'upstream images'}` };
+}
+
+async function ensureCniImage(cni: BuiltCni, versions: CniVersions, logger: Logger): Promise<string> {
+  const built = await ensureCniBinaries(cni, versions, logger);
+  const { debian: debianRef } = await ensureImages(['debian'], logger);
+  // The component-image builder keys inputs by artefact name; the CNI's build is one such artefact.
+  const artefact = cni as unknown as GoArtefact;
+  const recipe: ComponentRecipe = { dockerfile: cni, inputs: builtCnis[cni].outputs.map((file) => [artefact, file, file] as const), buildArgs: {}, onDebian: true };
+  return ensureComponentImage(cni as unknown as ImageComponent, { recipe, artefacts: { [artefact]: built }, debianRef }, logger);
+}
+
+async function controlPlaneAddress(cluster: StartedKindCluster): Promise<string> {
+  const node = `${cluster.name}-control-plane`;
+  const result = await hostExecOrThrow(['docker', 'inspect', '-f', `{{(index .NetworkSettings.Networks "${kindNetwork}").IPAddress}}`, node]);
+  const address = result.stdout.trim();
+  if (!/^\d+\.\d+\.\d+\.\d+$/.test(address)) throw new EnvironmentError(`${node} has no address on ${kindNetwork} ("${address}")`, 'inspect the node container');
+  return address;
+}
+
+/** The pinned module's source (its manifests), from the Go module cache or proxy. */
+async function moduleDir(module: string, version: string): Promise<string> {
+  const go = (await hostExecOrThrow(['bash', '-c', 'command -v go || echo /usr/local/go/bin/go'])).stdout.trim();
+  const result = await hostExecOrThrow([go, 'mod', 'download', '-json', `${module}@${version}`], { timeoutMs: 5 * 60_000 });
+  return (JSON.parse(result.stdout) as { Dir: string }).Dir;
+}

@@ -33,8 +33,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
 fi
 
 export TESTCONTAINERS_RYUK_DISABLED=true
-# Listing scenarios needs no engine; everything else does.
-case " $* " in *" --list "*) ;; *) bash "$root/scripts/engine.sh" || exit $? ;; esac
+# Listing scenarios (--list, or `scenario` with no name) needs no engine; everything else does.
+case " $* " in *" --list "*) ;; *) [ "$command $*" = "scenario" ] || [ "$command $*" = "scenario --json" ] || bash "$root/scripts/engine.sh" || exit $? ;; esac
 
 case "$command" in
   test)

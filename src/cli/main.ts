@@ -4,26 +4,33 @@ import { EnvironmentError, UsageError } from '../errors.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
-import { consoleLogger } from '../log.ts';
-import { renderTable } from '../report/table.ts';
+import { loadGraphviz } from '../report/html/topology-svg.ts';
+import type { ScenarioResult } from '../report/result.ts';
+import { appendStepSummary, scenarioSummary } from '../report/step-summary.ts';
+import { renderBatchSummary, renderTable } from '../report/table.ts';
 import { writeResults } from '../report/write-results.ts';
-import { loadScenario, scenarioNames } from '../scenario/registry.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
 import { ExitCode } from './exit-codes.ts';
+import { progressLogger } from './progress.ts';
+import { allScenarios, claimIds, renderListing, scenarioListing, selectScenarios } from './scenario-selection.ts';
 
 // testcontainers would pull its Ryuk reaper image; no registry is reachable
 // here, so the lab reaps its own resources (lab/sweep.ts) instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 const usage = `usage:
+  npm run scenario                                                list scenarios, where they run, their claims
   npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario
-  npm run scenario -- --all [--kind | --docker] [--reuse-cluster] run every (Kubernetes / Docker) scenario; the Kubernetes ones share one cluster
+  npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster]
+                                                                  run every (Kubernetes / Docker / that CNI's) scenario; the Kubernetes ones share one cluster
+  npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
+  npm run scenario <name> -- --repeat N                           try the claims N times on one environment; per-claim counts, flaky marked
   npm run scenario -- --list [--json]                             list scenarios and their claims
   npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left
 ${clusterUsage}`;
 
-const logger = consoleLogger();
+const logger = progressLogger();
 let currentRun: LabRun | undefined;
 
 async function main(argv: string[]): Promise<number> {
@@ -50,51 +57,51 @@ async function scenario(argv: string[]): Promise<number> {
       kind: { type: 'boolean' },
       docker: { type: 'boolean' },
       'reuse-cluster': { type: 'boolean' },
+      cni: { type: 'string' },
+      claim: { type: 'string' },
+      repeat: { type: 'string' },
     },
   });
-  if (values.list) return list(values.json ?? false);
-  if (values.all && positionals.length > 0) throw new UsageError('--all runs every scenario: name none');
-  if (!values.all && positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a scenario' : 'name one scenario at a time');
-  if (values.all && values.junit) throw new UsageError('--junit names one file: use it with one scenario');
-  const specs = values.all ? await scenariosOn(values.kind ? 'kind' : values.docker ? 'docker' : undefined) : [await loadScenario(positionals[0]!)];
+  const claims = claimIds(values.claim);
+  if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return list(values.json ?? false);
+  const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
+  if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) throw new UsageError(`--repeat takes a whole number of rounds, not "${values.repeat}"`);
+  const specs = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker ? 'docker' : undefined, cni: values.cni, claims });
+  if (specs.length === 0) throw new UsageError('no scenario matches');
+  if (specs.length > 1 && values.junit) throw new UsageError('--junit names one file: use it with one scenario');
+  // The layout engine (WebAssembly) loads while the lab starts, so writing the HTML report waits for nothing.
+  void loadGraphviz().catch(() => undefined);
   // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
   const batch = values.all && !values['reuse-cluster'] ? await sharedClustersToRemove(specs) : undefined;
-  let refuted = 0;
+  const results: ScenarioResult[] = [];
   try {
     for (const spec of specs) {
       const result = await runScenario(spec, {
         logger,
         runId: values['run-id'],
         keep: values.keep,
+        repeat,
         keepCluster: values.all || values['reuse-cluster'],
         onRunStarted: (run) => (currentRun = run),
         secrets: ['mysecretpassword'],
       });
       currentRun = undefined;
       const paths = await writeResults(result, values.results, values.junit);
+      const summary = await appendStepSummary(scenarioSummary(result));
       process.stdout.write(renderTable(result) + '\n');
-      logger.info(`wrote ${paths.join(', ')}`);
-      refuted += result.summary.refuted;
+      logger.info(`wrote ${[...paths, ...(summary ? [summary] : [])].join(', ')}`);
+      results.push(result);
     }
   } finally {
     await batch?.removeNew();
   }
-  return values.strict && refuted > 0 ? ExitCode.refuted : ExitCode.ran;
-}
-
-async function scenariosOn(environment: 'kind' | 'docker' | undefined) {
-  const specs = [];
-  for (const name of await scenarioNames()) {
-    const spec = await loadScenario(name);
-    if (!environment || spec.environment.kind === environment) specs.push(spec);
-  }
-  return specs;
+  if (results.length > 1) process.stdout.write(renderBatchSummary(results) + '\n');
+  return values.strict && results.some((r) => r.summary.refuted > 0) ? ExitCode.refuted : ExitCode.ran;
 }
 
 async function list(json: boolean): Promise<number> {
-  const entries = [];
-  for (const name of await scenarioNames()) entries.push({ name, claims: (await loadScenario(name)).claims.map((c) => c.id) });
-  process.stdout.write(json ? JSON.stringify(entries) + '\n' : entries.map((e) => `${e.name.padEnd(24)} ${e.claims.join(' ')}`).join('\n') + '\n');
+  const entries = scenarioListing(await allScenarios());
+  process.stdout.write(json ? JSON.stringify(entries) + '\n' : renderListing(entries));
   return ExitCode.ran;
 }
 

@@ -1,5 +1,12 @@
 import { formatOutcome } from '../outcome/outcome.ts';
+import { repeatsWords } from './repeats.ts';
 import type { ScenarioResult } from './result.ts';
+
+/** `success×4 timeout×1`: how often each outcome occurred over the rounds. */
+const outcomeCounts = (counts: Readonly<Record<string, number>>) =>
+  Object.entries(counts)
+    .map(([kind, n]) => `${kind}×${n}`)
+    .join(' ');
 
 const headers = ['claim', 'connection string', 'expected', 'observed', 'verdict', 'time'] as const;
 
@@ -10,8 +17,8 @@ export function resultRows(result: ScenarioResult): string[][] {
       i === 0 ? claim.id : '',
       (attempt.from ? `[from ${attempt.from}] ` : '') + attempt.connection + (attempt.note ? ` (${attempt.note})` : ''),
       i === 0 || attempt.expected !== claim.attempts[i - 1]!.expected ? attempt.expected : '',
-      formatOutcome(attempt.outcome),
-      attempt.verdict,
+      formatOutcome(attempt.outcome) + (claim.repeats && claim.repeats.rounds > 1 ? ` [${outcomeCounts(claim.repeats.outcomes[i] ?? {})}]` : ''),
+      attempt.verdict + (i === 0 && claim.repeats ? ` — claim ${repeatsWords(claim.repeats)}` : ''),
       `${(attempt.durationMs / 1000).toFixed(1)} s`,
     ]),
   );
@@ -31,4 +38,17 @@ export function renderTable(result: ScenarioResult): string {
     '',
     `${result.scenario}: ${confirmed} confirmed, ${refuted} refuted, ${inconclusive} inconclusive in ${(result.durationMs / 1000).toFixed(1)} s (run ${result.runId})`,
   ].join('\n');
+}
+
+/** The end of a batch (`--all`, several names, `--claim` across scenarios): one line per scenario, then the totals. */
+export function renderBatchSummary(results: readonly ScenarioResult[]): string {
+  const width = Math.max(8, ...results.map((r) => r.scenario.length));
+  const flaky = (r: ScenarioResult) => r.claims.filter((c) => c.repeats?.flaky).map((c) => c.id);
+  const lines = results.map((r) => {
+    const { confirmed, refuted, inconclusive } = r.summary;
+    const marks = flaky(r).length ? `  flaky: ${flaky(r).join(' ')}` : '';
+    return `${r.scenario.padEnd(width)}  ${confirmed} confirmed  ${refuted} refuted  ${inconclusive} inconclusive  ${(r.durationMs / 1000).toFixed(1)} s${marks}`;
+  });
+  const total = (key: 'confirmed' | 'refuted' | 'inconclusive') => results.reduce((sum, r) => sum + r.summary[key], 0);
+  return ['', 'scenario'.padEnd(width) + '  verdicts', ...lines, `${results.length} scenarios: ${total('confirmed')} confirmed, ${total('refuted')} refuted, ${total('inconclusive')} inconclusive`].join('\n');
 }

@@ -67,11 +67,13 @@ interface HostInterface {
 export async function readTopology(env: StartedEnvironment): Promise<Topology> {
   const listed = await hostExec(['ip', '-j', '-4', 'addr', 'show']);
   const interfaces = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as HostInterface[]) : [];
-  return buildTopology(env, interfaces);
+  return buildTopology(env, interfaces, env.run.id);
 }
 
 /** Pure part of readTopology, given the host's interfaces. */
-export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks' | 'workloads'>, hostInterfaces: readonly HostInterface[]): Topology {
+export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks' | 'workloads'>, hostInterfaces: readonly HostInterface[], runId?: string): Topology {
+  // A workload answers by the name the lab gave it (np-<run>-<workload>): arrows find the server that answered by it.
+  const namesOf = (w: StartedWorkload) => [...new Set([w.name, w.containerName, ...(runId ? [`np-${runId}-${w.name}`] : [])].filter(Boolean))];
   const nodes = new Map<string, TopologyNode>();
   const links: TopologyLink[] = [];
   const add = (node: TopologyNode) => void (nodes.has(node.id) || nodes.set(node.id, node));
@@ -96,7 +98,7 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
   for (const w of workloads.filter((w) => ['docker-host', 'kind-node'].includes(placeOf(w).kind))) {
     const id = workloadId(w.name);
     add({ id, kind: placeOf(w).kind as 'docker-host' | 'kind-node', label: w.name, detail: w.description, parent: machineOf(w) });
-    add({ id: netnsId(id), kind: 'netns', label: `${w.name} namespace`, parent: id, addresses: Object.values(w.addresses), names: [w.name, w.containerName] });
+    add({ id: netnsId(id), kind: 'netns', label: `${w.name} namespace`, parent: id, addresses: Object.values(w.addresses), names: namesOf(w) });
   }
   for (const w of workloads) {
     const place = placeOf(w);
@@ -112,7 +114,7 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
         detail: w.description,
         parent: outside ? undefined : machine,
         addresses: Object.values(w.addresses),
-        names: [w.name, w.containerName].filter(Boolean),
+        names: namesOf(w),
       });
     }
     if (place.kind === 'host-netns') links.push({ from: id, to: netnsId(machine), label: 'shares the namespace' });

@@ -54,8 +54,8 @@ describe(`the HTML report of a real ${scenario} run, in chromium`, () => {
   it('draws one arrow per attempt that went somewhere, coloured by its verdict', async () => {
     const attempts = result.claims.flatMap((c) => c.attempts.map((a, i) => ({ claim: c.id, index: i + 1, attempt: a })));
     const targeted = attempts.filter((a) => a.attempt.target);
-    // Every connection attempt of this scenario has a target; only the DNAT rule check (a fact) has none.
-    expect(targeted.length).toBe(attempts.length - 1);
+    // The connections from the host, the outside clients and the published port at least; rule checks have no target.
+    expect(targeted.length).toBeGreaterThanOrEqual(4);
     await expect(page.locator('svg g.edge.attempt').count()).resolves.toBe(targeted.length);
     for (const { claim, index, attempt } of targeted) {
       await expect(page.locator(`svg g#attempt-${claim}-${index}`).getAttribute('class')).resolves.toContain(`verdict-${attempt.verdict}`);

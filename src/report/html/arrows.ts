@@ -46,7 +46,8 @@ const machineOf = (node: TopologyNode | undefined): string | undefined => node?.
 
 /**
  * One arrow per attempt that went somewhere (a target); checks read off the
- * environment have no target and no arrow. A target address is looked for
+ * environment have no target and no arrow. The arrow ends at the server that
+ * answered when the probe names it; otherwise a target address is looked for
  * on the source's own machine first: 172.17.0.2 on one Docker host is not
  * 172.17.0.2 on another. Addresses nothing in the lab holds become nodes of
  * their own (returned as `extraNodes`).
@@ -67,8 +68,11 @@ export function arrowsFor(claims: readonly ClaimResult[], topology: Topology): {
       const from = sourceNode(attempt.from ?? claim.from);
       if (!from) return;
       const host = attempt.target.host;
+      // The server that answered, where the probe could tell, is the target; else the address as seen from the source's machine.
+      const answered = attempt.answeredBy ? topology.nodes.find((n) => n.names?.includes(attempt.answeredBy!)) : undefined;
       let to: string;
-      if (loopback.test(host)) to = from;
+      if (answered) to = answered.id;
+      else if (loopback.test(host)) to = from;
       else {
         const holders = topology.nodes.filter((n) => n.addresses?.includes(host) || n.names?.includes(host));
         const here = machineOf(byId.get(from));

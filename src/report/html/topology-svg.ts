@@ -1,4 +1,4 @@
-import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { VerdictStatus } from '../../verdict/verdict.ts';
 import type { Topology, TopologyNode } from '../topology.ts';
 import type { Arrow, ArrowEnd } from './arrows.ts';
@@ -78,8 +78,8 @@ export function topologyDot(topology: Topology, arrows: readonly Arrow[], extraN
 }
 
 let graphviz: Promise<Graphviz> | undefined;
-/** Loads the WebAssembly layout engine once; call early to have it ready when the report is written. */
-export const loadGraphviz = (): Promise<Graphviz> => (graphviz ??= Graphviz.load());
+/** Loads the WebAssembly layout engine once (imported on first use: listing scenarios never pays for it); call early to have it ready when the report is written. */
+export const loadGraphviz = (): Promise<Graphviz> => (graphviz ??= import('@hpcc-js/wasm-graphviz').then(({ Graphviz }) => Graphviz.load()));
 
 /** Inline SVG (no XML prolog, no DTD reference: nothing for a browser to fetch). */
 export async function renderTopologySvg(topology: Topology, arrows: readonly Arrow[], extraNodes: readonly TopologyNode[] = []): Promise<string> {

@@ -8,7 +8,7 @@ import { kind } from '../src/environment/environment.ts';
 import { podSubnet, serviceSubnet } from '../src/environment/kind/cluster-config.ts';
 import { kindNodeNetwork } from '../src/environment/kind/kind-node-network.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
+import { kubeProxyRules, loadBalancerPending, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
@@ -35,6 +35,7 @@ export default defineScenario({
     web: deployment({ replicas: 3, containerPort: 8080, service: { name: 'web-svc', port: 80 } }),
     myapp: deployment({ replicas: 2, containerPort: 8080, service: { name: 'myapp', port: 80 } }),
     nodeweb: deployment({ replicas: 2, containerPort: 8080, service: { name: 'nodeweb', port: 80, type: 'NodePort', nodePort } }),
+    lbweb: deployment({ replicas: 1, containerPort: 8080, service: { name: 'lbweb', port: 80, type: 'LoadBalancer' } }),
     router: nodeNetworkRouter('nodes'),
     outside: outsideOfCluster('nodes', 'router', { description: "client outside the cluster on the nodes' network; its gateway is the lab router, which knows no cluster CIDR" }),
     'outside-routed': outsideOfCluster('nodes', 'router', {
@@ -130,6 +131,17 @@ export default defineScenario({
         'no-route': "the outside client's gateway has no route to the pod CIDR: ICMP network unreachable",
         'http-status': "with a route via a node, the node forwards to the pod (kindnet routes each node's pod CIDR to it, and nothing filters forwarded traffic from the nodes' network): pod IPs are unreachable from outside only for want of a route, as Docker's container IPs are",
         timeout: 'a node dropped the forwarded packet',
+      },
+    },
+    {
+      id: 'K14',
+      article: '003',
+      from: 'client',
+      says: 'a `LoadBalancer` Service gets an external IP only where a load balancer exists (a cloud provider, or MetalLB on bare metal)',
+      expect: Expect.holds('no external IP without a load balancer'),
+      attempts: [{ ...loadBalancerPending('lbweb', 30), half: 'without a load-balancer implementation the external IP stays pending' }],
+      why: {
+        fact: 'type LoadBalancer asks a controller outside Kubernetes core (a cloud controller manager, MetalLB) to assign an address; a kind cluster has none, so status.loadBalancer stays empty and the Service works only as a NodePort/ClusterIP',
       },
     },
   ],

@@ -1,0 +1,32 @@
+# Thin aliases of the npm scripts in package.json, for hands that type `make`.
+# Each target runs one npm script and nothing else: npm run is the interface.
+#   make scenario S=docker-host-db ARGS="--repeat 3"
+.PHONY: help scenario test cluster-up cluster-down compare clean bench
+
+S ?=
+ARGS ?=
+npm_args = $(if $(strip $(ARGS)),-- $(ARGS))
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+
+scenario: ## run scenario S (ARGS: --claim D1, --repeat N, --all …); with no S, list the scenarios
+	npm run scenario $(S) $(npm_args)
+
+test: ## unit, integration, browser and kind tests (installs what is missing)
+	npm test $(npm_args)
+
+cluster-up: ## start the lab's kind cluster (builds what is missing first)
+	npm run cluster up $(npm_args)
+
+cluster-down: ## delete the lab's kind cluster
+	npm run cluster down $(npm_args)
+
+compare: ## CNI x claim matrix (results/compare.*)
+	npm run compare $(npm_args)
+
+clean: ## remove what dead runs left
+	npm run clean $(npm_args)
+
+bench: ## benchmark a warm run (figures, not a test)
+	npm run bench $(npm_args)

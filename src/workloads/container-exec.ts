@@ -14,7 +14,12 @@ export async function containerExec(
 ): Promise<ExecResult> {
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const result = await container.exec([...argv], { env: options.env });
+  // Like hostExec, a failure is data: the engine refusing the exec (the container stopped) is exit null with its message.
+  const result = await container.exec([...argv], { env: options.env }).catch((error: unknown) => ({
+    exitCode: null,
+    stdout: '',
+    stderr: error instanceof Error ? error.message : String(error),
+  }));
   return {
     command: shellQuote(['docker', ...dockerExecArgs(container.getName().replace(/^\//, ''), argv, options.env)]),
     exitCode: result.exitCode,

@@ -6,6 +6,8 @@
  *                                 attempts; targets median <= 8 s, ratio <= 1.3 (5 runs)
  *   npm run bench -- --suite      every Docker scenario, one after another: per-scenario medians and
  *                                 the median of the whole suite; target <= 60 s (3 runs)
+ *   npm run bench -- --kind       `scenario -- --all --kind` with cluster creation (target <= 240 s) and
+ *                                 one Kubernetes scenario on a running cluster (target <= 45 s); 3 runs
  */
 import { execa } from 'execa';
 import { mkdtemp } from 'node:fs/promises';
@@ -16,9 +18,10 @@ import { ensureImages, imageRef } from '../src/images/build-images.ts';
 import type { ImageName } from '../src/images/catalogue.ts';
 import { consoleLogger } from '../src/log.ts';
 import { loadScenario, scenarioNames } from '../src/scenario/registry.ts';
+import { kindScenarios } from './kind-bench.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' } } });
-const runs = Number(values.runs ?? (values.suite ? 3 : 5));
+const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' }, kind: { type: 'boolean' } } });
+const runs = Number(values.runs ?? (values.suite || values.kind ? 3 : 5));
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
 
 const logger = consoleLogger();
@@ -83,4 +86,5 @@ async function dockerSuite(): Promise<string[]> {
   ];
 }
 
-process.stdout.write((values.suite ? await dockerSuite() : await hostDbAgainstShell()).join('\n') + '\n');
+const figures = values.kind ? await kindScenarios(runs, results, logger, median) : values.suite ? await dockerSuite() : await hostDbAgainstShell();
+process.stdout.write(figures.join('\n') + '\n');

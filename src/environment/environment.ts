@@ -3,7 +3,7 @@ import type { LabRun } from '../lab/lab-run.ts';
 import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import { readDockerFacts, type DockerFacts } from './docker/docker-facts.ts';
-import type { Cni } from './kind/cluster-config.ts';
+import { chosenCni, type Cni } from './kind/cluster-config.ts';
 import { startKindLab, type KindLab, type KindLabSpec } from './kind/kind-lab.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
@@ -52,7 +52,8 @@ export function docker(): EnvironmentSpec {
  * cluster of that spec runs, else started. Its guard counts both the engine's
  * bridges (outside clients) and the kind network's DROP rule.
  */
-export function kind(spec: { cni: Cni; workers?: number }): EnvironmentSpec {
+export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec {
+  const spec = { ...declared, cni: chosenCni(declared.cni) };
   const workers = spec.workers ?? 2;
   return {
     kind: 'kind',
@@ -72,6 +73,7 @@ export function kind(spec: { cni: Cni; workers?: number }): EnvironmentSpec {
           kind: f.kind,
           kubernetes: f.kubernetes,
           cni: f.cni,
+          cniSource: lab.cluster.cni ? `${lab.cluster.cni.build}; ${lab.cluster.cni.supply} supply` : 'a reused cluster (see its start)',
           kubeProxyMode: f.kubeProxyMode,
           podCidr: f.podCidr,
           serviceCidr: f.serviceCidr,

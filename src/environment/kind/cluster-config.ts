@@ -49,3 +49,15 @@ export function renderKindConfig(spec: KindClusterSpec & { name: string }): stri
     '',
   ].join('\n');
 }
+
+/**
+ * The CNI a Kubernetes scenario runs on: NETPROOF_CNI when the user (or a CI
+ * matrix) sets it, else the one the scenario declares. One variable makes
+ * every Kubernetes scenario run on the same CNI, for `compare`.
+ */
+export function chosenCni(declared: Cni): Cni {
+  const wanted = process.env.NETPROOF_CNI;
+  if (!wanted) return declared;
+  if (!(supportedCnis as readonly string[]).includes(wanted)) throw new Error(`NETPROOF_CNI=${wanted}: use one of ${supportedCnis.join(', ')}`);
+  return wanted as Cni;
+}

@@ -33,8 +33,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
 fi
 
 export TESTCONTAINERS_RYUK_DISABLED=true
-# Listing scenarios (--list, or `scenario` with no name) needs no engine; everything else does.
-case " $* " in *" --list "*) ;; *) [ "$command $*" = "scenario" ] || [ "$command $*" = "scenario --json" ] || bash "$root/scripts/engine.sh" || exit $? ;; esac
+# Listing scenarios (--list, `scenario` with no name) or claims (--claims) needs no engine; everything else does.
+case " $* " in *" --list "*|*" --claims "*) ;; *) [ "$command $*" = "scenario" ] || [ "$command $*" = "scenario --json" ] || bash "$root/scripts/engine.sh" || exit $? ;; esac
 
 case "$command" in
   test)

@@ -11,6 +11,7 @@ import { renderBatchSummary, renderTable } from '../report/table.ts';
 import { writeResults } from '../report/write-results.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
+import { claimListings, renderClaimListings } from './claims-listing.ts';
 import { ExitCode } from './exit-codes.ts';
 import { progressLogger } from './progress.ts';
 import { allScenarios, claimIds, renderListing, scenarioListing, selectScenarios } from './scenario-selection.ts';
@@ -27,6 +28,7 @@ const usage = `usage:
   npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
   npm run scenario <name> -- --repeat N                           try the claims N times on one environment; per-claim counts, flaky marked
   npm run scenario -- --list [--json]                             list scenarios and their claims
+  npm run scenario -- --claims [--json]                           every claim of the articles: id, article, section, what it says, scenario
   npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left
 ${clusterUsage}`;
 
@@ -47,6 +49,7 @@ async function scenario(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       list: { type: 'boolean' },
+      claims: { type: 'boolean' },
       json: { type: 'boolean' },
       junit: { type: 'string' },
       strict: { type: 'boolean' },
@@ -62,6 +65,10 @@ async function scenario(argv: string[]): Promise<number> {
       repeat: { type: 'string' },
     },
   });
+  if (values.claims) {
+    process.stdout.write(renderClaimListings(await claimListings(), values.json ?? false) + '\n');
+    return ExitCode.ran;
+  }
   const claims = claimIds(values.claim);
   if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return list(values.json ?? false);
   const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
@@ -96,6 +103,12 @@ async function scenario(argv: string[]): Promise<number> {
     await batch?.removeNew();
   }
   if (results.length > 1) process.stdout.write(renderBatchSummary(results) + '\n');
+  // The results are written; a scenario the harness could not carry out is still a harness failure.
+  const failed = results.filter((r) => r.harnessFailure);
+  if (failed.length > 0) {
+    for (const r of failed) process.stderr.write(`error: ${r.scenario}: ${r.harnessFailure}\n`);
+    return ExitCode.harness;
+  }
   return values.strict && results.some((r) => r.summary.refuted > 0) ? ExitCode.refuted : ExitCode.ran;
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { catalogue, idsInClaimsMarkdown } from '../../src/scenario/catalogue.ts';
 import { loadScenario, scenarioNames } from '../../src/scenario/registry.ts';
@@ -42,6 +43,14 @@ describe('the claim catalogue', () => {
         expect(byId.get(claim.id)?.article, `${name} ${claim.id}`).toBe(claim.article);
       }
     }
+  });
+
+  it('is printed by `npm run scenario -- --claims`, each claim with its article, section and scenario', async () => {
+    const { exitCode, stdout } = await execa('node', ['src/cli/main.ts', 'scenario', '--claims', '--json'], { reject: false });
+    expect(exitCode).toBe(0);
+    const listed = JSON.parse(stdout) as { id: string; article: string; section: string; says: string; scenario: string | null }[];
+    expect(listed.map((l) => l.id)).toEqual(catalogue.map((c) => c.id));
+    expect(listed.find((l) => l.id === 'D11')).toEqual({ ...catalogue.find((c) => c.id === 'D11'), scenario: 'docker-networks' });
   });
 
   it('reads the ids off the claims table rows only', () => {

@@ -24,15 +24,29 @@ export interface StartedDockerHost extends StartedWorkload {
   docker(args: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
   /** Makes a lab image present in the inner engine (`docker save | docker load`), once per image. */
   load(image: ImageName): Promise<string>;
+  /** Runs a command of this machine's (iptables, ip) in the host's network namespace: `nsenter -t <pid> -n`, pasteable here. */
+  inNamespace(argv: readonly string[]): Promise<ExecResult>;
+  /** `ip link show docker0` and the interfaces on it, read when the engine first answered: before any container existed. */
+  readonly bridgeAtStart: readonly ExecResult[];
 }
 
-export function dockerHost(options: { lan: string; description?: string }): WorkloadSpec {
+export interface DockerHostOptions {
+  /** The scenario network that joins the hosts. */
+  readonly lan: string;
+  /** dockerd `--bip`: the default bridge's address and prefix (e.g. 172.29.0.1/16) instead of 172.17.0.1/16. */
+  readonly bip?: string;
+  /** User-defined networks to create on this engine once it answers (`docker network create NAME`). */
+  readonly networks?: readonly string[];
+  readonly description?: string;
+}
+
+export function dockerHost(options: DockerHostOptions): WorkloadSpec {
   // No TLS on purpose: the API is on the lab LAN only, and --tls=false skips dockerd's 15 s warning pause.
   const outer = container({
     image: 'dind',
     network: options.lan,
     privileged: true,
-    command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1'],
+    command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : [])],
   });
   return {
     description: options.description ?? `a Docker engine in a privileged container on the lab LAN (${options.lan})`,
@@ -45,6 +59,13 @@ export function dockerHost(options: { lan: string; description?: string }): Work
       const endpoint = `tcp://${lanAddress}:${apiPort}`;
       const docker = (args: readonly string[], execOptions?: HostExecOptions) => hostExec(['docker', '-H', endpoint, ...args], execOptions);
       await waitForEngine(docker, started.containerName);
+      const pid = (await hostExecOrThrow(['docker', 'inspect', '--format', '{{.State.Pid}}', started.containerName])).stdout.trim();
+      const inNamespace = (argv: readonly string[]) => hostExec(['nsenter', '-t', pid, '-n', ...argv]);
+      const bridgeAtStart = await Promise.all([inNamespace(['ip', 'link', 'show', 'docker0']), inNamespace(['ip', 'link', 'show', 'master', 'docker0'])]);
+      for (const network of options.networks ?? []) {
+        const created = await docker(['network', 'create', network]);
+        if (created.exitCode !== 0) throw new Error(`on ${name}: ${created.command} failed: ${created.stderr.trim()}`);
+      }
       const loaded = new Map<ImageName, Promise<string>>();
       const load = (image: ImageName) => {
         if (!loaded.has(image)) loaded.set(image, loadImage(env.images[image], endpoint));
@@ -59,6 +80,8 @@ export function dockerHost(options: { lan: string; description?: string }): Work
         lanAddress,
         docker,
         load,
+        inNamespace,
+        bridgeAtStart,
         // `docker exec` into a privileged container asks for every capability, which this
         // sandbox's bounding set lacks; a throwaway toolbox in the host's namespace sees the same.
         async exec(argv) {
@@ -82,6 +105,10 @@ export interface InnerContainerOptions {
   readonly after?: readonly string[];
   /** A TCP port the command serves: start() returns once it accepts connections inside. */
   readonly listens?: number;
+  /** `-p host:container` on that engine. */
+  readonly publish?: readonly { readonly host: number; readonly container: number }[];
+  /** `--add-host name:address` (e.g. `host.docker.internal:host-gateway`). */
+  readonly addHosts?: readonly string[];
   readonly description?: string;
 }
 
@@ -96,7 +123,8 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
       const host = dockerHostNamed(options.host, env);
       const image = await host.load(options.image);
       // NP_SERVER_ID: np-serve answers with the lab's name for it, like every lab server.
-      const run = ['run', '-d', '--pull', 'never', '--name', name, '-e', `NP_SERVER_ID=np-${env.run.id}-${name}`, '--network', network, image, ...(options.command ?? ['sleep', 'infinity'])];
+      const flags = [...(options.publish ?? []).flatMap((p) => ['-p', `${p.host}:${p.container}`]), ...(options.addHosts ?? []).flatMap((entry) => ['--add-host', entry])];
+      const run = ['run', '-d', '--pull', 'never', '--name', name, '-e', `NP_SERVER_ID=np-${env.run.id}-${name}`, '--network', network, ...flags, image, ...(options.command ?? ['sleep', 'infinity'])];
       const ran = await host.docker(run);
       if (ran.exitCode !== 0) throw new Error(`on ${options.host}: ${ran.command} failed: ${ran.stderr.trim()}`);
       if (options.listens) await waitForListener(host, name, options.listens);
@@ -108,7 +136,7 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
         containerName: name,
         exec: (argv, execOptions) => host.docker(dockerExecArgs(name, argv, execOptions?.env)),
         contextCommands: containerContextCommands,
-        place: { kind: 'container', on: options.host },
+        place: { kind: network === 'host' ? 'host-netns' : 'container', on: options.host },
         addresses: Object.fromEntries(Object.entries(networks).filter(([, n]) => n.IPAddress).map(([networkName, n]) => [networkName, n.IPAddress])),
       };
     },

@@ -16,8 +16,8 @@ export interface ContainerOptions {
   readonly aliases?: readonly string[];
   /** `--link <workload>:<alias>`, the legacy way to name a peer on the default bridge. */
   readonly links?: Readonly<Record<string, string>>;
-  /** `-p host:container` (TCP). */
-  readonly publish?: readonly { readonly host: number; readonly container: number }[];
+  /** `-p host:container` (TCP); with `hostIp`, `-p hostIp:host:container` (e.g. only on 127.0.0.1). */
+  readonly publish?: readonly { readonly host: number; readonly container: number; readonly hostIp?: string }[];
   readonly command?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly capAdd?: readonly string[];
@@ -35,6 +35,12 @@ class LabGenericContainer extends GenericContainer {
   }
   withDns(servers: readonly string[]): this {
     this.hostConfig.Dns = [...servers];
+    return this;
+  }
+  /** `-p hostIp:host:container`: withExposedPorts binds every host address, so the binding's HostIp is set here. */
+  withPortOn(hostIp: string, host: number, container: number): this {
+    this.withExposedPorts({ container, host });
+    this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, [`${container}/tcp`]: [{ HostIp: hostIp, HostPort: String(host) }] };
     return this;
   }
 }
@@ -71,7 +77,7 @@ export function container(options: ContainerOptions): WorkloadSpec {
       if (options.links) {
         builder = builder.withLinks(Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [`np-${env.run.id}-${workload}`, alias])));
       }
-      if (options.publish?.length) builder = builder.withExposedPorts(...options.publish.map((p) => ({ container: p.container, host: p.host })));
+      for (const p of options.publish ?? []) builder = p.hostIp ? builder.withPortOn(p.hostIp, p.host, p.container) : builder.withExposedPorts({ container: p.container, host: p.host });
       if (options.capAdd?.length) builder = builder.withAddedCapabilities(...options.capAdd);
       if (options.privileged) builder = builder.withPrivilegedMode();
       if (options.listens) builder = builder.withWaitStrategy(Wait.forSuccessfulCommand(`np-probe tcp 127.0.0.1 ${options.listens} --timeout 1`));

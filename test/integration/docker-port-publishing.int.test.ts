@@ -2,8 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
 
 /**
- * Article 004's port publishing on a standard Linux Docker host (20.10). The
- * outside clients sit on a lab LAN whose router has no uplink.
+ * Articles 004 and 002 on port publishing, on a real engine. The outside
+ * clients sit on a lab LAN whose router has no uplink. What the lab found is
+ * in the golden table; here: each claim is decided on evidence, plus what
+ * holds on any standard Linux Docker host.
  */
 describe('docker-port-publishing on a real engine', () => {
   let run: ScenarioRun;
@@ -11,18 +13,19 @@ describe('docker-port-publishing on a real engine', () => {
     run = await runForTest('docker-port-publishing', `pub${process.pid}`);
   });
 
-  it('D17: the host reaches the container IP; an outside client without a route gets "network unreachable"', () => {
+  it.each(['D17', 'D18', 'D23', 'D26', 'D27'])('%s reaches a verdict on evidence', (id) => {
+    run.expectConclusive(id);
+  });
+
+  it('D17: the host reaches the unpublished container at its IP; the outside client without a route is told "no route" by the lab router', () => {
     expect(run.kinds('D17').slice(0, 2)).toEqual(['http-status', 'no-route']);
+    expect(run.claim('D17').attempts[0]!.answeredBy).toBe(`np-${run.runId}-unpublished`);
+    // The routed attempt carries the host's forwarding filter as evidence.
+    expect(run.claim('D17').attempts[2]!.detail).toMatch(/FORWARD on host: policy \w+, \d+ packet\(s\) dropped/);
+    expect(run.claim('D17').evidence.attempts[2]!.map((e) => e.command)).toEqual(expect.arrayContaining(['iptables -S FORWARD', 'iptables -L FORWARD -n -v -x']));
   });
 
-  it('D17: an outside client WITH a route via the host reaches the published container directly: the article is refuted there', () => {
-    // Docker 20.10's FORWARD rules accept a published port's traffic from any interface; only routing isolates.
-    expect(run.claim('D17').attempts[2]!.outcome).toEqual({ kind: 'http-status', status: 200 });
-    expect(run.claim('D17').verdict).toBe('refuted');
-  });
-
-  it('D18: host:8080 answers from outside, through a DNAT rule that the container start added', () => {
-    expect(run.claim('D18').attempts[0]!.outcome).toEqual({ kind: 'http-status', status: 200 });
+  it('D18: host:8080 answers from outside from the published container, through a DNAT rule the container start added', () => {
     expect(run.claim('D18').attempts[1]!.outcome).toMatchObject({
       kind: 'fact',
       holds: true,
@@ -31,7 +34,22 @@ describe('docker-port-publishing on a real engine', () => {
     expect(run.claim('D18').verdict).toBe('confirmed');
   });
 
-  it('sends nothing off the machine and leaves nothing behind (the LAN veths included)', async () => {
+  it('D23: a port published on 127.0.0.1 answers on the host loopback, from its own container', () => {
+    expect(run.claim('D23').attempts[0]!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'loopback-only' });
+  });
+
+  it("D26: the published port on the host's LAN address is the control, and it answers", () => {
+    expect(run.claim('D26').attempts[2]!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'web' });
+  });
+
+  it("D27: iptables rejects the article's rule (no -p tcp before --dport) and takes the rules Docker wrote, in lab namespaces", () => {
+    const [article, docker] = run.claim('D27').attempts;
+    expect(article!.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('unknown option "--dport"') });
+    expect(docker!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/-A DOCKER .*--dport 8080 -j DNAT --to-destination 172\.17\.\d+\.\d+:80/) });
+    expect(article!.connection).toBe(`ip netns exec np-${run.runId}-d27article iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);
+  });
+
+  it('sends nothing off the machine and leaves nothing behind (the LAN veths and lab namespaces included)', async () => {
     await run.expectCleanAndContained();
   });
 });

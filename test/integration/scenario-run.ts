@@ -14,6 +14,12 @@ export interface ScenarioRun {
   kinds(id: string): string[];
   /** Asserts the run's promises: nothing sent off the machine, nothing left on it. */
   expectCleanAndContained(): Promise<void>;
+  /**
+   * Asserts that a claim reached a verdict on evidence: confirmed or refuted,
+   * every attempt with a typed outcome that is not a harness error, with its
+   * commands recorded, and every HTTP answer naming a server of this run.
+   */
+  expectConclusive(id: string): void;
 }
 
 export async function runForTest(name: string, runId: string): Promise<ScenarioRun> {
@@ -28,6 +34,15 @@ export async function runForTest(name: string, runId: string): Promise<ScenarioR
     result,
     claim,
     kinds: (id) => claim(id).attempts.map((a) => a.outcome.kind),
+    expectConclusive(id) {
+      const found = claim(id);
+      expect(found.verdict, `${id}: ${found.because ?? ''}`).not.toBe('inconclusive');
+      found.attempts.forEach((attempt, i) => {
+        expect(['check-failed', 'other'], `${id} attempt ${i}: ${JSON.stringify(attempt.outcome)}`).not.toContain(attempt.outcome.kind);
+        expect(found.evidence.attempts[i]!.length, `${id} attempt ${i} has evidence`).toBeGreaterThan(0);
+        if (attempt.outcome.kind === 'http-status') expect(attempt.answeredBy, `${id} attempt ${i} names its server`).toMatch(new RegExp(`^np-${runId}-`));
+      });
+    },
     async expectCleanAndContained() {
       expect(result.traffic.uplinks.length).toBeGreaterThan(0);
       expect(result.traffic.packetsStopped).toBe(0);

@@ -1,0 +1,57 @@
+import type { StartedEnvironment } from '../environment/started-environment.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
+import { hostExec } from '../exec/host-exec.ts';
+import { dockerHostNamed } from '../workloads/docker-host.ts';
+import type { Probe } from './probe.ts';
+
+/** iptables in the namespace whose filter decides a probe's packets: this machine ('host') or a lab Docker host's. */
+export function iptablesOn(machine: string, env: StartedEnvironment): (args: readonly string[]) => Promise<ExecResult> {
+  if (machine === 'host') return (args) => hostExec(['iptables', ...args]);
+  const host = dockerHostNamed(machine, env);
+  return (args) => host.inNamespace(['iptables', ...args]);
+}
+
+/** `Chain FORWARD (policy DROP 12 packets, 720 bytes)`: the policy and what it has dropped so far. */
+export function forwardPolicy(listing: ExecResult): { policy: string; packets: number } | undefined {
+  const match = /^Chain FORWARD \(policy (\w+) (\d+) packets/.exec(listing.stdout);
+  return listing.exitCode === 0 && match ? { policy: match[1]!, packets: Number(match[2]) } : undefined;
+}
+
+/**
+ * A traffic probe with the forwarding filter of `machine` as its evidence:
+ * FORWARD's policy, rules and counters before and after, and Docker's
+ * DOCKER chain. The outcome stays the probe's own; the detail adds the
+ * policy and how many packets it dropped meanwhile (a machine-wide
+ * counter: other traffic of the machine may add to it).
+ */
+export function watchingForward(probe: Probe, machine = 'host'): Probe {
+  return {
+    ...probe,
+    async run(source, env) {
+      const iptables = iptablesOn(machine, env);
+      const counters = () => iptables(['-L', 'FORWARD', '-n', '-v', '-x']);
+      const before = await counters();
+      const observed = await probe.run(source, env);
+      const after = await counters();
+      const rules = await Promise.all([iptables(['-S', 'FORWARD']), iptables(['-L', 'DOCKER', '-n', '-v', '-x'])]);
+      const [was, is] = [forwardPolicy(before), forwardPolicy(after)];
+      const summary =
+        was && is
+          ? `FORWARD on ${machine}: policy ${is.policy}, ${is.packets - was.packets} packet(s) dropped by that policy during the attempt`
+          : `FORWARD on ${machine} could not be read (see the evidence)`;
+      return { ...observed, evidence: [...observed.evidence, before, after, ...rules], detail: [observed.detail, summary].filter(Boolean).join('; ') };
+    },
+  };
+}
+
+/** A probe with host commands recorded after it (listeners, nat rules) that explain its outcome. */
+export function withHostEvidence(probe: Probe, commands: readonly (readonly string[])[]): Probe {
+  return {
+    ...probe,
+    async run(source, env) {
+      const observed = await probe.run(source, env);
+      const extra = await Promise.all(commands.map((argv) => hostExec(argv)));
+      return { ...observed, evidence: [...observed.evidence, ...extra] };
+    },
+  };
+}

@@ -4,7 +4,8 @@ import type { StartedEnvironment } from '../started-environment.ts';
 import { runLabel } from '../../lab/sweep.ts';
 import type { Logger } from '../../log.ts';
 import { podSubnet, serviceSubnet, type Cni, type KindClusterSpec } from './cluster-config.ts';
-import { clusterExists, kindCluster, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
+import { hostExec } from '../../exec/host-exec.ts';
+import { clusterExists, kindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 import { KubeClient } from './kube-client.ts';
 import { ensureKindToolchain } from './node-image.ts';
 
@@ -67,12 +68,26 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
     if (!options.keepCluster) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
   }
   const client = new KubeClient(cluster.kubeconfig);
-  await logger.step(`loading ${images.length} lab images into the nodes`, () => cluster.loadImages(images));
+  const missing = await imagesMissingOnNodes(cluster, images);
+  if (missing.length > 0) await logger.step(`loading ${missing.length} lab images into the nodes`, () => cluster.loadImages(missing));
   const namespace = `np-${run.id}`;
   await client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: run.id, 'netproof.scenario': run.scenario } } } });
   run.defer(`delete namespace ${namespace}`, () => client.deleteNamespace(namespace));
   const facts = await readKindFacts(client, spec, toolchain.versions.KIND_VERSION);
   return { cluster, client, namespace, facts, created: !reuse };
+}
+
+/** The images some node of the cluster lacks (a reused cluster has most already: loading is the slow part of a run). */
+async function imagesMissingOnNodes(cluster: StartedKindCluster, images: readonly string[]): Promise<string[]> {
+  const nodes = cluster.nodes.length > 0 ? cluster.nodes : (await hostExec(['docker', 'ps', '--filter', `label=${kindClusterLabel}=${cluster.name}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
+  const missing = new Set<string>();
+  for (const node of nodes) {
+    const listed = await cluster.nodeExec(node, ['ctr', '-n', 'k8s.io', 'images', 'ls', '-q']);
+    // containerd names a docker-loaded image with its registry: netproof/x:tag is docker.io/netproof/x:tag.
+    const present = new Set(listed.stdout.split('\n').map((ref) => ref.replace(/^docker\.io\//, '')));
+    for (const image of images) if (listed.exitCode !== 0 || !present.has(image.replace(/^docker\.io\//, ''))) missing.add(image);
+  }
+  return [...missing];
 }
 
 async function readKindFacts(client: KubeClient, spec: KindLabSpec, kindVersion: string): Promise<KindFacts> {

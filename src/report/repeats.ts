@@ -38,6 +38,12 @@ export function mergeRounds(rounds: readonly (readonly ClaimResult[])[]): ClaimR
   });
 }
 
+/** `success×4 timeout×1`: how often each outcome occurred over the rounds. */
+export const outcomeCounts = (counts: Readonly<Record<string, number>>): string =>
+  Object.entries(counts)
+    .map(([kind, n]) => `${kind}×${n}`)
+    .join(' ');
+
 /** `confirmed 4/5, refuted 1/5 (flaky)` for tables. */
 export function repeatsWords(repeats: ClaimRepeats): string {
   const verdicts = Object.entries(repeats.verdicts).map(([verdict, n]) => `${verdict} ${n}/${repeats.rounds}`);

@@ -1,12 +1,6 @@
 import { formatOutcome } from '../outcome/outcome.ts';
-import { repeatsWords } from './repeats.ts';
+import { outcomeCounts, repeatsWords } from './repeats.ts';
 import type { ScenarioResult } from './result.ts';
-
-/** `success×4 timeout×1`: how often each outcome occurred over the rounds. */
-const outcomeCounts = (counts: Readonly<Record<string, number>>) =>
-  Object.entries(counts)
-    .map(([kind, n]) => `${kind}×${n}`)
-    .join(' ');
 
 const headers = ['claim', 'connection string', 'expected', 'observed', 'verdict', 'time'] as const;
 

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../../exec/exec-result.ts';
 import { formatOutcome } from '../../outcome/outcome.ts';
-import { repeatsWords } from '../repeats.ts';
+import { outcomeCounts, repeatsWords } from '../repeats.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../result.ts';
 import { articleSource } from './article-source.ts';
 import { arrowsFor } from './arrows.ts';
@@ -44,7 +44,7 @@ function claimSection(claim: ClaimResult): string {
     : '';
   const preconditions = claim.preconditions?.length ? `<p class="muted">Lab choices this rests on: ${claim.preconditions.map(html).join('; ')}</p>` : '';
   return `<section class="claim verdict-${html(claim.verdict)}" id="claim-${html(claim.id)}" data-verdict="${html(claim.verdict)}">
-<h2>${html(claim.id)} ${badge(claim.verdict)}${claim.repeats?.flaky ? ' <span class="badge flaky">flaky</span>' : ''}</h2>${claim.repeats ? `<p class="muted">over ${claim.repeats.rounds} rounds: ${html(repeatsWords(claim.repeats))}; outcomes per attempt: ${claim.repeats.outcomes.map((counts, i) => `${i + 1}: ${html(Object.entries(counts).map(([kind, n]) => `${kind}×${n}`).join(' '))}`).join(' · ')}</p>` : ''}
+<h2>${html(claim.id)} ${badge(claim.verdict)}${claim.repeats?.flaky ? ' <span class="badge flaky">flaky</span>' : ''}</h2>${claim.repeats ? `<p class="muted">over ${claim.repeats.rounds} rounds: ${html(repeatsWords(claim.repeats))}; outcomes per attempt: ${claim.repeats.outcomes.map((counts, i) => `${i + 1}: ${html(outcomeCounts(counts))}`).join(' · ')}</p>` : ''}
 <blockquote>${html(claim.says)}<div class="muted">${where}; tried from <code>${html(claim.from)}</code></div></blockquote>
 <p><strong>Expected</strong> ${html(claim.expected)} · <strong>observed</strong> ${html(claim.attempts.map((a) => formatOutcome(a.outcome)).join('; '))}</p>
 <p><strong>Why</strong>: ${html(claim.explanation)}${claim.because ? ` <span class="muted">(${html(claim.because)})</span>` : ''}</p>

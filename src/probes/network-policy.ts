@@ -1,0 +1,158 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { StartedEnvironment } from '../environment/started-environment.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import type { Cni } from '../environment/kind/cluster-config.ts';
+import { runLabel } from '../lab/sweep.ts';
+import { formatOutcome } from '../outcome/outcome.ts';
+import { cellKey, compareTable, reachOf, type ObservedCell, type Reach, type TruthTable } from '../verdict/truth-table.ts';
+import { podManifest, podWorkload, waitPodReady } from '../workloads/k8s-pod.ts';
+import type { StartedWorkload } from '../workloads/workload.ts';
+import { checked } from './check.ts';
+import { runNpProbe } from './np-probe.ts';
+import type { Probe } from './probe.ts';
+
+/** Every matrix pod serves on this port (np-serve) and probes from itself (np-probe). */
+export const policyPort = 8080;
+/** The label the policies select the server pod by. */
+export const targetLabel = { 'netproof.policy': 'target' } as const;
+/** The label the allow policy admits. */
+export const clientLabel = { role: 'client' } as const;
+
+/** The pods of the matrix: workload names of the run's namespace, and one more pod in a second namespace. */
+export interface PolicyMatrix {
+  /** Selected by the policies: it must carry `targetLabel`. */
+  readonly server: string;
+  /** Carries role=client: the allow policy admits it. */
+  readonly allowed: string;
+  /** No label: the allow policy does not admit it. */
+  readonly other: string;
+  /** A hostNetwork pod: the node itself as a client. */
+  readonly node: string;
+  /** Name of the pod made in the second namespace, labelled role=client like `allowed`. */
+  readonly peer: string;
+}
+
+type Phase = 'no policy' | 'deny ingress' | 'deny + allow role=client';
+
+/**
+ * The article's words as an expectation per CNI: a NetworkPolicy is enforced by
+ * CNIs with policy support (Calico, Cilium; kube-router and upstream kindnet
+ * document it too) and ignored by Flannel (and the lab's own kindnetd, which has none).
+ */
+export const enforcesPolicy: Readonly<Record<Cni | 'calico' | 'cilium', boolean>> = { kindnet: false, flannel: false, 'kube-router': true, calico: true, cilium: true };
+
+/**
+ * K18 as a matrix in the Kubernetes netpol e2e style: every client pod (two
+ * namespaces) probes every server pod, with no policy, with a policy denying
+ * all ingress to the server, then with one more allowing pods labelled
+ * role=client of the server's namespace. The observed tables are compared with
+ * what the policies mean; the result says whether the CNI enforced them.
+ * A pod reaching itself and the node reaching the pod under the deny policy are
+ * reported as findings: the API leaves them to the CNI.
+ */
+export function networkPolicyMatrix(matrix: PolicyMatrix): Probe {
+  const describe = `NetworkPolicy truth table: deny ingress to ${matrix.server}, then allow role=client`;
+  return {
+    describe,
+    run: (_source, env) =>
+      checked(describe, async (check) => {
+        const lab = kindLabOf(env);
+        const peer = await startPeer(env, lab, matrix.peer);
+        const pods = { [matrix.server]: env.workloads[matrix.server], [matrix.allowed]: env.workloads[matrix.allowed], [matrix.other]: env.workloads[matrix.other], [matrix.peer]: peer };
+        const servers = Object.keys(pods);
+        const clients = [...servers, matrix.node];
+        const workload = (name: string) => check.need(name === matrix.peer ? peer : env.workloads[name], `workload ${name}`);
+        const lines: string[] = [];
+        const findings: string[] = [];
+        const problems: string[] = [];
+        let enforced = true;
+        let ignored = true;
+        for (const phase of ['no policy', 'deny ingress', 'deny + allow role=client'] as Phase[]) {
+          await applyPhase(lab, phase, matrix);
+          const observed = new Map<string, ObservedCell>();
+          for (const client of clients) {
+            for (const server of servers) {
+              const target = check.need(workload(server).addresses.pod, `the pod IP of ${server}`);
+              const seen = await runNpProbe(workload(client), ['tcp', `${target}:${policyPort}`], 2, `${client} → ${server} ${target}:${policyPort}`, { host: target, port: policyPort });
+              for (const result of seen.evidence) await check.record(result);
+              observed.set(cellKey(client, server), { outcome: seen.outcome, answeredBy: seen.answeredBy, evidence: seen.evidence });
+            }
+          }
+          // Cells the policy API defines; self and node→pod are findings, never the verdict.
+          const defined = (client: string, server: string) => client !== server && client !== matrix.node;
+          const meant = expectedTable(phase, matrix, clients, servers);
+          const open: TruthTable = { rows: clients, columns: servers, expected: new Map([...meant.expected].map(([k]) => [k, 'connects' as Reach])) };
+          const mask = (table: TruthTable): TruthTable => ({ ...table, expected: new Map([...table.expected].filter(([k]) => defined(...(k.split('→') as [string, string])))) });
+          const definedCells = new Map([...observed].filter(([k]) => defined(...(k.split('→') as [string, string]))));
+          const asMeant = compareTable(mask(meant), definedCells);
+          const asOpen = compareTable(mask(open), definedCells);
+          problems.push(...asMeant.inconclusive.map((cell) => `${phase}: ${cell}`));
+          if (phase !== 'no policy') {
+            enforced &&= asMeant.matches;
+            ignored &&= asOpen.matches;
+          } else if (!asOpen.matches) problems.push(...asOpen.differences.map((cell) => `no policy: ${cell} (the baseline must connect)`));
+          lines.push(`— ${phase} —`, compareTable(meant, observed).text);
+          if (phase === 'deny ingress') {
+            for (const client of [matrix.server, matrix.node]) {
+              const cell = observed.get(cellKey(client, matrix.server))!;
+              findings.push(`${client === matrix.server ? 'the pod reaching itself' : 'its node (hostNetwork) reaching it'} under deny: ${formatOutcome(cell.outcome)} (${reachOf(cell.outcome)})`);
+            }
+          }
+        }
+        await applyPhase(lab, 'no policy', matrix);
+        const detail = [...lines, 'findings (the API leaves these to the CNI):', ...findings.map((f) => `  ${f}`)].join('\n');
+        if (problems.length > 0) return { outcome: { kind: 'check-failed', reason: `cells without a conclusive outcome: ${problems.join('; ')}` }, detail };
+        const cni = lab.cluster.cni?.cni ?? (lab.facts.cni.split(' ')[0] as Cni);
+        const observedWords = enforced ? 'enforced' : ignored ? 'ignored' : 'partly enforced';
+        const articleSays = enforcesPolicy[cni] ? 'enforced' : 'ignored';
+        return {
+          outcome: { kind: 'fact', holds: observedWords === articleSays, observed: `${observedWords} by ${cni} (the article: ${articleSays})` },
+          detail: `${detail}\n${findings.length} findings; policy ${observedWords}`,
+        };
+      }),
+  };
+}
+
+/** What the policies of a phase mean for each cell (every pair probed; self and node cells as the spec's intent, but masked). */
+function expectedTable(phase: Phase, matrix: PolicyMatrix, clients: readonly string[], servers: readonly string[]): TruthTable {
+  const expected = new Map<string, Reach>();
+  for (const client of clients) {
+    for (const server of servers) {
+      const isolated = phase !== 'no policy' && server === matrix.server;
+      const admitted = phase === 'deny + allow role=client' && client === matrix.allowed;
+      expected.set(cellKey(client, server), isolated && !admitted ? 'blocked' : 'connects');
+    }
+  }
+  return { rows: clients, columns: servers, expected };
+}
+
+const denyName = 'np-deny-ingress';
+const allowName = 'np-allow-role-client';
+
+/** Brings the policies to the phase's set, then gives the CNI a moment to program them. */
+async function applyPhase(lab: KindLab, phase: Phase, matrix: PolicyMatrix): Promise<void> {
+  const policy = (name: string, ingress: unknown[] | undefined): KubernetesObject & { metadata: { name: string; namespace: string }; spec: unknown } => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: lab.namespace },
+    spec: { podSelector: { matchLabels: targetLabel }, policyTypes: ['Ingress'], ...(ingress ? { ingress } : {}) },
+  });
+  const wanted = phase === 'no policy' ? [] : phase === 'deny ingress' ? [policy(denyName, undefined)] : [policy(denyName, undefined), policy(allowName, [{ from: [{ podSelector: { matchLabels: clientLabel } }] }])];
+  for (const name of [denyName, allowName]) {
+    if (!wanted.some((p) => p.metadata?.name === name)) await lab.client.objects.delete(policy(name, undefined)).catch(() => undefined);
+  }
+  for (const object of wanted) await lab.client.objects.read(object).then(() => undefined, () => lab.client.objects.create(object));
+  // Policy agents watch the API and program rules asynchronously.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+}
+
+/** The pod in the second namespace (labelled for the run, so a sweep finds both), removed at the run's end. */
+async function startPeer(env: StartedEnvironment, lab: KindLab, name: string): Promise<StartedWorkload> {
+  const namespace = `${lab.namespace}-b`;
+  await lab.client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: env.run.id, 'netproof.scenario': env.run.scenario } } } });
+  env.run.defer(`delete namespace ${namespace}`, () => lab.client.deleteNamespace(namespace));
+  const there = { ...lab, namespace };
+  const options = { containers: [{ name: 'peer', image: 'toolbox' as const, command: ['np-serve', String(policyPort)] }], labels: clientLabel, node: 'worker2' };
+  await lab.client.core.createNamespacedPod({ namespace, body: podManifest(name, options, { ...env, kind: there }) });
+  return podWorkload(there, await waitPodReady(there, name), name, `np-serve pod in ${namespace}, role=client`);
+}

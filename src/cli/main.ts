@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { EnvironmentError, UsageError } from '../errors.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
+import { compareCommand, compareUsage } from '../compare/compare-command.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import { loadGraphviz } from '../report/html/topology-svg.ts';
@@ -30,7 +31,8 @@ const usage = `usage:
   npm run scenario -- --list [--json]                             list scenarios and their claims
   npm run scenario -- --claims [--json]                           every claim of the articles: id, article, section, what it says, scenario
   npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left
-${clusterUsage}`;
+${clusterUsage}
+${compareUsage}`;
 
 const logger = progressLogger();
 let currentRun: LabRun | undefined;
@@ -40,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'clean') return clean(rest);
   if (command === 'scenario') return scenario(rest);
   if (command === 'cluster') return clusterCommand(rest);
+  if (command === 'compare') return compareCommand(rest);
   throw new UsageError(`unknown command "${command ?? ''}"`);
 }
 

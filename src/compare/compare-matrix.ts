@@ -1,0 +1,77 @@
+import { formatOutcome } from '../outcome/outcome.ts';
+import type { ClaimResult } from '../report/result.ts';
+import type { VerdictStatus } from '../verdict/verdict.ts';
+import type { ResultColumn } from './read-results.ts';
+
+export interface ComparedCell {
+  readonly verdict: VerdictStatus;
+  /** The first attempt's outcome, as reports print it. */
+  readonly outcome: string;
+  readonly scenario: string;
+}
+
+export interface ComparedRow {
+  readonly claim: string;
+  readonly says: string;
+  /** Whether the environments disagree: a different verdict, a different outcome, or a claim one of them did not run. */
+  readonly differs: boolean;
+  readonly cells: Readonly<Record<string, ComparedCell | undefined>>;
+}
+
+export interface Comparison {
+  readonly columns: readonly string[];
+  /** Differing rows first, then by claim id (D before K, numerically). */
+  readonly rows: readonly ComparedRow[];
+  /** Per column: what it ran on (engine, cluster, CNI and where it came from), its scenarios and stopped packets. */
+  readonly fingerprints: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * What makes two outcomes the same across environments: the words, without
+ * what differs on every run anyway (run ids in server names, durations, addresses).
+ */
+export const outcomeShape = (outcome: string) =>
+  outcome
+    .replace(/np-[0-9a-z]+-/g, 'np-…-')
+    .replace(/\b\d+\.\d+\.\d+\.\d+(\/\d+)?\b/g, '<ip>')
+    .replace(/\d+ms\b/g, '…ms');
+
+export function compareColumns(columns: readonly ResultColumn[]): Comparison {
+  const names = columns.map((c) => c.name);
+  if (new Set(names).size !== names.length) throw new Error(`two columns are named alike (${names.join(', ')}): name them NAME=DIR`);
+  const rows = new Map<string, { says: string; cells: Record<string, ComparedCell> }>();
+  for (const column of columns) {
+    for (const result of column.results) {
+      for (const claim of result.claims) {
+        const row = rows.get(claim.id) ?? { says: claim.says, cells: {} };
+        row.cells[column.name] = cellOf(claim, result.scenario);
+        rows.set(claim.id, row);
+      }
+    }
+  }
+  const compared = [...rows].map(([claim, row]): ComparedRow => {
+    const cells = names.map((n) => row.cells[n]);
+    const differs = cells.some((c) => !c) || new Set(cells.map((c) => `${c!.verdict} ${outcomeShape(c!.outcome)}`)).size > 1;
+    return { claim, says: row.says, differs, cells: row.cells };
+  });
+  compared.sort((a, b) => Number(b.differs) - Number(a.differs) || claimOrder(a.claim, b.claim));
+  return { columns: names, rows: compared, fingerprints: Object.fromEntries(columns.map((c) => [c.name, fingerprintOf(c)])) };
+}
+
+const cellOf = (claim: ClaimResult, scenario: string): ComparedCell => ({ verdict: claim.verdict, outcome: formatOutcome(claim.outcome), scenario });
+
+const claimOrder = (a: string, b: string) => a[0]!.localeCompare(b[0]!) || Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
+
+/** The environment keys that tell columns apart; each value once, or every distinct value where scenarios saw different ones. */
+const fingerprintKeys = ['engine', 'kind', 'kubernetes', 'cni', 'cniSource', 'kubeProxyMode', 'podCidr', 'bridgeSubnet'];
+
+function fingerprintOf(column: ResultColumn): Record<string, string> {
+  const out: Record<string, string> = { results: column.source, scenarios: column.results.map((r) => r.scenario).join(', ') };
+  for (const key of fingerprintKeys) {
+    const values = [...new Set(column.results.map((r) => r.environment[key]).filter((v): v is string => Boolean(v)))];
+    if (values.length > 0) out[key] = values.join(' | ');
+  }
+  out.packetsStopped = String(column.results.reduce((sum, r) => sum + r.traffic.packetsStopped, 0));
+  out.runs = [...new Set(column.results.map((r) => r.startedAt.slice(0, 10)))].join(', ');
+  return out;
+}

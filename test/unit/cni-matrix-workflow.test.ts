@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { supportedCnis } from '../../src/environment/kind/cluster-config.ts';
+
+const workflow = '.github/workflows/cni-matrix.yml';
+/** actionlint's exit status and output; the script builds the pinned actionlint once. */
+const actionlint = (file: string) =>
+  promisify(execFile)('bash', ['scripts/actionlint.sh', file], { timeout: 600_000 }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+  );
+
+describe('the CNI matrix workflow', () => {
+  it('passes actionlint', async () => {
+    expect(await actionlint(workflow)).toEqual({ code: 0, stdout: '' });
+  }, 600_000);
+
+  it('is checked for real: actionlint rejects a broken copy', async () => {
+    const broken = join(await mkdtemp(join(tmpdir(), 'np-actionlint-')), 'broken.yml');
+    await writeFile(broken, (await readFile(workflow, 'utf8')).replace('runs-on: ubuntu-24.04', 'runs-on: ${{ matrix.nothing }}'));
+    const result = await actionlint(broken);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/matrix/);
+  }, 600_000);
+
+  it('runs every CNI the lab supports, compares them, and runs the Docker scenarios', async () => {
+    const text = await readFile(workflow, 'utf8');
+    expect(text).toContain(`cni: [${supportedCnis.join(', ')}]`);
+    expect(text).toContain('npm run compare --');
+    expect(text).toContain('GITHUB_STEP_SUMMARY');
+    expect(text).toContain('scenarios/docker-*.ts');
+  });
+});

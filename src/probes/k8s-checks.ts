@@ -1,7 +1,8 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import { kindLabOf, type KindLab, type KindNode } from '../environment/kind/kind-lab.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { podName } from '../workloads/k8s-pod.ts';
-import { waitAvailable } from '../workloads/k8s-deployment.ts';
+import { waitEndpoints, waitKubeProxy } from '../workloads/k8s-deployment.ts';
 import { checkFact, type CheckContext } from './check.ts';
 import { runNpProbe, type NpProbeReport } from './np-probe.ts';
 import type { Probe } from './probe.ts';
@@ -195,37 +196,39 @@ export function survivesPodReplacement(deploymentWorkload: string, replicas: num
         const endpointsBefore = await check.must(kubectl(lab, ['get', 'endpointslices', '-l', `kubernetes.io/service-name=${deploymentWorkload}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}']), 'the endpoints before');
         const oldPods = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${deploymentWorkload}` })).items.map((p) => p.metadata!.name!);
         await check.must(kubectl(lab, ['delete', 'pods', '-l', `app=${deploymentWorkload}`, '--wait=true']), 'deleting the pods');
-        await waitNewPodsReady(lab, deploymentWorkload, replicas, oldPods);
-        await waitAvailable(lab, deploymentWorkload, replicas);
+        const newIps = await waitNewPodsReady(lab, deploymentWorkload, replicas, oldPods);
+        await waitEndpoints(lab, deploymentWorkload, newIps);
+        await waitKubeProxy(lab, deploymentWorkload, newIps);
         const endpointsAfter = await check.must(kubectl(lab, ['get', 'endpointslices', '-l', `kubernetes.io/service-name=${deploymentWorkload}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}']), 'the endpoints after');
         const after = await get('after');
         const oldIps = new Set(endpointsBefore.stdout.trim().split(/\s+/));
-        const newIps = endpointsAfter.stdout.trim().split(/\s+/);
-        const fresh = !oldPods.includes(after.served_by ?? '') && newIps.every((ip) => !oldIps.has(ip));
+        const endpoints = endpointsAfter.stdout.trim().split(/\s+/);
+        const fresh = !oldPods.some((pod) => after.served_by?.endsWith(`-${pod}`)) && endpoints.every((ip) => !oldIps.has(ip));
         return {
           holds: fresh,
-          observed: `before: ${before.served_by} (endpoints ${[...oldIps].join(' ')}); after: ${after.served_by} (endpoints ${newIps.join(' ')})`,
+          observed: `before: ${before.served_by} (endpoints ${[...oldIps].join(' ')}); after: ${after.served_by} (endpoints ${endpoints.join(' ')})`,
           detail: fresh ? 'the Service kept its name and port; kube-proxy now sends to the new endpoints' : 'the answer came from an old pod or an old IP',
         };
       }),
   };
 }
 
-/** Waits, by watch, until `replicas` pods of the Deployment that are not among `oldPods` are Ready. */
-async function waitNewPodsReady(lab: KindLab, app: string, replicas: number, oldPods: readonly string[]): Promise<void> {
-  const ready = new Set<string>();
-  await lab.client.waitFor<{ metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }>(
+/** Waits, by watch, until `replicas` pods of the Deployment that are not among `oldPods` are Ready; returns their IPs. */
+async function waitNewPodsReady(lab: KindLab, app: string, replicas: number, oldPods: readonly string[]): Promise<string[]> {
+  const ready = new Map<string, string>();
+  await lab.client.waitFor<V1Pod>(
     `/api/v1/namespaces/${lab.namespace}/pods`,
     { labelSelector: `app=${app}` },
     (pod, phase) => {
       const name = pod.metadata?.name ?? '';
       if (oldPods.includes(name)) return false;
-      if (phase !== 'DELETED' && pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(name);
+      if (phase !== 'DELETED' && pod.status?.podIP && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.set(name, pod.status.podIP);
       else ready.delete(name);
       return ready.size >= replicas;
     },
     `${replicas} new pods of ${app} Ready`,
   );
+  return [...ready.values()];
 }
 
 /** kube-proxy's NAT rules for a Service on one node (their comments name `<namespace>/<service>`): the evidence of what happens to a packet for it. */

@@ -1,5 +1,5 @@
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { kindLabOf } from '../environment/kind/kind-lab.ts';
+import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
+import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import { runLabel } from '../lab/sweep.ts';
 import { containerSpec, podContextCommands, podWorkload } from './k8s-pod.ts';
 import type { WorkloadSpec } from './workload.ts';
@@ -47,8 +47,11 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
         },
       });
       await waitAvailable(lab, name, options.replicas);
-      const pods = await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${name}` });
-      const first = pods.items.find((p: V1Pod) => p.status?.podIP)!;
+      const pods = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${name}` })).items.filter((p: V1Pod) => p.status?.podIP);
+      const ips = pods.map((p) => p.status!.podIP!);
+      await waitEndpoints(lab, options.service.name, ips);
+      await waitKubeProxy(lab, options.service.name, ips);
+      const first = pods[0]!;
       const workload = podWorkload(lab, first, name, this.description);
       return { ...workload, contextCommands: podContextCommands, addresses: { ...workload.addresses, clusterIP: service.spec?.clusterIP ?? '' } };
     },
@@ -56,7 +59,7 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
 }
 
 /** Waits, by watch, until the Deployment has `replicas` available and no old pods left. */
-export function waitAvailable(lab: ReturnType<typeof kindLabOf>, name: string, replicas: number, timeoutMs = 180_000): Promise<V1Deployment> {
+export function waitAvailable(lab: KindLab, name: string, replicas: number, timeoutMs = 180_000): Promise<V1Deployment> {
   return lab.client.waitFor<V1Deployment>(
     `/apis/apps/v1/namespaces/${lab.namespace}/deployments`,
     { fieldSelector: `metadata.name=${name}` },
@@ -64,4 +67,39 @@ export function waitAvailable(lab: ReturnType<typeof kindLabOf>, name: string, r
     `deployment ${name}: ${replicas} available`,
     timeoutMs,
   );
+}
+
+/** Waits, by watch, until the Service's EndpointSlices list exactly `ips` as ready endpoints (kube-proxy follows them). */
+export async function waitEndpoints(lab: KindLab, service: string, ips: readonly string[]): Promise<void> {
+  const want = [...ips].sort().join(' ');
+  await lab.client.waitFor<V1EndpointSlice>(
+    `/apis/discovery.k8s.io/v1/namespaces/${lab.namespace}/endpointslices`,
+    { labelSelector: `kubernetes.io/service-name=${service}` },
+    (slice) => (slice.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses).sort().join(' ') === want,
+    `endpoints of ${service} to be ${want}`,
+  );
+}
+
+/**
+ * Waits until kube-proxy on every node has NAT rules for the Service, to exactly `endpoints`. Until
+ * then a packet for the ClusterIP would follow a node's default route toward
+ * the machine's uplink (the kind guard drops it, but it counts); one for a
+ * deleted endpoint would too. kube-proxy reports this nowhere in the API, so
+ * its rules are read, every 250 ms, 60 s at most.
+ */
+export async function waitKubeProxy(lab: KindLab, service: string, endpoints: readonly string[]): Promise<void> {
+  const marker = `${lab.namespace}/${service}`;
+  const want = [...endpoints].sort().join(' ');
+  const programmed = (rules: string) => {
+    const lines = rules.split('\n').filter((l) => l.includes(marker));
+    const targets = [...new Set(lines.flatMap((l) => /--to-destination ([\d.]+):/.exec(l)?.[1] ?? []))].sort().join(' ');
+    return lines.some((l) => l.startsWith('-A KUBE-SERVICES')) && targets === want;
+  };
+  const deadline = Date.now() + 60_000;
+  for (const node of lab.facts.nodes) {
+    while (!programmed((await lab.cluster.nodeExec(node.name, ['iptables-save', '-t', 'nat'])).stdout)) {
+      if (Date.now() > deadline) throw new Error(`kube-proxy on ${node.name} has no rules for ${marker} → ${want} after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

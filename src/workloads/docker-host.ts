@@ -1,3 +1,4 @@
+import { BlockList } from 'node:net';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { EnvironmentError } from '../errors.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
@@ -46,6 +47,9 @@ export function dockerHost(options: DockerHostOptions): WorkloadSpec {
     image: 'dind',
     network: options.lan,
     privileged: true,
+    // As on a fresh Linux host, forwarding is off until dockerd turns it on, and with it sets FORWARD's
+    // policy to DROP; a new namespace would otherwise inherit this machine's ip_forward=1 and keep ACCEPT.
+    sysctls: { 'net.ipv4.ip_forward': '0' },
     command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : [])],
   });
   return {
@@ -53,6 +57,10 @@ export function dockerHost(options: DockerHostOptions): WorkloadSpec {
     // toolbox: run in the host's namespace for its view of the network.
     images: ['dind', 'toolbox'],
     async start(name, env) {
+      const lanSubnet = env.networks[options.lan]?.subnet;
+      if (options.bip && lanSubnet && overlaps(options.bip, lanSubnet)) {
+        throw new EnvironmentError(`${name}'s --bip ${options.bip} overlaps the lab LAN ${lanSubnet}`, 'choose a --bip outside the networks Docker hands out on this machine');
+      }
       const started = await outer.start(name, env);
       const lanAddress = started.addresses[options.lan];
       if (!lanAddress) throw new Error(`${name} has no address on ${options.lan}`);
@@ -173,6 +181,17 @@ async function waitForListener(host: StartedDockerHost, name: string, port: numb
     if (tries === 40) throw new Error(`${name} on ${host.name} does not listen on ${port}: ${probe.stdout || probe.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Whether two CIDR blocks share addresses: one holds the other's first address. */
+function overlaps(a: string, b: string): boolean {
+  const holds = (cidr: string, address: string) => {
+    const [base, bits] = cidr.split('/');
+    const list = new BlockList();
+    list.addSubnet(base!, Number(bits), 'ipv4');
+    return list.check(address.split('/')[0]!, 'ipv4');
+  };
+  return holds(a, b) || holds(b, a);
 }
 
 /** Inner engines reach no registry: images go across as a tar stream. */

@@ -22,6 +22,8 @@ export interface ContainerOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly capAdd?: readonly string[];
   readonly privileged?: boolean;
+  /** `--sysctl` settings of the container's own namespaces (e.g. `net.ipv4.ip_forward`). */
+  readonly sysctls?: Readonly<Record<string, string>>;
   /** A TCP port the command serves: start() returns once it accepts connections inside the container. */
   readonly listens?: number;
   readonly description?: string;
@@ -31,6 +33,10 @@ export interface ContainerOptions {
 class LabGenericContainer extends GenericContainer {
   withLinks(links: Readonly<Record<string, string>>): this {
     this.hostConfig.Links = Object.entries(links).map(([name, alias]) => `${name}:${alias}`);
+    return this;
+  }
+  withSysctls(sysctls: Readonly<Record<string, string>>): this {
+    this.hostConfig.Sysctls = { ...sysctls };
     return this;
   }
   withDns(servers: readonly string[]): this {
@@ -80,6 +86,7 @@ export function container(options: ContainerOptions): WorkloadSpec {
       for (const p of options.publish ?? []) builder = p.hostIp ? builder.withPortOn(p.hostIp, p.host, p.container) : builder.withExposedPorts({ container: p.container, host: p.host });
       if (options.capAdd?.length) builder = builder.withAddedCapabilities(...options.capAdd);
       if (options.privileged) builder = builder.withPrivilegedMode();
+      if (options.sysctls) builder = builder.withSysctls(options.sysctls);
       if (options.listens) builder = builder.withWaitStrategy(Wait.forSuccessfulCommand(`np-probe tcp 127.0.0.1 ${options.listens} --timeout 1`));
       const started = await builder.start();
       env.run.defer(`remove ${name}`, async () => void (await started.stop({ remove: true, timeout: 0 })));

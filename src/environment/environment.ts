@@ -73,7 +73,7 @@ export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec 
           kind: f.kind,
           kubernetes: f.kubernetes,
           cni: f.cni,
-          cniSource: lab.cluster.cni ? `${lab.cluster.cni.build}; ${lab.cluster.cni.supply} supply` : 'a reused cluster (see its start)',
+          cniSource: lab.cluster.cni ? [lab.cluster.cni.build, `${lab.cluster.cni.supply} supply`, lab.cluster.cni.kernel].filter(Boolean).join('; ') : 'a reused cluster (see its start)',
           kubeProxyMode: f.kubeProxyMode,
           podCidr: f.podCidr,
           serviceCidr: f.serviceCidr,

@@ -7,6 +7,7 @@ import { renderKindConfig, supportedCnis } from '../../src/environment/kind/clus
 import { builtCnis, cniBinariesKey } from '../../src/environment/kind/cni/cni-binaries.ts';
 import { adaptFlannelManifest, adaptKubeRouterManifest } from '../../src/environment/kind/cni/cni-manifests.ts';
 import { parseCniVersions, readCniVersions } from '../../src/environment/kind/cni/cni-versions.ts';
+import { missingOptions, parseKernelConfig } from '../../src/environment/kind/cni/kernel-facts.ts';
 import { kindImagesRoot } from '../../src/environment/kind/kind-paths.ts';
 
 const apiServer = { host: '172.30.0.2', port: 6443 };
@@ -71,5 +72,15 @@ describe('CNIs', () => {
 
   it('refuses a manifest whose shape changed instead of installing it half-adapted', () => {
     expect(() => adaptFlannelManifest('kind: ConfigMap\n', { supply: 'offline', image: 'netproof/x:1', apiServer })).toThrow(/env/);
+  });
+});
+
+describe('kernel facts for CNIs', () => {
+  it('names the options a CNI needs that the kernel lacks', () => {
+    const config = parseKernelConfig('CONFIG_NFT_QUEUE=m\n# CONFIG_SCHEDSTATS is not set\nCONFIG_IP_SET=y\nCONFIG_NETFILTER_XT_SET=y\n');
+    expect(missingOptions(config, 'upstream kindnet')).toEqual([]);
+    expect(missingOptions(config, 'kube-router')).toEqual([]);
+    expect(missingOptions(config, 'cilium')).toContain('CONFIG_SCHEDSTATS');
+    expect(missingOptions(undefined, 'cilium')).toBeUndefined();
   });
 });

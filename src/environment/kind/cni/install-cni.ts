@@ -11,6 +11,7 @@ import { kindNetwork } from '../kind-network.ts';
 import type { StartedKindCluster } from '../kind-cluster.ts';
 import { builtCnis, ensureCniBinaries, type BuiltCni } from './cni-binaries.ts';
 import { adaptFlannelManifest, adaptKubeRouterManifest, type CniSupply } from './cni-manifests.ts';
+import { kernelFactFor } from './kernel-facts.ts';
 import { readCniVersions, requireVersion, type CniVersions } from './cni-versions.ts';
 
 /** Where each CNI's manifest lives in its pinned module, and the DaemonSet to wait for. */
@@ -25,6 +26,8 @@ export interface CniFacts {
   readonly supply: CniSupply;
   /** The CNI's version and where its images came from. */
   readonly build: string;
+  /** What this host's kernel has or lacks of what the CNI needs (e.g. CONFIG_NFT_QUEUE for upstream kindnet's policies). */
+  readonly kernel?: string;
 }
 
 /** The supply mode the user chose (NETPROOF_CNI_SUPPLY); never decided by probing a registry. */
@@ -41,7 +44,11 @@ export function cniSupply(): CniSupply {
  */
 export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: Logger): Promise<CniFacts> {
   const supply = cniSupply();
-  if (cni === 'kindnet') return { cni, supply, build: cluster.nodeImageSource === 'local' ? "the lab's kindnetd (kind/kindnetd)" : `upstream kindnet of ${cluster.nodeImage}` };
+  if (cni === 'kindnet') {
+    return cluster.nodeImageSource === 'local'
+      ? { cni, supply, build: "the lab's kindnetd (kind/kindnetd), no NetworkPolicy" }
+      : { cni, supply, build: `upstream kindnet of ${cluster.nodeImage}`, kernel: await kernelFactFor('upstream kindnet') };
+  }
   const versions = await readCniVersions();
   const source = sources[cni];
   const version = requireVersion(versions, source.version);
@@ -55,7 +62,7 @@ export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: 
     const [namespace, name] = source.daemonSet;
     await cluster.kubectlOrThrow(['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=240s'], { timeoutMs: 250_000 });
   });
-  return { cni, supply, build: `${cni} ${version}, ${image ? `built here (${image})` : 'upstream images'}` };
+  return { cni, supply, build: `${cni} ${version}, ${image ? `built here (${image})` : 'upstream images'}`, kernel: await kernelFactFor(cni) };
 }
 
 async function ensureCniImage(cni: BuiltCni, versions: CniVersions, logger: Logger): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * `node bench/cluster-bench.ts [--runs N] [--cold] [--workers N]`: kind figures, not tests.
+ * `node bench/cluster-bench.ts [--runs N] [--cold] [--workers N] [--cni C]`: kind figures, not tests.
  *
  *   toolchain   time to make sure kind, the Kubernetes binaries, the component
  *               images and the node image exist (a check when cached)
@@ -15,11 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostExec } from '../src/exec/host-exec.ts';
+import { supportedCnis, type Cni } from '../src/environment/kind/cluster-config.ts';
 import { startKindCluster } from '../src/environment/kind/kind-cluster.ts';
 import { ensureKindToolchain } from '../src/environment/kind/node-image.ts';
 import { consoleLogger } from '../src/log.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, cold: { type: 'boolean' }, workers: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string' }, cold: { type: 'boolean' }, workers: { type: 'string' }, cni: { type: 'string', default: 'kindnet' } } });
+const cni = values.cni as Cni;
+if (!supportedCnis.includes(cni)) throw new Error(`--cni takes one of ${supportedCnis.join(', ')}`);
 const runs = Number(values.runs ?? 3);
 const workers = Number(values.workers ?? 2);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
@@ -53,7 +56,7 @@ try {
   const downs: number[] = [];
   for (let i = 0; i < runs; i++) {
     const upStarted = performance.now();
-    const cluster = await startKindCluster({ name: `np-bench-${i}`, cni: 'kindnet', workers }, logger, toolchain);
+    const cluster = await startKindCluster({ name: `np-bench-${i}`, cni, workers }, logger, toolchain);
     ups.push(seconds(upStarted));
     const downStarted = performance.now();
     await cluster.stop();
@@ -64,7 +67,7 @@ try {
     `| figure | value |`,
     `|---|---|`,
     `| toolchain ${values.cold ? '(cold build, empty caches)' : '(cached: check only)'} | ${toolchainSeconds.toFixed(1)} s |`,
-    `| cluster up to all-Ready + CoreDNS (1 cp + ${workers} workers), median of ${runs} | ${median(ups).toFixed(1)} s (runs: ${ups.map((x) => x.toFixed(1)).join(', ')}) — target <= 60 s |`,
+    `| cluster up (${cni}) to all-Ready + CoreDNS (1 cp + ${workers} workers), median of ${runs} | ${median(ups).toFixed(1)} s (runs: ${ups.map((x) => x.toFixed(1)).join(', ')}) — target <= 60 s |`,
     `| cluster down, median of ${runs} | ${median(downs).toFixed(1)} s |`,
     `| node image | ${toolchain.nodeImage} (${toolchain.nodeImageSource}) |`,
   ];

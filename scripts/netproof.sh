@@ -11,6 +11,17 @@ command=${1:?usage: netproof.sh scenario|test|clean|bench [args]}
 shift
 
 node_version=22.23.3
+
+# The lab changes iptables, network namespaces and routes: that takes root. A
+# user with passwordless sudo (a hosted CI runner's) is carried over to root
+# with its environment; anyone else is told in one line how to start.
+# compare and the listings only read files.
+needs_root() { [ "$command" != compare ] && case " $* " in *" --list "*|*" --claims "*) false ;; *) [ "$command $*" != scenario ] ;; esac; }
+if [ "$(id -u)" != 0 ] && needs_root "$@"; then
+  if sudo -n true 2>/dev/null; then exec sudo -n -E env "PATH=$PATH" bash "$0" "$command" "$@"; fi
+  echo "netproof needs root (iptables, network namespaces, routes): run as root, or as a user with passwordless sudo (e.g. sudo -E env PATH=\"\$PATH\" npm run $command ...)" >&2
+  exit 3
+fi
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 node_ok() { "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; }

@@ -9,12 +9,15 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
  * ends. In CI or when stderr is piped: the plain lines of consoleLogger.
  */
 export function progressLogger(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Logger {
-  if (!stream.isTTY || env.CI || env.TERM === 'dumb') return consoleLogger((line) => stream.write(line + '\n'));
+  // A terminal of no width (a pty nobody sized) would make the spinner's line arithmetic divide by zero.
+  if (!stream.isTTY || !stream.columns || env.CI || env.TERM === 'dumb') return consoleLogger((line) => stream.write(line + '\n'));
   const running = new Map<string, number>();
   let spinner: Ora | undefined;
   let ticker: NodeJS.Timeout | undefined;
   const refresh = () => {
-    if (spinner) spinner.text = [...running].map(([name, started]) => `${name} (${seconds(started)})`).join(' · ');
+    // One line: a wrapped spinner line cannot be redrawn in place.
+    const text = [...running].map(([name, started]) => `${name} (${seconds(started)})`).join(' · ');
+    if (spinner) spinner.text = text.length > stream.columns - 4 ? `${text.slice(0, stream.columns - 5)}…` : text;
   };
   // Finished lines go above the spinner, which is redrawn below them.
   const print = (line: string) => {

@@ -1,4 +1,7 @@
-"""Article 001's Flask API on 6001: every answer says which container gave it."""
+"""Article 001's Flask API on 6001: every answer says which container gave it,
+in its body and, like every lab server, in the X-Netproof-Server header
+($NP_SERVER_ID, the lab's name for it), which nginx passes through."""
+import os
 import socket
 
 from flask import Flask, request
@@ -11,7 +14,8 @@ def hello():
     hostname = socket.gethostname()
     # Docker writes the container's own address for its hostname into /etc/hosts.
     address = socket.gethostbyname(hostname)
-    return f"flask model_test: hostname {hostname}, address {address}, request from {request.remote_addr}\n"
+    body = f"flask model_test: hostname {hostname}, address {address}, request from {request.remote_addr}\n"
+    return body, 200, {"X-Netproof-Server": os.environ.get("NP_SERVER_ID", "unnamed")}
 
 
 if __name__ == "__main__":

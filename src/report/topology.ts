@@ -53,6 +53,7 @@ export interface TopologyLink {
 }
 
 export const labHostId = 'host';
+const kindNodeId = (name: string) => `kind:${name}`;
 export const workloadId = (name: string) => (name === 'host' ? labHostId : `w:${name}`);
 /** The namespace node of a machine: the lab host's is `host:ns`, a docker host's `w:hostA:ns`. */
 export const netnsId = (machine: string) => `${machine}:ns`;
@@ -71,7 +72,7 @@ export async function readTopology(env: StartedEnvironment): Promise<Topology> {
 }
 
 /** Pure part of readTopology, given the host's interfaces. */
-export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks' | 'workloads'>, hostInterfaces: readonly HostInterface[], runId?: string): Topology {
+export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks' | 'workloads' | 'kind'>, hostInterfaces: readonly HostInterface[], runId?: string): Topology {
   // A workload answers by the name the lab gave it (np-<run>-<workload>): arrows find the server that answered by it.
   const namesOf = (w: StartedWorkload) => [...new Set([w.name, w.containerName, ...(runId ? [`np-${runId}-${w.name}`] : [])].filter(Boolean))];
   const nodes = new Map<string, TopologyNode>();
@@ -88,12 +89,29 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
     links.push({ from: netnsId(labHostId), to: bridgeId(labHostId, network.name), label: network.gateway });
   }
 
+  // kind nodes: containers of the lab host's engine on the kind network, each a machine holding its pods.
+  const kindNodes = env.kind?.facts.nodes ?? [];
+  for (const node of kindNodes) {
+    const id = kindNodeId(node.name);
+    add({ id, kind: 'kind-node', label: node.name, detail: `${node.role}, pods ${node.podCidr}`, parent: labHostId });
+    add({ id: netnsId(id), kind: 'netns', label: `${node.name} namespace\npods ${node.podCidr}`, parent: id, addresses: [node.address], names: [node.name] });
+    const segment = segmentFor('kind', node.address, labHostId, false);
+    add(segment);
+    links.push({ from: netnsId(id), to: segment.id, label: node.address });
+  }
+
   const workloads = Object.values(env.workloads).filter((w) => w.name !== 'host');
   const placeOf = (w: StartedWorkload): WorkloadPlace => w.place ?? { kind: 'container' };
   const machineOf = (w: StartedWorkload) => {
-    const on = placeOf(w).on;
-    return on ? workloadId(on) : labHostId;
+    const { on, kind } = placeOf(w);
+    if (on) return kindNodes.some((n) => n.name === on) ? kindNodeId(on) : workloadId(on);
+    // A pod runs on the node whose address it reports (its hostIP).
+    const node = kind === 'pod' || kind === 'host-netns' ? kindNodes.find((n) => n.address === w.addresses.node) : undefined;
+    return node ? kindNodeId(node.name) : labHostId;
   };
+  /** The addresses that are interfaces of the workload itself: a pod's node address and a Service's virtual IP are not. */
+  const ownInterfaces = (w: StartedWorkload) =>
+    Object.entries(w.addresses).filter(([network, address]) => address && !(machineOf(w).startsWith('kind:') && (network === 'node' || network === 'clusterIP')));
   // Machines first, so that their children have a parent to sit in.
   for (const w of workloads.filter((w) => ['docker-host', 'kind-node'].includes(placeOf(w).kind))) {
     const id = workloadId(w.name);
@@ -107,18 +125,26 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
     const id = isMachine ? netnsId(workloadId(w.name)) : workloadId(w.name);
     const outside = place.kind === 'router' || place.kind === 'outside-client';
     if (!isMachine) {
+      const own = ownInterfaces(w).map(([, address]) => address);
+      // A Service's virtual IP reaches the workload behind it, though no interface holds it.
+      const service = machine.startsWith('kind:') && w.addresses.clusterIP ? w.addresses.clusterIP : undefined;
       add({
         id,
         kind: place.kind === 'pod' || place.kind === 'host-netns' || outside ? place.kind : 'container',
-        label: [w.name, ...Object.values(w.addresses)].join('\n'),
+        label: [w.name, ...own, ...(service ? [`Service ${service}`] : [])].join('\n'),
         detail: w.description,
         parent: outside ? undefined : machine,
-        addresses: Object.values(w.addresses),
+        addresses: [...own, ...(service ? [service] : [])],
         names: namesOf(w),
       });
     }
     if (place.kind === 'host-netns') links.push({ from: id, to: netnsId(machine), label: 'shares the namespace' });
-    for (const [network, address] of Object.entries(w.addresses)) {
+    for (const [network, address] of ownInterfaces(w)) {
+      // A pod's address is routed by its node (a veth into the node's namespace), whatever bridge the CNI may add.
+      if (machine.startsWith('kind:') && place.kind === 'pod') {
+        links.push({ from: id, to: netnsId(machine), label: address });
+        continue;
+      }
       const segment = segmentFor(network, address, machine, outside);
       add(segment);
       links.push({ from: id, to: segment.id, label: address });

@@ -203,3 +203,34 @@ describe('CI outputs', () => {
     expect(written).toContain('| claim | connection string | expected | observed | verdict | time |');
   });
 });
+
+describe('topology of a kind cluster', () => {
+  const node = (name: string, role: 'control-plane' | 'worker', address: string, podCidr: string) => ({ name, role, address, podCidr });
+  const kind = {
+    facts: { nodes: [node('netproof-control-plane', 'control-plane', '172.18.0.2', '10.244.0.0/24'), node('netproof-worker', 'worker', '172.18.0.3', '10.244.1.0/24')] },
+  } as unknown as NonNullable<Parameters<typeof buildTopology>[0]['kind']>;
+  const topology = buildTopology(
+    {
+      facts,
+      networks: {},
+      kind,
+      workloads: {
+        client: workload('client', { pod: '10.244.1.5', node: '172.18.0.3' }, { kind: 'pod' }),
+        web: workload('web', { pod: '10.244.1.7', node: '172.18.0.3', clusterIP: '10.96.20.1' }, { kind: 'pod' }),
+      },
+    },
+    [...hostInterfaces, { ifname: 'br-kind0000000', addr_info: [{ local: '172.18.0.1', prefixlen: 16 }] }],
+  );
+
+  it('draws the nodes as machines on the kind network, each holding its pods; a Service IP leads to its pods', async () => {
+    expect(topology.nodes.find((n) => n.id === 'kind:netproof-worker')).toMatchObject({ kind: 'kind-node', parent: 'host' });
+    expect(topology.nodes.find((n) => n.id === 'w:client')).toMatchObject({ kind: 'pod', parent: 'kind:netproof-worker', addresses: ['10.244.1.5'] });
+    expect(topology.links).toContainEqual({ from: 'w:client', to: 'kind:netproof-worker:ns', label: '10.244.1.5' });
+    expect(topology.links).toContainEqual({ from: 'kind:netproof-worker:ns', to: 'host:net:kind', label: '172.18.0.3' });
+    const { arrows } = arrowsFor([claim('K10', 'client', [attempt('10.96.20.1', { kind: 'http-status', status: 200 }, 'confirmed'), attempt('172.18.0.2', { kind: 'refused' }, 'confirmed')], 'confirmed')], topology);
+    expect(arrows.map((a) => a.to)).toEqual(['w:web', 'kind:netproof-control-plane:ns']);
+    const page = await renderScenarioHtml({ ...scenarioResult, topology, claims: [claim('K10', 'client', [attempt('10.96.20.1', { kind: 'http-status', status: 200 }, 'confirmed')], 'confirmed')] });
+    expect(page).toContain('id="machine&#45;kind:netproof&#45;worker" class="cluster"');
+    expect(page.match(/class="edge attempt /g)).toHaveLength(1);
+  });
+});

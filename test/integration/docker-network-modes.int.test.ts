@@ -1,25 +1,29 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectFindingsAsRecorded } from './findings.ts';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
 
-/** Article 004's network modes on a standard Linux Docker host. */
+/** Article 004's network modes (and 002's "only through the bridge") for real; the findings are the golden table's. */
 describe('docker-network-modes on a real engine', () => {
   let run: ScenarioRun;
   beforeAll(async () => {
     run = await runForTest('docker-network-modes', `modes${process.pid}`);
   });
 
-  it('D15: --network none has only lo; connecting anywhere fails at once with no route', () => {
-    expect(run.claim('D15').attempts[0]!.outcome).toEqual({ kind: 'fact', holds: true, observed: 'interfaces: lo' });
-    expect(run.kinds('D15').slice(1)).toEqual(['no-route', 'no-route']);
-    expect(run.claim('D15').verdict).toBe('confirmed');
+  it('reaches a conclusive verdict on evidence for every claim', () => {
+    for (const id of ['D15', 'D16', 'D22', 'D25']) run.expectConclusive(id);
   });
 
-  it('D16: a host-network server answers on the host addresses without -p; a second one cannot bind the port', () => {
-    expect(run.claim('D16').attempts.map((a) => a.outcome)).toEqual([
-      { kind: 'http-status', status: 200 },
-      { kind: 'http-status', status: 200 },
-      { kind: 'fact', holds: true, observed: 'second bind failed: Address already in use' },
-    ]);
+  it('D16: the outside client is answered by the host-network server itself, through the lab LAN', () => {
+    expect(run.claim('D16').connection).toBe('GET http://198.18.0.1/');
+    expect(run.claim('D16').attempts[0]!.answeredBy).toBe(`np-${run.runId}-host-web`);
+  });
+
+  it("D25: the container's namespace is found through its SandboxKey and entered", () => {
+    expect(run.claim('D25').evidence.attempts[0]!.map((e) => e.command)).toEqual(expect.arrayContaining([expect.stringMatching(/^nsenter --net=\/var\/run\/docker\/netns\/\w+ ip -4 -o addr show eth0$/), 'ip netns list']));
+  });
+
+  it('finds on this engine what the golden table records for a default Docker 20.10 host', () => {
+    expectFindingsAsRecorded('./expected-findings.json', run.result);
   });
 
   it('sends nothing off the machine and leaves nothing behind', async () => {

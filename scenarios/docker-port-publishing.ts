@@ -98,7 +98,7 @@ export default defineScenario({
       id: 'D23',
       article: '002',
       from: 'outside',
-      says: 'Docker는 포트를 내보내는 방식, 즉 반드시 외부에 포트를 열어야 한다 — Docker communicates by exporting ports: it must always open them to the outside (tried with -p 127.0.0.1:8081:80)',
+      says: 'docker는 port를 export하는 방법으로 통신할 수 있다. (즉, 무조건 외부에 열어야 한다.) — Docker communicates by exporting ports, that is, it must always open them to the outside (tried with -p 127.0.0.1:8081:80)',
       expect: Expect.httpFrom(200, 'loopback-only'),
       attempts: [
         { ...httpGet('127.0.0.1', 8081), from: 'on-host', role: 'control' },
@@ -114,7 +114,7 @@ export default defineScenario({
       id: 'D26',
       article: '004',
       from: 'outside',
-      says: '`docker run -p 8080:80 nginx` ⇒ 외부에서 http://172.17.0.3:8080 : 접속 가능 — after -p 8080:80, from outside the container IP with the host port is reachable',
+      says: '`docker run -p 8080:80 nginx` … ⇒ 외부에서 http://172.17.0.3:8080 : 접속 가능 — after -p 8080:80, from outside the container IP with the host port is reachable',
       expect: Expect.httpFrom(200, 'web'),
       preconditions: [noRouteOnRouter],
       attempts: [

@@ -81,7 +81,8 @@ export default defineScenario({
         'no-route':
           "each engine's docker0 is its own private 172.17.0.0/16, on-link on that host only: host A looks for 172.17.0.x on its own bridge (ARP), finds nobody, and never sends it to the other host",
         refused: "the address both engines hand out first is, on host A, the client's own: it refused itself, and host B's container was never asked",
-        timeout: "the packet went to host C by the static route, and host C's FORWARD dropped it (its policy and counter are in the detail)",
+        timeout:
+          "no answer: by the static route the packet went to host C, whose FORWARD dropped it (its policy and counter are in the detail); across identical subnets, ARP on host A's own docker0 found nobody",
         'http-status':
           "an answer from the named container: over the overlay, swarm carries the containers' frames between the engines in VXLAN (UDP 4789); with different bridge subnets and a route, host A masquerades the client to its LAN address and host C forwards to its bridge, no overlay involved",
       },
@@ -104,7 +105,7 @@ export default defineScenario({
       id: 'D28',
       article: '000',
       from: 'client',
-      says: '172.17.0.1 is the most reliable path from inside a container to the host (DATABASES HOST=172.17.0.1, PORT=5432)',
+      says: "컨테이너 내부에서 172.17.0.1 은 호스트 머신(Gateway)을 가리키는 가장 확실한 경로이다 — from inside a container, 172.17.0.1 is the most reliable path to the host machine (DATABASES 'HOST': '172.17.0.1', PORT 5432)",
       expect: Expect.httpFrom(200, 'srvA'),
       preconditions: [
         `the host's service is an np-serve HTTP server on port ${hostPort} in each Docker host's own namespace, standing in for PostgreSQL on 5432: the path is in question, not the protocol`,

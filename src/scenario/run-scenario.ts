@@ -5,6 +5,7 @@ import { redact } from '../evidence/redact.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { ensureImages } from '../images/build-images.ts';
 import type { ImageName } from '../images/catalogue.ts';
+import { acquireHostResources } from '../lab/host-resources.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import type { Logger } from '../log.ts';
@@ -60,6 +61,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       networks[name] = await logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));
     }
     const workloads: Record<string, StartedWorkload> = { host: hostSource };
+    const exclusive = Object.values(spec.workloads).flatMap((w) => w.hostResources ?? []);
+    if (exclusive.length > 0) await acquireHostResources(run, exclusive, { logger });
     const env: StartedEnvironment = { run, logger, facts, kind, guard, images, networks, workloads };
     const result = (claims: readonly ClaimResult[], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
       schemaVersion: 1,

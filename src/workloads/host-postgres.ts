@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { GenericContainer, Wait } from 'testcontainers';
 import { EnvironmentError } from '../errors.ts';
+import { HostResource } from '../lab/host-resources.ts';
 import { containerExec } from './container-exec.ts';
 import type { WorkloadSpec } from './workload.ts';
 
@@ -21,6 +22,8 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
   return {
     description: `PostgreSQL 15 in the host's network namespace, listening on *:${options.port}`,
     images: ['postgres'],
+    // Article 000 fixes the port: the host's 5432, one run's database at a time.
+    hostResources: [HostResource.tcpPort(options.port)],
     async start(name, env) {
       if (await portAnswers('127.0.0.1', options.port)) {
         throw new EnvironmentError(

@@ -2,6 +2,7 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { EnvironmentError } from '../errors.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
+import { HostResource } from '../lab/host-resources.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { containerContextCommands, containerExec } from './container-exec.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
@@ -70,6 +71,12 @@ export function container(options: ContainerOptions): WorkloadSpec {
     description: options.description ?? `${options.image} container on ${network}`,
     images: [options.image],
     dependsOn: Object.keys(options.links ?? {}),
+    // A host-network server binds a host port; -p binds one on the host too.
+    hostResources: [
+      ...(network === 'host' && options.listens ? [HostResource.tcpPort(options.listens)] : []),
+      ...(options.publish ?? []).map((p) => HostResource.tcpPort(p.host)),
+    ],
+    networks: [network, ...(options.alsoOn ?? [])].filter((n) => !['bridge', 'host', 'none'].includes(n)),
     async start(name, env) {
       let builder = new LabGenericContainer(env.images[options.image])
         .withName(`np-${env.run.id}-${name}`)

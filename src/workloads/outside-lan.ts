@@ -1,5 +1,6 @@
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
+import { HostResource } from '../lab/host-resources.ts';
 import { linkPrefix } from '../lab/sweep.ts';
 import { container } from './lab-container.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
@@ -19,6 +20,8 @@ export function lanRouter(): WorkloadSpec {
   return {
     description: `LAN router (no uplink) joining the host at ${lan.host} and outside clients on ${lan.subnet}`,
     images: inner.images,
+    // The host's address on the LAN is fixed: one run's LAN at a time.
+    hostResources: [HostResource.labLan(lan.subnet)],
     async start(name, env) {
       const router = await inner.start(name, env);
       const pid = await pidOf(router);

@@ -9,6 +9,10 @@ export interface WorkloadSpec {
   readonly images: readonly ImageName[];
   /** Workloads that must be running first (a --link target, a server a client waits for). */
   readonly dependsOn?: readonly string[];
+  /** Things of the host only one run may have at a time (src/lab/host-resources.ts): taken before any workload starts. */
+  readonly hostResources?: readonly string[];
+  /** The scenario networks it joins (checked when the scenario is loaded). */
+  readonly networks?: readonly string[];
   start(name: string, env: StartedEnvironment): Promise<StartedWorkload>;
 }
 

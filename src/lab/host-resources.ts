@@ -1,0 +1,91 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { LabRun } from './lab-run.ts';
+import { isAlive } from './run-registry.ts';
+
+/**
+ * Things of the host that only one run at a time can have, because an
+ * article fixes them: host port 5432 (the host's PostgreSQL), a port a
+ * host-network server binds, a published host port, the lab LAN's host
+ * address. A run takes all it needs before starting its workloads, in one
+ * order (sorted), so two runs never hold one each and wait for the other;
+ * a second run waits, saying for what and held by whom, instead of failing
+ * or sharing. A holder that died (SIGKILL) releases by dying.
+ */
+const lockDir = () => process.env.NETPROOF_LOCK_DIR ?? join(tmpdir(), 'netproof-locks');
+
+interface Holder {
+  readonly run: string;
+  readonly pid: number;
+  readonly scenario: string;
+}
+
+const fileOf = (resource: string) => join(lockDir(), `${resource.replace(/[^\w.-]+/g, '_')}.lock`);
+
+async function holderOf(resource: string): Promise<Holder | undefined> {
+  try {
+    return JSON.parse(await readFile(fileOf(resource), 'utf8')) as Holder;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the resource if free (or held by a dead process); false while a live run holds it. */
+async function tryTake(resource: string, me: Holder): Promise<boolean> {
+  await mkdir(lockDir(), { recursive: true });
+  try {
+    const file = await open(fileOf(resource), 'wx');
+    await file.writeFile(JSON.stringify(me));
+    await file.close();
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = await holderOf(resource);
+  // A file half-written a moment ago reads as nothing: wait for it rather than take it over.
+  if (holder === undefined || isAlive(holder.pid)) return false;
+  await rm(fileOf(resource), { force: true });
+  return tryTake(resource, me);
+}
+
+export interface AcquireOptions {
+  readonly logger: Logger;
+  /** How long to wait for a run holding one of them; default 15 minutes. */
+  readonly timeoutMs?: number;
+  readonly pollMs?: number;
+}
+
+/** Takes every resource (sorted, so runs never deadlock), waiting for other runs; released with the run. */
+export async function acquireHostResources(run: LabRun, resources: readonly string[], options: AcquireOptions): Promise<void> {
+  const me: Holder = { run: run.id, pid: process.pid, scenario: run.scenario };
+  const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
+  for (const resource of [...new Set(resources)].sort()) {
+    let announced = false;
+    while (!(await tryTake(resource, me))) {
+      const holder = await holderOf(resource);
+      if (!announced && holder) {
+        options.logger.info(`waiting for ${resource}, held by run ${holder.run} (${holder.scenario}, pid ${holder.pid})`);
+        announced = true;
+      }
+      if (Date.now() > deadline) {
+        throw new EnvironmentError(`${resource} is still held by run ${holder?.run ?? '?'} (pid ${holder?.pid ?? '?'})`, 'wait for that run to end, or stop it (Ctrl-C) and run again');
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    }
+    run.defer(`release ${resource}`, () => releaseIfMine(resource, me));
+  }
+}
+
+async function releaseIfMine(resource: string, me: Holder): Promise<void> {
+  const holder = await holderOf(resource);
+  if (holder?.run === me.run && holder.pid === me.pid) await rm(fileOf(resource), { force: true });
+}
+
+/** Names for the resources, so every workload spells them alike. */
+export const HostResource = {
+  tcpPort: (port: number) => `host port ${port}/tcp`,
+  labLan: (subnet: string) => `lab LAN ${subnet}`,
+} as const;

@@ -55,14 +55,27 @@ ${preconditions}
 </section>`;
 }
 
+/** A small drawing of an arrow's line and head, as Graphviz draws them in the picture. */
+function arrowSample(style: string, head: string): string {
+  const dash = style === 'dashed' ? ' stroke-dasharray="6 3"' : style === 'dotted' ? ' stroke-dasharray="1.5 3"' : '';
+  const heads: Record<string, string> = {
+    normal: '<polygon points="34,1 44,6 34,11" fill="#333"/>',
+    tee: '<line x1="43" y1="0" x2="43" y2="12" stroke="#333" stroke-width="3"/>',
+    odot: '<circle cx="39" cy="6" r="4.5" fill="none" stroke="#333" stroke-width="1.5"/>',
+    box: '<rect x="35" y="2" width="8" height="8" fill="#333"/>',
+    diamond: '<polygon points="32,6 38,1 44,6 38,11" fill="#333"/>',
+    empty: '<polygon points="34,1 44,6 34,11" fill="none" stroke="#333"/>',
+  };
+  return `<svg width="46" height="12" aria-hidden="true"><line x1="1" y1="6" x2="34" y2="6" stroke="#333" stroke-width="2"${dash}/>${heads[head] ?? ''}</svg>`;
+}
+
 function legend(): string {
-  const line = (colour: string, words: string) => `<li><span style="color:${colour}">■</span> ${html(words)}</li>`;
-  return `<ul class="legend" aria-label="arrow legend">${Object.entries(verdictColour)
-    .map(([verdict, colour]) => line(colour, verdict))
-    .join('')}${Object.values(endStyle)
+  const item = (sample: string, words: string) => `<li>${sample} ${html(words)}</li>`;
+  const verdicts = Object.entries(verdictColour).map(([verdict, colour]) => item(`<span style="color:${colour}">■</span>`, verdict));
+  const ends = Object.values(endStyle)
     .filter((s, i, all) => all.findIndex((o) => o.words === s.words) === i)
-    .map((s) => `<li>${html(s.words)}</li>`)
-    .join('')}</ul>`;
+    .map((s) => item(arrowSample(s.style, s.head), s.words));
+  return `<ul class="legend" aria-label="arrow legend">${[...verdicts, ...ends].join('')}</ul>`;
 }
 
 /** results/<scenario>.html: one self-contained page, the run's topology with its attempts, then each claim. */

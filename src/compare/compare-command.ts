@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { renderCompareHtml } from '../report/html/compare-page.ts';
+import { appendStepSummary, compareSummary } from '../report/step-summary.ts';
 import { compareColumns } from './compare-matrix.ts';
 import { readColumn } from './read-results.ts';
 import { comparisonMarkdown, comparisonMatrix } from './render-comparison.ts';
@@ -19,7 +20,10 @@ export async function compareCommand(args: readonly string[]): Promise<number> {
   await mkdir(values.out, { recursive: true });
   await writeFile(join(values.out, 'compare.md'), markdown);
   await writeFile(join(values.out, 'compare.json'), JSON.stringify(comparison, null, 2) + '\n');
-  await writeFile(join(values.out, 'compare.html'), renderCompareHtml(comparisonMatrix(comparison, (name) => relative(values.out, columns.find((c) => c.name === name)!.source) || '.')));
+  const matrix = comparisonMatrix(comparison, (name) => relative(values.out, columns.find((c) => c.name === name)!.source) || '.');
+  await writeFile(join(values.out, 'compare.html'), renderCompareHtml(matrix));
+  // In GitHub Actions the matrix goes to the job summary too.
+  await appendStepSummary(compareSummary(matrix));
   process.stdout.write(markdown);
   process.stderr.write(`wrote ${values.out}/compare.{md,json,html}\n`);
   return 0;

@@ -66,11 +66,12 @@ export function topologyDot(topology: Topology, arrows: readonly Arrow[], extraN
   for (const link of topology.links) {
     lines.push(`  ${dot(link.from)} -> ${dot(link.to)} [dir=none, color="#9a9a9a", fontcolor="#555555"${link.label ? `, label=${dot(link.label)}` : ''}, class="link"];`);
   }
+  // Arrows take part in the layout (no constraint=false): dot then gives each label its own room.
   for (const arrow of arrows) {
     const style = endStyle[arrow.end];
     const colour = verdictColour[arrow.verdict];
     lines.push(
-      `  ${dot(arrow.from)} -> ${dot(arrow.to)} [id=${dot(arrow.id)}, class=${dot(`attempt verdict-${arrow.verdict} end-${arrow.end}`)}, color=${dot(colour)}, fontcolor=${dot(colour)}, penwidth=2, style=${style.style}, arrowhead=${style.head}, label=${dot(arrow.label)}, tooltip=${dot(arrow.tooltip)}, href=${dot(`#claim-${arrow.claim}`)}, constraint=false];`,
+      `  ${dot(arrow.from)} -> ${dot(arrow.to)} [id=${dot(arrow.id)}, class=${dot(`attempt verdict-${arrow.verdict} end-${arrow.end}`)}, color=${dot(colour)}, fontcolor=${dot(colour)}, penwidth=2, style=${style.style}, arrowhead=${style.head}, label=${dot(arrow.label)}, tooltip=${dot(arrow.tooltip)}, href=${dot(`#claim-${arrow.claim}`)}];`,
     );
   }
   lines.push('}');

@@ -23,7 +23,7 @@ describe('iptables rules in a lab namespace', () => {
     await run.teardown();
   });
 
-  it('records the article rule as rejected, with iptables's own words', async () => {
+  it("records the article rule as rejected, with iptables's own words", async () => {
     const observed = await articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'a').run(hostSource, env);
     expect(observed.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('exit 2') });
     expect(observed.connection).toBe(`ip netns exec np-${runId}-a iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);

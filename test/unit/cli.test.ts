@@ -5,7 +5,8 @@ import { claimIds, selectScenarios } from '../../src/cli/scenario-selection.ts';
 /** The CLI's answers that need no engine: listing and usage errors. */
 const cli = (...args: string[]) => execa('node', ['src/cli/main.ts', ...args], { reject: false });
 
-describe('netproof CLI', () => {
+// Each case starts node and loads every scenario file: seconds on a busy machine.
+describe('netproof CLI', { timeout: 30_000 }, () => {
   it('--list --json prints every scenario with its claim ids', async () => {
     const { exitCode, stdout } = await cli('scenario', '--list', '--json');
     expect(exitCode).toBe(0);
@@ -38,10 +39,10 @@ describe('netproof CLI', () => {
     expect(unknownClaim.stderr).toContain('no selected scenario holds claim D99');
     expect(repeat.stderr).toContain('--repeat takes a whole number');
     expect(all.stderr).toContain('--all runs every scenario: name none');
-  }, 30_000);
+  });
 });
 
-describe('scenario selection', () => {
+describe('scenario selection', { timeout: 30_000 }, () => {
   it('--claim keeps only those claims, and without a name finds the scenarios that hold them', async () => {
     const specs = await selectScenarios({ names: [], claims: claimIds('D2, D15') });
     expect(specs.map((s) => [s.name, s.claims.map((c) => c.id)])).toEqual([

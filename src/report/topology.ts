@@ -118,11 +118,16 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
     add({ id, kind: placeOf(w).kind as 'docker-host' | 'kind-node', label: w.name, detail: w.description, parent: machineOf(w) });
     add({ id: netnsId(id), kind: 'netns', label: `${w.name} namespace`, parent: id, addresses: Object.values(w.addresses), names: namesOf(w) });
   }
-  for (const w of workloads) {
-    const place = placeOf(w);
-    const machine = machineOf(w);
+  // A workload made of several containers (a compose project) is drawn with each of them; it is its client's.
+  const parts = (w: StartedWorkload): StartedWorkload[] =>
+    'services' in w ? Object.values((w as StartedWorkload & { services: Record<string, StartedWorkload> }).services).filter((s) => s.containerName !== w.containerName) : [];
+  const entries = workloads.flatMap((w) => [
+    { w, id: workloadId(w.name), place: placeOf(w), machine: machineOf(w) },
+    ...parts(w).map((s) => ({ w: s, id: `${workloadId(w.name)}/${s.name}`, place: placeOf(w), machine: machineOf(w) })),
+  ]);
+  for (const { w, id: entryId, place, machine } of entries) {
     const isMachine = place.kind === 'docker-host' || place.kind === 'kind-node';
-    const id = isMachine ? netnsId(workloadId(w.name)) : workloadId(w.name);
+    const id = isMachine ? netnsId(entryId) : entryId;
     const outside = place.kind === 'router' || place.kind === 'outside-client';
     if (!isMachine) {
       const own = ownInterfaces(w).map(([, address]) => address);
@@ -163,11 +168,15 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
   /** The bridge or segment a workload's address is on, as seen from its machine. */
   function segmentFor(network: string, address: string, machine: string, outside: boolean): TopologyNode {
     if (outside) return { id: `lan:${network}`, kind: 'bridge', label: `${network} (lab LAN, no uplink)` };
-    const id = bridgeId(machine, network);
+    // docker0 and the scenario's own networks are known already.
+    const known = nodes.get(bridgeId(machine, network));
+    if (known) return known;
+    // A network the run did not create itself (a compose project's, kind's): the host's bridge holding the address
+    // names it, so two projects' `default` networks are two bridges.
+    const bridge = machine === labHostId ? hostInterfaces.find((i) => i.addr_info.some((a) => sameSubnet(a.local, address, a.prefixlen))) : undefined;
+    const id = bridgeId(machine, bridge?.ifname ?? network);
     const existing = nodes.get(id);
     if (existing) return existing;
-    // A network the run did not create itself (a compose project's): the host's bridge holding the address names it.
-    const bridge = machine === labHostId ? hostInterfaces.find((i) => i.addr_info.some((a) => sameSubnet(a.local, address, a.prefixlen))) : undefined;
     const subnet = bridge?.addr_info[0];
     if (bridge && subnet) links.push({ from: netnsId(machine), to: id, label: subnet.local });
     return { id, kind: 'bridge', label: `${bridge?.ifname ?? (network === 'bridge' ? 'docker0' : network)}${bridge ? ` (${network})` : ''}${subnet ? `\n${network === 'bridge' ? '' : subnet.local + '/' + subnet.prefixlen}` : ''}`.trim(), parent: machine };

@@ -226,11 +226,40 @@ describe('topology of a kind cluster', () => {
     expect(topology.nodes.find((n) => n.id === 'kind:netproof-worker')).toMatchObject({ kind: 'kind-node', parent: 'host' });
     expect(topology.nodes.find((n) => n.id === 'w:client')).toMatchObject({ kind: 'pod', parent: 'kind:netproof-worker', addresses: ['10.244.1.5'] });
     expect(topology.links).toContainEqual({ from: 'w:client', to: 'kind:netproof-worker:ns', label: '10.244.1.5' });
-    expect(topology.links).toContainEqual({ from: 'kind:netproof-worker:ns', to: 'host:net:kind', label: '172.18.0.3' });
+    expect(topology.links).toContainEqual({ from: 'kind:netproof-worker:ns', to: 'host:net:br-kind0000000', label: '172.18.0.3' });
     const { arrows } = arrowsFor([claim('K10', 'client', [attempt('10.96.20.1', { kind: 'http-status', status: 200 }, 'confirmed'), attempt('172.18.0.2', { kind: 'refused' }, 'confirmed')], 'confirmed')], topology);
     expect(arrows.map((a) => a.to)).toEqual(['w:web', 'kind:netproof-control-plane:ns']);
     const page = await renderScenarioHtml({ ...scenarioResult, topology, claims: [claim('K10', 'client', [attempt('10.96.20.1', { kind: 'http-status', status: 200 }, 'confirmed')], 'confirmed')] });
     expect(page).toContain('id="machine&#45;kind:netproof&#45;worker" class="cluster"');
     expect(page.match(/class="edge attempt /g)).toHaveLength(1);
+  });
+});
+
+describe('topology of two compose projects', () => {
+  const service = (name: string, project: string, address: string): StartedWorkload => ({ ...workload(name, { default: address }), containerName: `${project}-${name}-1` });
+  const project = (name: string, subnet: string) => {
+    const services = { client: service('client', `np-t-${name}`, `${subnet}.4`), nginx: service('nginx', `np-t-${name}`, `${subnet}.3`), model_test: service('model_test', `np-t-${name}`, `${subnet}.2`) };
+    return { ...services.client, name, services };
+  };
+  const topology = buildTopology(
+    { facts, networks: {}, workloads: { byname: project('byname', '172.30.1'), loopback: project('loopback', '172.30.2') } },
+    [...hostInterfaces, { ifname: 'br-aaaaaaaaaaaa', addr_info: [{ local: '172.30.1.1', prefixlen: 24 }] }, { ifname: 'br-bbbbbbbbbbbb', addr_info: [{ local: '172.30.2.1', prefixlen: 24 }] }],
+    't',
+  );
+
+  it("draws each project's services on its own bridge, and an arrow to a service name goes to the source's own project", () => {
+    expect(topology.links).toContainEqual({ from: 'w:byname/nginx', to: 'host:net:br-aaaaaaaaaaaa', label: '172.30.1.3' });
+    expect(topology.links).toContainEqual({ from: 'w:loopback/nginx', to: 'host:net:br-bbbbbbbbbbbb', label: '172.30.2.3' });
+    const { arrows } = arrowsFor(
+      [
+        claim('D4', 'byname', [{ ...attempt('nginx', { kind: 'http-status', status: 200 }, 'confirmed'), answeredBy: 'np-t-model_test' }], 'confirmed'),
+        claim('D5', 'loopback', [attempt('nginx', { kind: 'http-status', status: 502 }, 'confirmed')], 'confirmed'),
+      ],
+      topology,
+    );
+    expect(arrows.map((a) => [a.from, a.to])).toEqual([
+      ['w:byname', 'w:byname/model_test'],
+      ['w:loopback', 'w:loopback/nginx'],
+    ]);
   });
 });

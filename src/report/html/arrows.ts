@@ -61,6 +61,7 @@ export function arrowsFor(claims: readonly ClaimResult[], topology: Topology): {
     if (node && (node.kind === 'docker-host' || node.kind === 'kind-node' || node.kind === 'host')) return netnsId(id);
     return node ? id : undefined;
   };
+  const segmentsOf = (id: string) => topology.links.filter((l) => l.from === id).map((l) => l.to);
   const arrows: Arrow[] = [];
   for (const claim of claims) {
     claim.attempts.forEach((attempt, i) => {
@@ -68,20 +69,21 @@ export function arrowsFor(claims: readonly ClaimResult[], topology: Topology): {
       const from = sourceNode(attempt.from ?? claim.from);
       if (!from) return;
       const host = attempt.target.host;
-      // The server that answered, where the probe could tell, is the target; else the address as seen from the source's machine.
-      const answered = attempt.answeredBy ? topology.nodes.find((n) => n.names?.includes(attempt.answeredBy!)) : undefined;
+      const here = machineOf(byId.get(from));
+      const mine = segmentsOf(from);
+      // The same address or name can be two things: prefer what shares the source's machine, then its network.
+      const score = (n: TopologyNode) => (machineOf(n) === here ? 2 : 0) + (segmentsOf(n.id).some((s) => mine.includes(s)) ? 1 : 0);
+      const closest = (candidates: readonly TopologyNode[]) => [...candidates].sort((a, b) => score(b) - score(a))[0];
+      // The server that answered, where the probe could tell, is the target; else the address as seen from the source.
+      const answered = attempt.answeredBy ? closest(topology.nodes.filter((n) => n.names?.includes(attempt.answeredBy!))) : undefined;
+      const holder = closest(topology.nodes.filter((n) => n.addresses?.includes(host) || n.names?.includes(host)));
       let to: string;
       if (answered) to = answered.id;
       else if (loopback.test(host)) to = from;
+      else if (holder) to = holder.id;
       else {
-        const holders = topology.nodes.filter((n) => n.addresses?.includes(host) || n.names?.includes(host));
-        const here = machineOf(byId.get(from));
-        const chosen = holders.find((n) => machineOf(n) === here) ?? holders[0];
-        if (chosen) to = chosen.id;
-        else {
-          to = `addr:${host}`;
-          extraNodes.set(to, { id: to, kind: 'address', label: `${host}\n(no lab workload)` });
-        }
+        to = `addr:${host}`;
+        extraNodes.set(to, { id: to, kind: 'address', label: `${host}\n(no lab workload)` });
       }
       const end = arrowEnd(attempt.outcome);
       const where = `${host}${attempt.target.port ? `:${attempt.target.port}` : ''}`;

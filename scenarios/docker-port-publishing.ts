@@ -9,7 +9,7 @@
  */
 import { docker } from '../src/environment/environment.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { watchingForward, withHostEvidence } from '../src/probes/iptables-checks.ts';
+import { watchingForward, whereDropped, withHostEvidence } from '../src/probes/iptables-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { dnatRuleFor } from '../src/probes/network-checks.ts';
 import { articleRuleAccepted, dockerPublishRulesAccepted } from '../src/probes/netns-checks.ts';
@@ -19,8 +19,6 @@ import { container } from '../src/workloads/lab-container.ts';
 import { lan, lanRouter, outsideClient } from '../src/workloads/outside-lan.ts';
 
 const hostOnLan = Found.labAddress("the host's address on the lab LAN", lan.host);
-/** Where the article expects silence: a dropped SYN is retried after 1 s, and an answer on this machine takes milliseconds. */
-const dropped = { timeoutSeconds: 2 };
 const noRouteOnRouter = `the lab LAN's router has no route to 172.17.0.0/16 (nor any uplink): a client whose only gateway is that router gets "network unreachable" from it, a choice of the lab's, not Docker's doing`;
 /** The host's nat rules and listeners for a published port, beside a request to it. */
 const portEvidence = (port: number) => [
@@ -70,7 +68,7 @@ export default defineScenario({
       attempts: [
         { ...httpGet(Found.addressOf('unpublished'), 80), half: 'the host reaches the container at its IP' },
         { ...httpGet(Found.addressOf('unpublished'), 80), from: 'outside', expect: Expect.unreachable, half: 'from outside the same address does not work' },
-        { ...watchingForward(httpGet(Found.addressOf('unpublished'), 80, '/', dropped)), from: 'outside-routed', expect: Expect.unreachable, half: 'from outside the same address does not work' },
+        { ...watchingForward(httpGet(Found.addressOf('unpublished'), 80, '/', whereDropped)), from: 'outside-routed', expect: Expect.unreachable, half: 'from outside the same address does not work' },
         // The routed client's path through the host works at all: a published container's IP answers it.
         { ...watchingForward(httpGet(Found.addressOf('web'), 80)), from: 'outside-routed', expect: Expect.httpFrom(200, 'web'), role: 'control' },
       ],
@@ -119,7 +117,7 @@ export default defineScenario({
       preconditions: [noRouteOnRouter],
       attempts: [
         httpGet(Found.addressOf('web'), 8080),
-        { ...watchingForward(httpGet(Found.addressOf('web'), 8080, '/', dropped)), from: 'outside-routed' },
+        { ...watchingForward(httpGet(Found.addressOf('web'), 8080, '/', whereDropped)), from: 'outside-routed' },
         { ...httpGet(hostOnLan, 8080), role: 'control' },
       ],
       why: {

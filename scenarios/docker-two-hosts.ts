@@ -13,7 +13,7 @@ import { userNetwork } from '../src/environment/docker/lab-network.ts';
 import { docker0State, throughRoute, toLanGateway } from '../src/probes/docker-host-paths.ts';
 import { acrossDefaultBridges, overSwarmOverlay } from '../src/probes/docker-hosts.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { watchingForward } from '../src/probes/iptables-checks.ts';
+import { watchingForward, whereDropped } from '../src/probes/iptables-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
@@ -30,8 +30,6 @@ const hosts = ['hostA', 'hostB'];
 const bipC = { gateway: '172.29.0.1', subnet: '172.29.0.0/16' };
 const routeToC = { on: 'hostA', to: bipC.subnet, via: 'hostC' };
 const gatewayOfC = Found.labAddress("host C's docker0 address (its --bip)", bipC.gateway);
-/** Where the article expects silence: a dropped SYN is retried after 1 s, and an answer on this LAN takes milliseconds. */
-const dropped = { timeoutSeconds: 2 };
 const hostGateway = 'host.docker.internal:host-gateway';
 
 export default defineScenario({
@@ -72,8 +70,8 @@ export default defineScenario({
         { ...acrossDefaultBridges({ target: { workload: 'web1', host: 'hostB', port }, hosts }), expect: Expect.notFrom('web1'), half: 'same bridge subnet on both hosts' },
         // The route to host C's bridge works at all: host C itself answers on its docker0 address.
         { ...throughRoute(httpGet(gatewayOfC, hostPort), routeToC), expect: Expect.httpFrom(200, 'srvC'), role: 'control' },
-        { ...watchingForward(throughRoute(httpGet(Found.addressOf('cWeb'), port, '/', dropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: an unpublished container' },
-        { ...watchingForward(throughRoute(httpGet(Found.addressOf('cPub'), port, '/', dropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: a published container' },
+        { ...watchingForward(throughRoute(httpGet(Found.addressOf('cWeb'), port, '/', whereDropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: an unpublished container' },
+        { ...watchingForward(throughRoute(httpGet(Found.addressOf('cPub'), port, '/', whereDropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: a published container' },
         // What the article prescribes instead: with an overlay, web1 itself answers.
         { ...overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port }, overlay: 'np-overlay' }), half: 'an overlay network connects them', expect: Expect.httpFrom(200, 'web1') },
       ],

@@ -18,6 +18,13 @@ export function forwardPolicy(listing: ExecResult): { policy: string; packets: n
 }
 
 /**
+ * Probe options where a filter is expected to drop the SYN: the client's own
+ * retry comes after 1 s, and an answer within the lab takes milliseconds, so
+ * 2 s of silence is a drop, not a slow server.
+ */
+export const whereDropped = { timeoutSeconds: 2 } as const;
+
+/**
  * A traffic probe with the forwarding filter of `machine` as its evidence:
  * FORWARD's policy, rules and counters before and after, and Docker's
  * DOCKER chain. The outcome stays the probe's own; the detail adds the

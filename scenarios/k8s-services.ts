@@ -5,7 +5,6 @@
  * --target-port=8080` that keeps answering when its pods are replaced.
  */
 import { kind } from '../src/environment/environment.ts';
-import { podSubnet, serviceSubnet } from '../src/environment/kind/cluster-config.ts';
 import { kindNodeNetwork } from '../src/environment/kind/kind-node-network.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { kubeProxyRules, loadBalancerPending, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
@@ -39,8 +38,8 @@ export default defineScenario({
     router: nodeNetworkRouter('nodes'),
     outside: outsideOfCluster('nodes', 'router', { description: "client outside the cluster on the nodes' network; its gateway is the lab router, which knows no cluster CIDR" }),
     'outside-routed': outsideOfCluster('nodes', 'router', {
-      description: `client outside the cluster with routes to the pod and service CIDRs via the ${routeNode} node`,
-      routesViaNode: { node: routeNode, cidrs: [() => serviceSubnet, () => podSubnet] },
+      description: `client outside the cluster with routes into it: the service CIDR via the ${routeNode} node, each node's podCIDR via that node`,
+      routes: { serviceCidrVia: routeNode },
     }),
   },
   claims: [
@@ -125,12 +124,12 @@ export default defineScenario({
       expect: Expect.unreachable,
       attempts: [
         { ...httpGet(Found.addressOf('web', 'pod'), 8080), half: 'through its own gateway' },
-        { ...httpGet(Found.addressOf('web', 'pod'), 8080), from: 'outside-routed', half: `with a route to the pod CIDR via the ${routeNode} node` },
+        { ...httpGet(Found.addressOf('web', 'pod'), 8080), from: 'outside-routed', half: "with a route to the pod's node podCIDR via that node" },
       ],
       why: {
         'no-route': "the outside client's gateway has no route to the pod CIDR: ICMP network unreachable",
         'http-status': "with a route via a node, the node forwards to the pod (kindnet routes each node's pod CIDR to it, and nothing filters forwarded traffic from the nodes' network): pod IPs are unreachable from outside only for want of a route, as Docker's container IPs are",
-        timeout: 'a node dropped the forwarded packet',
+        timeout: "a node dropped the forwarded packet: kube-proxy's KUBE-FORWARD drops conntrack-INVALID packets, which is what the client's ACK looks like to a node that forwarded its SYN but not the pod's reply (a route via a node that does not host the pod)",
       },
     },
     {

@@ -1,5 +1,4 @@
 import { kindLabOf, nodeNamed } from '../environment/kind/kind-lab.ts';
-import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import { container } from './lab-container.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
@@ -29,8 +28,13 @@ export function nodeNetworkRouter(network: string): WorkloadSpec {
 }
 
 export interface OutsideOptions {
-  /** CIDRs this client routes via a node (`10.96.0.0/16` …), as a cluster-aware office router would; none by default. */
-  readonly routesViaNode?: { readonly node: string; readonly cidrs: readonly ((env: StartedEnvironment) => string)[] };
+  /**
+   * Routes into the cluster, as a cluster-aware office router would set them:
+   * the service CIDR via one node (kube-proxy NATs it there), and each node's
+   * podCIDR via that node (as kindnet routes between nodes, so replies come
+   * back the way requests went). None by default.
+   */
+  readonly routes?: { readonly serviceCidrVia: string };
   readonly description: string;
 }
 
@@ -46,11 +50,13 @@ export function outsideOfCluster(network: string, router: string, options: Outsi
     dependsOn: [router],
     async start(name, env) {
       const client = await inner.start(name, env);
-      const via = options.routesViaNode;
-      const node = via ? nodeNamed(kindLabOf(env), via.node).address : undefined;
+      const lab = kindLabOf(env);
+      const routes = options.routes
+        ? [[lab.facts.serviceCidr, nodeNamed(lab, options.routes.serviceCidrVia).address], ...lab.facts.nodes.map((node) => [node.podCidr, node.address])]
+        : [];
       await inNetnsOf(client, [
         ['ip', 'route', 'replace', 'default', 'via', env.workloads[router]!.addresses[network]!],
-        ...(via ? via.cidrs.map((cidr) => ['ip', 'route', 'add', cidr(env), 'via', node!]) : []),
+        ...routes.map(([cidr, via]) => ['ip', 'route', 'add', cidr!, 'via', via!]),
       ]);
       return { ...client, description: this.description, place: { kind: 'outside-client' } };
     },

@@ -9,6 +9,16 @@ export class NetproofError extends Error {
 /** Bad input from the user: an unknown scenario, a malformed flag. CLI exit code 2. */
 export class UsageError extends NetproofError {}
 
+/** A scenario file that does not load or does not hold together: a usage error naming the file (and line) to fix. */
+export class ScenarioError extends UsageError {
+  /** A word of the file to find the line by (a workload or claim name), when the error is not a parse error with its own line. */
+  readonly near?: string;
+  constructor(message: string, options?: { near?: string; cause?: unknown }) {
+    super(message, options);
+    this.near = options?.near;
+  }
+}
+
 /** The engine, images or host cannot be prepared. CLI exit code 3; `hint` says what to do. */
 export class EnvironmentError extends NetproofError {
   readonly hint: string;

@@ -1,5 +1,5 @@
 import { catalogue } from '../scenario/catalogue.ts';
-import { loadScenario, scenarioNames } from '../scenario/registry.ts';
+import { allScenarios } from './scenario-selection.ts';
 
 /** One catalogue row with the scenario that tries it. */
 export interface ClaimListing {
@@ -13,7 +13,7 @@ export interface ClaimListing {
 /** The whole catalogue, each claim with the scenario that tries it (null: none yet). */
 export async function claimListings(): Promise<ClaimListing[]> {
   const scenarioOf = new Map<string, string>();
-  for (const name of await scenarioNames()) for (const claim of (await loadScenario(name)).claims) scenarioOf.set(claim.id, name);
+  for (const spec of await allScenarios()) for (const claim of spec.claims) scenarioOf.set(claim.id, spec.name);
   return catalogue.map((c) => ({ ...c, scenario: scenarioOf.get(c.id) ?? null }));
 }
 

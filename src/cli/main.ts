@@ -9,13 +9,14 @@ import { loadGraphviz } from '../report/html/topology-svg.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { appendStepSummary, scenarioSummary } from '../report/step-summary.ts';
 import { renderBatchSummary, renderTable } from '../report/table.ts';
-import { writeResults } from '../report/write-results.ts';
+import { ensureWritable, writeResults } from '../report/write-results.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
 import { claimListings, renderClaimListings } from './claims-listing.ts';
 import { ExitCode } from './exit-codes.ts';
 import { progressLogger } from './progress.ts';
-import { allScenarios, claimIds, renderListing, scenarioListing, selectScenarios } from './scenario-selection.ts';
+import { scanScenarios } from '../scenario/registry.ts';
+import { claimIds, renderListing, scenarioListing, selectScenarios } from './scenario-selection.ts';
 
 // testcontainers would pull its Ryuk reaper image; no registry is reachable
 // here, so the lab reaps its own resources (lab/sweep.ts) instead.
@@ -79,6 +80,7 @@ async function scenario(argv: string[]): Promise<number> {
   const specs = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker ? 'docker' : undefined, cni: values.cni, claims });
   if (specs.length === 0) throw new UsageError('no scenario matches');
   if (specs.length > 1 && values.junit) throw new UsageError('--junit names one file: use it with one scenario');
+  await ensureWritable(values.results);
   // The layout engine (WebAssembly) loads while the lab starts, so writing the HTML report waits for nothing.
   void loadGraphviz().catch(() => undefined);
   // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
@@ -119,9 +121,12 @@ async function scenario(argv: string[]): Promise<number> {
 }
 
 async function list(json: boolean): Promise<number> {
-  const entries = scenarioListing(await allScenarios());
+  // One broken file does not hide the others: they are listed, it is named (and the exit says so).
+  const { specs, broken } = await scanScenarios();
+  const entries = scenarioListing(specs);
   process.stdout.write(json ? JSON.stringify(entries) + '\n' : renderListing(entries));
-  return ExitCode.ran;
+  for (const error of broken) process.stderr.write(`error: ${error.message}\n`);
+  return broken.length > 0 ? ExitCode.usage : ExitCode.ran;
 }
 
 async function clean(argv: string[]): Promise<number> {

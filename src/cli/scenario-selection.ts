@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { loadScenario, scenarioNames } from '../scenario/registry.ts';
+import { loadScenario, scanScenarios } from '../scenario/registry.ts';
 import type { ScenarioSpec } from '../scenario/scenario.ts';
 
 export interface Selection {
@@ -14,8 +14,11 @@ export interface Selection {
   readonly claims?: readonly string[];
 }
 
+/** Every scenario; a file that does not load is a usage error naming it (`--list` shows the others: scanScenarios). */
 export async function allScenarios(): Promise<ScenarioSpec[]> {
-  return Promise.all((await scenarioNames()).map(loadScenario));
+  const { specs, broken } = await scanScenarios();
+  if (broken[0]) throw broken[0];
+  return specs;
 }
 
 /** The scenarios a command line asks for, each with only the claims it asks for; a claim id no scenario holds is a usage error. */

@@ -1,10 +1,11 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { join, relative } from 'node:path';
+import { ScenarioError, UsageError } from '../errors.ts';
 import type { ScenarioSpec } from './scenario.ts';
 
-export const scenariosDir = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+/** scenarios/, one file a scenario; NETPROOF_SCENARIOS_DIR points elsewhere (tests of broken files). */
+export const scenariosDir = process.env.NETPROOF_SCENARIOS_DIR ?? fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 /** Names of the scenarios in scenarios/, one file each. */
 export async function scenarioNames(): Promise<string[]> {
@@ -16,7 +17,47 @@ export async function loadScenario(name: string): Promise<ScenarioSpec> {
   if (!names.includes(name)) {
     throw new UsageError(`unknown scenario "${name}". Known scenarios: ${names.join(', ')}`);
   }
-  const module = (await import(pathToFileURL(join(scenariosDir, `${name}.ts`)).href)) as { default: ScenarioSpec };
-  if (module.default.name !== name) throw new Error(`scenarios/${name}.ts declares the name "${module.default.name}"`);
-  return module.default;
+  const file = join(scenariosDir, `${name}.ts`);
+  try {
+    const module = (await import(pathToFileURL(file).href)) as { default?: ScenarioSpec };
+    if (!module.default) throw new ScenarioError('it has no default export: end it with `export default defineScenario({ … })`');
+    if (module.default.name !== name) throw new ScenarioError(`it declares the name "${module.default.name}": a scenario is named after its file`, { near: module.default.name });
+    return module.default;
+  } catch (error) {
+    throw await asScenarioError(error, file);
+  }
+}
+
+/** Every scenario that loads, and each file that does not with its usage error: one broken file does not hide the others. */
+export async function scanScenarios(): Promise<{ specs: ScenarioSpec[]; broken: ScenarioError[] }> {
+  const loaded = await Promise.allSettled((await scenarioNames()).map(loadScenario));
+  return {
+    specs: loaded.flatMap((l) => (l.status === 'fulfilled' ? [l.value] : [])),
+    broken: loaded.flatMap((l) => (l.status === 'rejected' ? [l.reason as ScenarioError] : [])),
+  };
+}
+
+/**
+ * Any failure while loading a file, as a usage error that names it: the
+ * line from the error's own position (a syntax error, a throw at load) or,
+ * for a definition that does not hold together, the first line naming the
+ * thing it is about; and what to do.
+ */
+async function asScenarioError(error: unknown, file: string): Promise<ScenarioError> {
+  const where = relative(process.cwd(), file) || file;
+  const message = error instanceof Error ? error.message.split('\n').find((l) => l.trim() && !/^\s*at /.test(l) && !l.includes(file)) ?? error.message : String(error);
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const positioned = error instanceof Error ? new RegExp(`${escape(file)}:(\\d+)`).exec(`${error.stack ?? ''}\n${error.message}`)?.[1] : undefined;
+  const near = error instanceof ScenarioError && error.near ? lineOf(text, error.near) : undefined;
+  // A definition error names what it is about; the stack would only point at the defineScenario call.
+  const line = near ?? positioned;
+  return new ScenarioError(`${where}${line ? `:${line}` : ''}: ${message.replace(/^scenario [\w-]+: /, '')} (fix the file, or move it out of scenarios/)`, { cause: error });
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The first line quoting `word` ('word' or "word"). */
+function lineOf(text: string, word: string): string | undefined {
+  const index = text.split('\n').findIndex((line) => line.includes(`'${word}'`) || line.includes(`"${word}"`) || new RegExp(`\\b${escape(word)}\\s*:`).test(line));
+  return index >= 0 ? String(index + 1) : undefined;
 }

@@ -1,4 +1,7 @@
 import type { NetworkSpec } from '../environment/docker/lab-network.ts';
+import { supportedCnis } from '../environment/kind/cluster-config.ts';
+import { ScenarioError } from '../errors.ts';
+import { catalogue } from '../images/catalogue.ts';
 import type { EnvironmentSpec } from '../environment/environment.ts';
 import type { WorkloadSpec } from '../workloads/workload.ts';
 import type { ClaimSpec } from './claim.ts';
@@ -17,24 +20,61 @@ export interface ScenarioSpec {
   readonly claims: readonly ClaimSpec[];
 }
 
-/** Checks a scenario's internal references once, when it is loaded. */
+/**
+ * Checks a scenario's internal references once, when its file is loaded: a
+ * mistake is a usage error naming what to change (the registry adds the
+ * file and line), never a stack trace halfway through a run.
+ */
 export function defineScenario(spec: ScenarioSpec): ScenarioSpec {
+  const fail = (message: string, near: string): never => {
+    throw new ScenarioError(message, { near });
+  };
+  const workloadNames = Object.keys(spec.workloads);
   const ids = new Set<string>();
   for (const claim of spec.claims) {
-    if (ids.has(claim.id)) throw new Error(`scenario ${spec.name}: claim ${claim.id} appears twice`);
+    if (ids.has(claim.id)) fail(`claim ${claim.id} appears twice: give each claim its own id`, claim.id);
     ids.add(claim.id);
     for (const from of [claim.from, ...claim.attempts.flatMap((a) => (a.from ? [a.from] : []))]) {
-      if (from !== 'host' && !(from in spec.workloads)) {
-        throw new Error(`scenario ${spec.name}: claim ${claim.id} is tried from "${from}", which is not a workload (${Object.keys(spec.workloads).join(', ')}) or "host"`);
-      }
+      if (from !== 'host' && !(from in spec.workloads)) fail(`claim ${claim.id} is tried from "${from}", which is not a workload (${workloadNames.join(', ')}) or "host"`, from);
     }
-    if (claim.attempts.length === 0) throw new Error(`scenario ${spec.name}: claim ${claim.id} has no attempts`);
-    if (!/^\d{3}$/.test(claim.article)) throw new Error(`scenario ${spec.name}: claim ${claim.id} names article "${claim.article}", not a 3-digit file number`);
+    if (claim.attempts.length === 0) fail(`claim ${claim.id} has no attempts`, claim.id);
+    if (!/^\d{3}$/.test(claim.article)) fail(`claim ${claim.id} names article "${claim.article}", not a 3-digit file number of shared/articles`, claim.article);
   }
   for (const [name, workload] of Object.entries(spec.workloads)) {
     for (const dependency of workload.dependsOn ?? []) {
-      if (!(dependency in spec.workloads)) throw new Error(`scenario ${spec.name}: workload ${name} depends on "${dependency}", which is not a workload`);
+      if (!(dependency in spec.workloads)) fail(`workload ${name} depends on "${dependency}", which is not a workload (${workloadNames.join(', ')})`, dependency);
+    }
+    for (const network of workload.networks ?? []) {
+      if (!(network in (spec.networks ?? {}))) fail(`workload ${name} joins network "${network}", which the scenario does not declare under networks (${Object.keys(spec.networks ?? {}).join(', ') || 'none'})`, network);
+    }
+    for (const image of workload.images) {
+      if (!(image in catalogue)) fail(`workload ${name} runs image "${image}", which the lab does not build (${Object.keys(catalogue).join(', ')})`, image);
     }
   }
+  const cycle = dependencyCycle(spec.workloads);
+  if (cycle) fail(`workloads depend on each other in a circle: ${cycle.join(' → ')}`, cycle[0]!);
+  const cni = spec.environment.cluster?.cni;
+  if (cni !== undefined && !(supportedCnis as readonly string[]).includes(cni)) fail(`CNI "${cni}" is not one the lab can install (${supportedCnis.join(', ')})`, cni);
   return spec;
+}
+
+/** A circle in dependsOn (a → b → a), or undefined. */
+function dependencyCycle(workloads: ScenarioSpec['workloads']): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): string[] | undefined => {
+    if (state.get(name) === 'done' || !(name in workloads)) return undefined;
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'visiting');
+    for (const next of workloads[name]!.dependsOn ?? []) {
+      const found = visit(next, [...path, name]);
+      if (found) return found;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(workloads)) {
+    const found = visit(name, []);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { readDockerFacts, type DockerFacts } from './docker/docker-facts.ts';
 import { chosenCni, type Cni } from './kind/cluster-config.ts';
 import { startKindLab, type KindLab, type KindLabSpec } from './kind/kind-lab.ts';
+import { packetsStoppedFromKind } from './kind/kind-network.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {
@@ -61,12 +62,15 @@ export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec 
     description: `kind cluster (${spec.cni}, 1 control plane + ${workers} workers)`,
     async start({ run, logger, images, keepCluster }) {
       const engine = await docker().start({ run, logger, images });
+      // The kind guard counts for the network's lifetime: this run's share is what it adds (a cluster it creates starts at 0).
+      const before = await packetsStoppedFromKind();
       const lab = await startKindLab({ cni: spec.cni, workers }, run, logger, images, { keepCluster });
+      const stoppedBefore = lab.created ? 0 : before;
       const f = lab.facts;
       return {
         facts: engine.facts,
         kind: lab,
-        guard: { uplinks: engine.guard.uplinks, packetsStopped: async () => (await engine.guard.packetsStopped()) + (await lab.cluster.packetsStopped()) },
+        guard: { uplinks: engine.guard.uplinks, packetsStopped: async () => (await engine.guard.packetsStopped()) + (await lab.cluster.packetsStopped()) - stoppedBefore },
         fingerprint: {
           ...dockerFingerprint(engine.facts),
           cluster: `${lab.cluster.name} (${lab.created ? 'started by this run' : 'reused'})`,

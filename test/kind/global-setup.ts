@@ -16,6 +16,8 @@ export default async function setup(): Promise<void> {
   if (info.exitCode !== 0) {
     throw new Error(`no Docker engine answers (${info.stderr.trim()}): run the tests with 'npm test', which starts one, or start Docker`);
   }
+  // Kubernetes scenarios start lab containers (outside clients) through testcontainers, whose Ryuk reaper would be pulled: the lab reaps its own.
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   const logger = consoleLogger();
   await ensureKindToolchain(logger);
   await ensureImages(appImages, logger);

@@ -45,7 +45,10 @@ describe('teardown', () => {
         broken: { description: 'a workload whose start fails', images: [], start: () => Promise.reject(new Error('deliberate set-up failure')) },
       },
     };
-    await expect(runScenario(failing, { logger: noopLogger, runId })).rejects.toThrow('starting broken: deliberate set-up failure');
+    const result = await runScenario(failing, { logger: noopLogger, runId });
+    // Nothing was tried: every claim inconclusive, the run a harness failure (the CLI exits 4), nothing left.
+    expect(result.harnessFailure).toContain('starting broken: deliberate set-up failure');
+    expect(new Set(result.claims.map((c) => c.verdict))).toEqual(new Set(['inconclusive']));
     expect(await leftovers(runId)).toEqual(nothingLeft);
   });
 
@@ -77,6 +80,30 @@ describe('teardown', () => {
     const { exitCode, stderr } = await cli;
     expect(exitCode, String(stderr)).toBe(code);
     expect(stderr).toContain(`${signal}: tearing down`);
+    expect(await leftovers(runId)).toEqual(nothingLeft);
+  });
+
+  // Each phase of a run, as its progress lines announce it: SIGKILL there, then `clean` leaves nothing of the run.
+  it.each([
+    ['creating the environment', /run \w+: scenario docker-host-db/],
+    ['starting the workloads', /^• starting (db|django)/m],
+    ['trying the claims', /^• trying \d+ claims/m],
+    ['tearing down', /^• tearing down run/m],
+  ])('SIGKILL while %s, then `clean`: nothing of the run is left', async (_phase, line) => {
+    const runId = `k${_phase.length}${process.pid}`.slice(0, 12);
+    const { cli } = startCli(runId);
+    let seen = '';
+    const reached = new Promise<void>((resolve) => {
+      cli.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (line.test(seen)) resolve();
+      });
+    });
+    await Promise.race([reached, cli.then(() => undefined)]);
+    cli.kill('SIGKILL');
+    await cli;
+    const clean = await hostExec(['node', 'src/cli/main.ts', 'clean']);
+    expect(clean.exitCode, clean.stderr).toBe(0);
     expect(await leftovers(runId)).toEqual(nothingLeft);
   });
 

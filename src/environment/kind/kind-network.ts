@@ -12,8 +12,25 @@ export const kindNetwork = 'netproof-kind';
 export const kindBridge = 'npkind0';
 const guardMarker = 'netproof kind guard';
 
-/** Creates the network (once) and the guard rules (once); safe to repeat. */
+/**
+ * kind's known limit: every node's kubelet and kube-proxy take inotify
+ * instances from the host's one pool (128 by default). With a few clusters
+ * up, kube-proxy fails "too many open files" and crash-loops, and without its
+ * rules a node's SYNs to the API's ClusterIP follow the node's default route
+ * (the guard drops them, but they tried). Raised, never lowered.
+ */
+const inotifyFloor = { 'fs.inotify.max_user_instances': 8192, 'fs.inotify.max_user_watches': 524288 } as const;
+
+async function raiseInotifyLimits(): Promise<void> {
+  for (const [key, floor] of Object.entries(inotifyFloor)) {
+    const current = Number((await hostExec(['sysctl', '-n', key])).stdout.trim());
+    if (Number.isFinite(current) && current < floor) await hostExec(['sysctl', '-qw', `${key}=${floor}`]);
+  }
+}
+
+/** Creates the network (once) and the guard rules (once), and makes room for the nodes' inotify use; safe to repeat. */
 export async function ensureKindNetwork(): Promise<void> {
+  await raiseInotifyLimits();
   if ((await hostExec(['docker', 'network', 'inspect', kindNetwork])).exitCode !== 0) {
     const mtu = (await hostExec(['docker', 'network', 'inspect', 'bridge', '-f', '{{index .Options "com.docker.network.driver.mtu"}}'])).stdout.trim();
     await hostExecOrThrow([

@@ -70,7 +70,7 @@ export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec 
       return {
         facts: engine.facts,
         kind: lab,
-        guard: { uplinks: engine.guard.uplinks, packetsStopped: async () => (await engine.guard.packetsStopped()) + (await lab.cluster.packetsStopped()) - stoppedBefore },
+        guard: { ...engine.guard, packetsStopped: async () => (await engine.guard.packetsStopped()) + (await lab.cluster.packetsStopped()) - stoppedBefore },
         fingerprint: {
           ...dockerFingerprint(engine.facts),
           cluster: `${lab.cluster.name} (${lab.created ? 'started by this run' : 'reused'})`,

@@ -1,43 +1,81 @@
-import { hostExec } from '../exec/host-exec.ts';
+import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import { deleteRule, insertRule, rulesMarked } from './iptables-rules.ts';
 import type { LabRun } from './lab-run.ts';
-import { ruleMarker } from './sweep.ts';
+import { linkPrefix, ruleMarker, runLabel } from './sweep.ts';
 
 /**
- * The traffic rule, enforced: while a run lasts, nothing forwarded from a lab
- * bridge or link (docker0, br-*, np*) may leave through an uplink (an interface holding a
- * default route). The DROP rules also count what tried, so tests can assert
- * that a run sent nothing off the machine. Lab traffic to the host's own
- * addresses is delivered locally and never forwarded, so it is untouched.
+ * The traffic rule, enforced: while a run lasts, nothing forwarded from the
+ * run's own bridges, links and containers may leave through an uplink (an
+ * interface holding a default route). The DROP rules also count what tried,
+ * so tests can assert that a run sent nothing off the machine. Traffic to
+ * the host's own addresses is delivered locally and never forwarded.
+ *
+ * Only the lab is touched: the run's links (np<run>…) and the bridges of
+ * its own networks wholesale, and on docker0, which other containers share,
+ * only its containers' addresses. While its workloads start (their
+ * addresses not yet known), docker0 is held wholesale for those seconds.
  */
 export interface TrafficGuard {
   readonly uplinks: readonly string[];
   /** Packets the guard stopped so far: lab traffic that tried to leave. */
   packetsStopped(): Promise<number>;
+  /** Covers a bridge of the run's own (a network it just created), wholesale. */
+  coverBridge(device: string): Promise<void>;
+  /** Holds docker0 wholesale until `coverRunContainers` names the run's containers on it. */
+  holdSharedBridge(): Promise<void>;
+  /** Covers every network and docker0 address of the run's containers (found by the run's label), then lets docker0 go. */
+  coverRunContainers(): Promise<void>;
 }
 
-/** docker0, user-defined networks' br-<id>, and the lab's own veths (np<run>…) to outside clients. */
-const labBridges = ['docker0', 'br-+', 'np+'];
+interface InspectedNetworks {
+  NetworkSettings: { Networks: Record<string, { NetworkID: string; IPAddress: string }> };
+}
 
 export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
   const uplinks = await uplinkInterfaces();
   const v4Chain = (await hostExec(['iptables', '-S', 'DOCKER-USER'])).exitCode === 0 ? 'DOCKER-USER' : 'FORWARD';
+  const ipv6 = (await hostExec(['ip6tables', '-S', 'FORWARD'])).exitCode === 0;
   const marker = `${ruleMarker(run.id)} guard`;
-  const comment = ['-m', 'comment', '--comment', marker];
+  const holdMarker = `${marker} hold`;
+  const covered = new Set<string>();
   run.defer('remove the traffic guard', async () => {
     for (const rule of await rulesMarked(marker)) await deleteRule(rule);
   });
-  for (const uplink of uplinks) {
-    for (const bridge of labBridges) {
-      await insertRule('ipv4', 'filter', [v4Chain, '-i', bridge, '-o', uplink, ...comment, '-j', 'DROP']);
-      if ((await hostExec(['ip6tables', '-S', 'FORWARD'])).exitCode === 0) {
-        await insertRule('ipv6', 'filter', ['FORWARD', '-i', bridge, '-o', uplink, ...comment, '-j', 'DROP']);
-      }
+  /** DROP from a device (and a source address on it) to every uplink, IPv4, and IPv6 for whole devices. */
+  const drop = async (device: string, source?: string, tag = marker) => {
+    const key = `${device} ${source ?? ''} ${tag}`;
+    if (covered.has(key)) return;
+    covered.add(key);
+    const match = ['-i', device, ...(source ? ['-s', source] : [])];
+    for (const uplink of uplinks) {
+      await insertRule('ipv4', 'filter', [v4Chain, ...match, '-o', uplink, '-m', 'comment', '--comment', tag, '-j', 'DROP']);
+      if (ipv6 && !source) await insertRule('ipv6', 'filter', ['FORWARD', ...match, '-o', uplink, '-m', 'comment', '--comment', tag, '-j', 'DROP']);
     }
-  }
+  };
+  await drop(`${linkPrefix(run.id)}+`);
   return {
     uplinks,
     packetsStopped: async () => (await rulesMarked(marker)).reduce((sum, rule) => sum + rule.packets, 0),
+    coverBridge: (device) => drop(device),
+    holdSharedBridge: () => drop('docker0', undefined, holdMarker),
+    async coverRunContainers() {
+      const ids = (await hostExecOrThrow(['docker', 'ps', '-q', '--filter', `label=${runLabel}=${run.id}`])).stdout.split('\n').filter(Boolean);
+      const inspected = ids.length ? (JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedNetworks[]) : [];
+      const networks = new Map<string, string>();
+      for (const id of new Set(inspected.flatMap((c) => Object.values(c.NetworkSettings.Networks).map((n) => n.NetworkID)))) {
+        const network = JSON.parse((await hostExecOrThrow(['docker', 'network', 'inspect', id, '--format', '{{json .}}'])).stdout) as { Name: string; Labels: Record<string, string> | null; Options: Record<string, string> | null };
+        networks.set(id, network.Labels?.[runLabel] === run.id ? `br-${id.slice(0, 12)}` : network.Name);
+      }
+      for (const container of inspected) {
+        for (const attached of Object.values(container.NetworkSettings.Networks)) {
+          const bridge = networks.get(attached.NetworkID);
+          // The run's own networks wholesale; docker0 by address; other networks (kind's, guarded on their own) are not the run's to hold.
+          if (bridge?.startsWith('br-')) await drop(bridge);
+          else if (bridge === 'bridge' && attached.IPAddress) await drop('docker0', attached.IPAddress);
+        }
+      }
+      for (const rule of await rulesMarked(holdMarker)) await deleteRule(rule);
+    },
   };
 }
 

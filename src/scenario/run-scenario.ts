@@ -59,6 +59,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const networks: Record<string, StartedLabNetwork> = {};
     for (const [name, network] of Object.entries(spec.networks ?? {})) {
       networks[name] = await logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));
+      await guard.coverBridge(networks[name].bridge);
     }
     const workloads: Record<string, StartedWorkload> = { host: hostSource };
     const exclusive = Object.values(spec.workloads).flatMap((w) => w.hostResources ?? []);
@@ -82,6 +83,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       },
     });
     // A workload that cannot start leaves every claim untried: inconclusive, never a network verdict.
+    // docker0 is held wholesale while the workloads start; then only the run's own containers and networks are.
+    await guard.holdSharedBridge();
     const notStarted = await startWorkloads(spec, env, workloads).then(
       () => undefined,
       (error: unknown) => {
@@ -89,6 +92,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
         return error instanceof Error ? error.message : String(error);
       },
     );
+    await guard.coverRunContainers();
     if (notStarted !== undefined) {
       logger.info(`the workloads did not all start; every claim is inconclusive: ${notStarted}`);
       return result(

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
+import { expectFindingsAsRecorded } from './findings.ts';
 
 /**
  * Articles 004 and 002 on port publishing, on a real engine. The outside
@@ -47,6 +48,10 @@ describe('docker-port-publishing on a real engine', () => {
     expect(article!.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('unknown option "--dport"') });
     expect(docker!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/-A DOCKER .*--dport 8080 -j DNAT --to-destination 172\.17\.\d+\.\d+:80/) });
     expect(article!.connection).toBe(`ip netns exec np-${run.runId}-d27article iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);
+  });
+
+  it('finds on this engine what the golden table records for a default Docker 20.10 host', () => {
+    expectFindingsAsRecorded('./expected-findings.json', run.result);
   });
 
   it('sends nothing off the machine and leaves nothing behind (the LAN veths and lab namespaces included)', async () => {

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hostExec } from '../../src/exec/host-exec.ts';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
+import { expectFindingsAsRecorded } from './findings.ts';
 
 /** Volumes on the engine; `dangling`: only those no container uses (what a run that forgot one would leave). */
 const volumes = async (dangling = false) =>
@@ -79,6 +80,10 @@ describe('docker-two-hosts on real engines', () => {
     expect(gateway!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'srvC' });
     expect(gateway!.detail).toMatch(/host\.docker\.internal resolved to 172\.29\.0\.1/);
     expect(other!.detail).toMatch(/hostC routes 172\.17\.0\.1 via \d+\.\d+\.\d+\.\d+; on this machine 172\.17\.0\.1 is local/);
+  });
+
+  it('finds on this engine what the golden table records for a default Docker 20.10 host', () => {
+    expectFindingsAsRecorded('./expected-findings.json', run.result);
   });
 
   it('sends nothing off the machine and leaves nothing behind: containers, networks, volumes, nested cgroups', async () => {

@@ -1,34 +1,56 @@
 import { describe, expect, it } from 'vitest';
+import { hostExec, hostExecOrThrow } from '../../src/exec/host-exec.ts';
+import { ensureImages } from '../../src/images/build-images.ts';
 import { rulesMarked } from '../../src/lab/iptables-rules.ts';
 import { LabRun } from '../../src/lab/lab-run.ts';
-import { ruleMarker } from '../../src/lab/sweep.ts';
+import { ruleMarker, runLabel } from '../../src/lab/sweep.ts';
 import { installTrafficGuard, uplinkInterfaces } from '../../src/lab/traffic-guard.ts';
 import { noopLogger } from '../../src/log.ts';
 import { leftovers, nothingLeft } from './leftovers.ts';
 
 /**
- * The guard is the lab's promise that nothing it sends leaves the machine:
- * while a run lasts, every lab bridge is cut off from every uplink, in IPv4
- * and IPv6, and the cut goes away with the run.
+ * The guard is the lab's promise that nothing it sends leaves the machine,
+ * and it touches only the lab: the run's own links and networks wholesale,
+ * docker0 (shared with containers that are not the lab's) only by the
+ * run's container addresses, held wholesale just while workloads start.
+ * Checked on the rules themselves: no packet is sent toward an uplink.
  */
 describe('traffic guard', () => {
-  it('drops lab-bridge → uplink forwarding for every uplink while the run lasts, then is removed', async () => {
+  it("covers the run's links, networks and docker0 addresses for every uplink, not a container that is not the lab's, and goes with the run", async () => {
     const uplinks = await uplinkInterfaces();
     expect(uplinks.length, 'this host has a default route to guard').toBeGreaterThan(0);
+    const { toolbox } = await ensureImages(['toolbox'], noopLogger);
     const run = await LabRun.start({ scenario: 'guard-test', logger: noopLogger, id: `guard${process.pid}` });
+    const outsider = `netproof-guard-test-outsider-${process.pid}`;
     try {
       const guard = await installTrafficGuard(run);
       expect(guard.uplinks).toEqual(uplinks);
-      const rules = await rulesMarked(ruleMarker(run.id));
+      const network = (await hostExecOrThrow(['docker', 'network', 'create', '--label', `${runLabel}=${run.id}`, `np-${run.id}-net`])).stdout.trim();
+      await guard.coverBridge(`br-${network.slice(0, 12)}`);
+      await guard.holdSharedBridge();
+      const spec = (rules: Awaited<ReturnType<typeof rulesMarked>>) => rules.filter((r) => r.family === 'ipv4').map((r) => r.spec.join(' '));
+      expect(spec(await rulesMarked(ruleMarker(run.id)))).toContainEqual(expect.stringMatching(/^DOCKER-USER -i docker0 -o \S+ .*hold.* -j DROP$/));
+      // One container of the run on docker0 and its network; one that is nobody's.
+      await hostExecOrThrow(['docker', 'run', '-d', '--name', `np-${run.id}-c`, '--label', `${runLabel}=${run.id}`, '--network', 'bridge', toolbox, 'sleep', 'infinity']);
+      await hostExecOrThrow(['docker', 'network', 'connect', network, `np-${run.id}-c`]);
+      await hostExecOrThrow(['docker', 'run', '-d', '--name', outsider, '--network', 'bridge', toolbox, 'sleep', 'infinity']);
+      await guard.coverRunContainers();
+      const address = (name: string) => hostExecOrThrow(['docker', 'inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', name]).then((r) => r.stdout.trim());
+      const [mine, theirs] = await Promise.all([address(`np-${run.id}-c`), address(outsider)]);
+      const rules = spec(await rulesMarked(ruleMarker(run.id)));
       for (const uplink of uplinks) {
-        for (const bridge of ['docker0', 'br-+']) {
-          const drops = rules.filter((r) => r.family === 'ipv4' && r.spec.join(' ').includes(`-i ${bridge} -o ${uplink}`) && r.spec.at(-1) === 'DROP');
-          expect(drops, `${bridge} → ${uplink}`).toHaveLength(1);
-          expect(drops[0]!.spec[0]).toBe('DOCKER-USER'); // before Docker's own ACCEPT rules in FORWARD
+        // In iptables-save's order: -s before -i.
+        for (const match of [`-i np${run.id}+`, `-i br-${network.slice(0, 12)}`, `-s ${mine}/32 -i docker0`]) {
+          expect(rules, `${match} → ${uplink}`).toContainEqual(expect.stringMatching(new RegExp(`^DOCKER-USER ${match.replace(/[+.]/g, '\\$&')} -o ${uplink} .* -j DROP$`)));
         }
       }
+      expect(rules.some((r) => r.includes(theirs))).toBe(false);
+      expect(rules.some((r) => /^DOCKER-USER -i docker0 -o /.test(r)), 'docker0 is no longer held wholesale').toBe(false);
       expect(await guard.packetsStopped()).toBe(0);
+      await hostExecOrThrow(['docker', 'rm', '-f', `np-${run.id}-c`]);
+      await hostExecOrThrow(['docker', 'network', 'rm', network]);
     } finally {
+      await hostExec(['docker', 'rm', '-f', outsider]);
       await run.teardown();
     }
     expect(await leftovers(run.id)).toEqual(nothingLeft);

@@ -6,6 +6,9 @@
  *                                 attempts; targets median <= 8 s, ratio <= 1.3 (5 runs)
  *   npm run bench -- --suite      every Docker scenario, one after another: per-scenario medians and
  *                                 the median of the whole suite; target <= 60 s (3 runs)
+ *   npm run bench -- --soak [--runs N]  the Docker suite N times in a row (default 20), then 3 side by side:
+ *                                 verdict flips (target 0), conclusive rate (target 100%), leaks (target 0),
+ *                                 slowdown of side-by-side runs against one
  *   npm run bench -- --kind       `scenario -- --all --kind` with cluster creation (target <= 240 s) and
  *                                 one Kubernetes scenario on a running cluster (target <= 45 s); 3 runs
  */
@@ -19,9 +22,10 @@ import type { ImageName } from '../src/images/catalogue.ts';
 import { consoleLogger } from '../src/log.ts';
 import { loadScenario, scenarioNames } from '../src/scenario/registry.ts';
 import { kindScenarios } from './kind-bench.ts';
+import { soak } from './soak.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' }, kind: { type: 'boolean' } } });
-const runs = Number(values.runs ?? (values.suite || values.kind ? 3 : 5));
+const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' }, kind: { type: 'boolean' }, soak: { type: 'boolean' } } });
+const runs = Number(values.runs ?? (values.soak ? 20 : values.suite || values.kind ? 3 : 5));
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
 
 const logger = consoleLogger();
@@ -100,5 +104,11 @@ async function dockerSuite(): Promise<string[]> {
   ];
 }
 
-const figures = values.kind ? await kindScenarios(runs, results, logger, median) : values.suite ? await dockerSuite() : await hostDbAgainstShell();
+const figures = values.soak
+  ? await soak(runs, logger, median)
+  : values.kind
+    ? await kindScenarios(runs, results, logger, median)
+    : values.suite
+      ? await dockerSuite()
+      : await hostDbAgainstShell();
 process.stdout.write(figures.join('\n') + '\n');

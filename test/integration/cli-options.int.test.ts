@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/report/result.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * The CLI for real, as a user types it: `--claim` across two scenarios with

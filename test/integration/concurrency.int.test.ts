@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { noopLogger, type Logger } from '../../src/log.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * Two runs of docker-host-db started together (the report: the second's

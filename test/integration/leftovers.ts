@@ -1,19 +1,2 @@
-import { hostExec } from '../../src/exec/host-exec.ts';
-import { rulesMarked } from '../../src/lab/iptables-rules.ts';
-import { readRun } from '../../src/lab/run-registry.ts';
-import { linkPrefix, linksNamed, netnsPrefix, ruleMarker, runLabel } from '../../src/lab/sweep.ts';
-
-/** Everything a run could leave on the machine, looked up the way an operator would. */
-export async function leftovers(runId: string) {
-  const lines = async (argv: string[]) => (await hostExec(argv)).stdout.split('\n').filter(Boolean);
-  return {
-    containers: await lines(['docker', 'ps', '-a', '--filter', `label=${runLabel}=${runId}`, '--format', '{{.Names}}']),
-    networks: await lines(['docker', 'network', 'ls', '--filter', `label=${runLabel}=${runId}`, '--format', '{{.Name}}']),
-    iptablesRules: (await rulesMarked(ruleMarker(runId))).map((r) => r.spec.join(' ')),
-    netns: (await lines(['ip', 'netns', 'list'])).filter((n) => n.startsWith(netnsPrefix(runId))),
-    links: await linksNamed(linkPrefix(runId)),
-    registered: (await readRun(runId)) !== undefined,
-  };
-}
-
-export const nothingLeft = { containers: [], networks: [], iptablesRules: [], netns: [], links: [], registered: false };
+// Moved to src/lab/leftovers.ts (the soak bench uses it too); kept for the kind tests' imports.
+export { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';

@@ -4,7 +4,7 @@ import { LabRun } from '../../src/lab/lab-run.ts';
 import { noopLogger } from '../../src/log.ts';
 import { articleRuleAccepted } from '../../src/probes/netns-checks.ts';
 import { hostSource } from '../../src/workloads/host-source.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * iptables rules tried in lab namespaces of a run's own (D27's probe), on

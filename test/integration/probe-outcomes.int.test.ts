@@ -15,7 +15,7 @@ import { defineScenario } from '../../src/scenario/scenario.ts';
 import { Expect, type Expectation } from '../../src/verdict/expect.ts';
 import { container } from '../../src/workloads/lab-container.ts';
 import type { WorkloadSpec } from '../../src/workloads/workload.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * The probe contract on a real engine: each kind of outcome produced for

@@ -3,7 +3,7 @@ import { noopLogger } from '../../src/log.ts';
 import type { ClaimResult, ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /** One real run of a scenario for a test file: its result, and lookups into it. */
 export interface ScenarioRun {

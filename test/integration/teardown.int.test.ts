@@ -9,7 +9,7 @@ import { hostExec } from '../../src/exec/host-exec.ts';
 import { noopLogger } from '../../src/log.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * Nothing stays behind: after a set-up failure, after SIGINT and SIGTERM in

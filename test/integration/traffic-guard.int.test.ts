@@ -6,7 +6,7 @@ import { LabRun } from '../../src/lab/lab-run.ts';
 import { ruleMarker, runLabel } from '../../src/lab/sweep.ts';
 import { installTrafficGuard, uplinkInterfaces } from '../../src/lab/traffic-guard.ts';
 import { noopLogger } from '../../src/log.ts';
-import { leftovers, nothingLeft } from './leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * The guard is the lab's promise that nothing it sends leaves the machine,

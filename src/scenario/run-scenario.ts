@@ -3,6 +3,7 @@ import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { during, EnvironmentError, UsageError } from '../errors.ts';
 import { redact } from '../evidence/redact.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
+import { hostExec } from '../exec/host-exec.ts';
 import { ensureImages } from '../images/build-images.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { acquireHostResources } from '../lab/host-resources.ts';
@@ -124,8 +125,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       tried.push(await logger.step(`trying ${spec.claims.length} claims${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}`, tryClaims));
     }
     const claims = rounds > 1 ? mergeRounds(tried) : tried[0]!;
-    const topology = await readTopology(env);
-    return result(claims, { topology, traffic: { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() } });
+    // An engine that died mid-run: the claims tried before keep their verdicts, those after are check-failed; the run is a harness failure.
+    const engine = await hostExec(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
+    const engineGone = engine.exitCode === 0 ? undefined : `the Docker engine stopped answering during the run (${engine.stderr.trim().split('\n').at(-1) ?? ''})`;
+    const topology = engineGone ? undefined : await readTopology(env);
+    return result(claims, {
+      topology,
+      traffic: { uplinks: guard.uplinks, packetsStopped: await guard.packetsStopped() },
+      ...(engineGone ? { harnessFailure: engineGone } : {}),
+    });
   } finally {
     await run.teardown();
   }

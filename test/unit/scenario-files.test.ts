@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
  * Mistakes a user makes in a scenario file get a usage error (exit 2) that
@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * scenarios/ (so their imports resolve), that the CLI is pointed at.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// Each case starts the CLI, which loads every scenario: seconds apiece on two busy cores.
+vi.setConfig({ testTimeout: 60_000 });
 let dir: string;
 const cli = (...args: string[]) => execa('node', ['src/cli/main.ts', ...args], { reject: false, cwd: root, env: { NETPROOF_SCENARIOS_DIR: dir } });
 

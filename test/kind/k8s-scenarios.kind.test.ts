@@ -7,7 +7,7 @@ import { noopLogger } from '../../src/log.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
-import { leftovers, nothingLeft } from '../integration/leftovers.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services'] as const;
 const clusterSpec = { cni: 'kindnet', workers: 2 } as const;

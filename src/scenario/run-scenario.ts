@@ -17,9 +17,10 @@ import { explain } from '../verdict/explain.ts';
 import { claimVerdict, judge } from '../verdict/verdict.ts';
 import { checkFailed } from '../probes/check.ts';
 import { ofThisRun } from '../probes/answered-by.ts';
+import type { Observation } from '../probes/probe.ts';
 import { hostSource } from '../workloads/host-source.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import type { ClaimSpec } from './claim.ts';
+import type { AttemptSpec, ClaimSpec } from './claim.ts';
 import type { ScenarioSpec } from './scenario.ts';
 
 export interface RunOptions {
@@ -166,24 +167,34 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
   for (const attempt of claim.attempts) {
     const attemptStarted = performance.now();
     const observed = ofThisRun(await attempt.run(env.workloads[attempt.from ?? claim.from]!, env).catch((error: unknown) => checkFailed(attempt.describe, error)), env.run.id);
-    const expectation = attempt.expect ?? claim.expect;
-    attempts.push({
-      connection: observed.connection,
-      note: attempt.note,
-      from: attempt.from,
-      half: attempt.half,
-      role: attempt.role,
-      target: observed.target,
-      answeredBy: observed.answeredBy,
-      expected: expectation.label,
-      outcome: observed.outcome,
-      verdict: judge(expectation, observed.outcome),
-      explanation: explain(observed.outcome, claim.why),
-      detail: observed.detail,
-      durationMs: Math.round(performance.now() - attemptStarted),
-    });
+    attempts.push(attemptResult(claim, attempt, observed, performance.now() - attemptStarted));
     evidence.push(observed.evidence);
   }
+  return claimResult(claim, attempts, evidence, await context(), performance.now() - started);
+}
+
+/** One attempt as the results file has it: what was observed, against what the article expects of it. */
+function attemptResult(claim: ClaimSpec, attempt: AttemptSpec, observed: Observation, durationMs: number): AttemptResult {
+  const expectation = attempt.expect ?? claim.expect;
+  return {
+    connection: observed.connection,
+    note: attempt.note,
+    from: attempt.from,
+    half: attempt.half,
+    role: attempt.role,
+    target: observed.target,
+    answeredBy: observed.answeredBy,
+    expected: expectation.label,
+    outcome: observed.outcome,
+    verdict: judge(expectation, observed.outcome),
+    explanation: explain(observed.outcome, claim.why),
+    detail: observed.detail,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** A claim from its judged attempts: the verdict, what it rests on, the evidence. */
+function claimResult(claim: ClaimSpec, attempts: AttemptResult[], evidence: (readonly ExecResult[])[], context: ExecResult[], durationMs: number): ClaimResult {
   const first = attempts[0]!;
   const verdict = claimVerdict(attempts);
   return {
@@ -198,42 +209,16 @@ async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () =
     ...(verdict.because ? { because: verdict.because } : {}),
     ...(claim.preconditions ? { preconditions: claim.preconditions } : {}),
     explanation: first.explanation,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(durationMs),
     attempts,
-    evidence: { attempts: evidence, context: await context() },
+    evidence: { attempts: evidence, context },
   };
 }
 
 /** A claim whose attempts could not be made: each is check-failed with the reason. */
 function untried(claim: ClaimSpec, reason: string): ClaimResult {
-  const outcome = { kind: 'check-failed' as const, reason };
-  const attempts: AttemptResult[] = claim.attempts.map((attempt) => ({
-    connection: attempt.describe,
-    note: attempt.note,
-    from: attempt.from,
-    half: attempt.half,
-    role: attempt.role,
-    expected: (attempt.expect ?? claim.expect).label,
-    outcome,
-    verdict: 'inconclusive',
-    explanation: explain(outcome, claim.why),
-    durationMs: 0,
-  }));
-  return {
-    id: claim.id,
-    article: claim.article,
-    from: claim.from,
-    says: claim.says,
-    expected: claim.expect.label,
-    connection: attempts[0]!.connection,
-    outcome,
-    verdict: 'inconclusive',
-    because: reason,
-    explanation: attempts[0]!.explanation,
-    durationMs: 0,
-    attempts,
-    evidence: { attempts: attempts.map(() => []), context: [] },
-  };
+  const attempts = claim.attempts.map((attempt) => attemptResult(claim, attempt, checkFailed(attempt.describe, reason), 0));
+  return { ...claimResult(claim, attempts, attempts.map(() => []), [], 0), because: reason };
 }
 
 function redactClaim(claim: ClaimResult, secrets: readonly string[]): ClaimResult {

@@ -3,7 +3,7 @@ import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import type { Cni } from '../environment/kind/cluster-config.ts';
 import { runLabel } from '../lab/sweep.ts';
-import { formatOutcome } from '../outcome/outcome.ts';
+import { formatOutcome, type Outcome } from '../outcome/outcome.ts';
 import { cellKey, compareTable, reachOf, type ObservedCell, type Reach, type TruthTable } from '../verdict/truth-table.ts';
 import { podManifest, podWorkload, waitPodReady } from '../workloads/k8s-pod.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
@@ -65,17 +65,29 @@ export function networkPolicyMatrix(matrix: PolicyMatrix): Probe {
         const lines: string[] = [];
         const findings: string[] = [];
         const problems: string[] = [];
+        const rejections: string[] = [];
         let enforced = true;
         let ignored = true;
+        const baseline = new Map<string, ObservedCell>();
+        const probe = async (client: string, server: string, timeoutSeconds: number) => {
+          const target = check.need(workload(server).addresses.pod, `the pod IP of ${server}`);
+          return runNpProbe(workload(client), ['http', `http://${target}:${policyPort}/`], timeoutSeconds, `${client} → ${server} http://${target}:${policyPort}/`, { host: target, port: policyPort });
+        };
         for (const phase of ['no policy', 'deny ingress', 'deny + allow role=client'] as Phase[]) {
           await applyPhase(lab, phase, matrix);
+          lines.push(`— ${phase} — ${await settle(phase, (client) => probe(client, matrix.server, 1), matrix)}`);
           const observed = new Map<string, ObservedCell>();
           for (const client of clients) {
             for (const server of servers) {
-              const target = check.need(workload(server).addresses.pod, `the pod IP of ${server}`);
-              const seen = await runNpProbe(workload(client), ['tcp', `${target}:${policyPort}`], 2, `${client} → ${server} ${target}:${policyPort}`, { host: target, port: policyPort });
+              const seen = await probe(client, server, 2);
               for (const result of seen.evidence) await check.record(result);
-              observed.set(cellKey(client, server), { outcome: seen.outcome, answeredBy: seen.answeredBy, evidence: seen.evidence });
+              // np-serve names itself in each answer: a cell that connects says which pod answered.
+              if (seen.outcome.kind === 'http-status' && seen.answeredBy && !seen.answeredBy.endsWith(`-${server}`)) {
+                problems.push(`${phase}: ${client}→${server} was answered by ${seen.answeredBy}`);
+              }
+              const cell = { outcome: seen.outcome, answeredBy: seen.answeredBy, evidence: seen.evidence };
+              if (phase === 'no policy') baseline.set(cellKey(client, server), cell);
+              observed.set(cellKey(client, server), asFilterVerdict(cellKey(client, server), cell, baseline.get(cellKey(client, server)), rejections));
             }
           }
           // Cells the policy API defines; self and node→pod are findings, never the verdict.
@@ -91,7 +103,7 @@ export function networkPolicyMatrix(matrix: PolicyMatrix): Probe {
             enforced &&= asMeant.matches;
             ignored &&= asOpen.matches;
           } else if (!asOpen.matches) problems.push(...asOpen.differences.map((cell) => `no policy: ${cell} (the baseline must connect)`));
-          lines.push(`— ${phase} —`, compareTable(meant, observed).text);
+          lines.push(compareTable(mask(meant), observed).text);
           if (phase === 'deny ingress') {
             for (const client of [matrix.server, matrix.node]) {
               const cell = observed.get(cellKey(client, matrix.server))!;
@@ -100,8 +112,9 @@ export function networkPolicyMatrix(matrix: PolicyMatrix): Probe {
           }
         }
         await applyPhase(lab, 'no policy', matrix);
+        if (rejections.length > 0) findings.push(`refused, not dropped (the filter rejects; the same cell connected with no policy): ${rejections.join(', ')}`);
         const detail = [...lines, 'findings (the API leaves these to the CNI):', ...findings.map((f) => `  ${f}`)].join('\n');
-        if (problems.length > 0) return { outcome: { kind: 'check-failed', reason: `cells without a conclusive outcome: ${problems.join('; ')}` }, detail };
+        if (problems.length > 0) return { outcome: { kind: 'check-failed', reason: `cells that do not read as a policy's effect: ${problems.join('; ')}` }, detail };
         const cni = lab.cluster.cni?.cni ?? (lab.facts.cni.split(' ')[0] as Cni);
         const observedWords = enforced ? 'enforced' : ignored ? 'ignored' : 'partly enforced';
         const articleSays = enforcesPolicy[cni] ? 'enforced' : 'ignored';
@@ -111,6 +124,36 @@ export function networkPolicyMatrix(matrix: PolicyMatrix): Probe {
         };
       }),
   };
+}
+
+/**
+ * A refusal is no evidence of a policy on its own (nothing may listen), but
+ * where the same cell connected with no policy, the server still listens: the
+ * refusal is the policy filter rejecting (kube-router's REJECT), so the cell is
+ * blocked, and the rejection is reported.
+ */
+function asFilterVerdict(key: string, cell: ObservedCell, baseline: ObservedCell | undefined, rejections: string[]): ObservedCell {
+  if (cell.outcome.kind !== 'refused' || !baseline || reachOf(baseline.outcome) !== 'connects') return cell;
+  rejections.push(key);
+  return { ...cell, reach: 'blocked' };
+}
+
+/**
+ * Policy agents program rules asynchronously: polls the `other` client against
+ * the server (1 s probes, at most 30 s) until it reads as the phase means, so
+ * the matrix is probed once the CNI has acted; says how long that took, or that
+ * nothing changed (a CNI that ignores policies).
+ */
+async function settle(phase: Phase, probe: (client: string) => Promise<{ outcome: Outcome }>, matrix: PolicyMatrix): Promise<string> {
+  const want = phase === 'no policy' ? 'connects' : 'blocked';
+  const started = Date.now();
+  while (Date.now() - started < 30_000) {
+    const outcome = (await probe(matrix.other)).outcome;
+    const reach = outcome.kind === 'refused' ? 'blocked' : reachOf(outcome);
+    if (reach === want) return `${matrix.other}→${matrix.server} ${want} after ${((Date.now() - started) / 1000).toFixed(1)} s`;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return `${matrix.other}→${matrix.server} still not ${want} after 30 s`;
 }
 
 /** What the policies of a phase mean for each cell (every pair probed; self and node cells as the spec's intent, but masked). */
@@ -129,7 +172,7 @@ function expectedTable(phase: Phase, matrix: PolicyMatrix, clients: readonly str
 const denyName = 'np-deny-ingress';
 const allowName = 'np-allow-role-client';
 
-/** Brings the policies to the phase's set, then gives the CNI a moment to program them. */
+/** Brings the policies to the phase's set. */
 async function applyPhase(lab: KindLab, phase: Phase, matrix: PolicyMatrix): Promise<void> {
   const policy = (name: string, ingress: unknown[] | undefined): KubernetesObject & { metadata: { name: string; namespace: string }; spec: unknown } => ({
     apiVersion: 'networking.k8s.io/v1',
@@ -142,8 +185,6 @@ async function applyPhase(lab: KindLab, phase: Phase, matrix: PolicyMatrix): Pro
     if (!wanted.some((p) => p.metadata?.name === name)) await lab.client.objects.delete(policy(name, undefined)).catch(() => undefined);
   }
   for (const object of wanted) await lab.client.objects.read(object).then(() => undefined, () => lab.client.objects.create(object));
-  // Policy agents watch the API and program rules asynchronously.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
 }
 
 /** The pod in the second namespace (labelled for the run, so a sweep finds both), removed at the run's end. */

@@ -5,13 +5,15 @@ import { formatOutcome, type Outcome } from '../outcome/outcome.ts';
  * A reachability matrix in the style of Kubernetes' NetworkPolicy e2e tests:
  * rows are clients, columns servers, each cell whether the connection is
  * expected to get through. `.` connects, `X` is blocked, `?` is a check that
- * could not be made.
+ * could not be made, `-` a cell with no expectation (shown, not judged).
  */
 export type Reach = 'connects' | 'blocked';
 
 /** One observed cell: the probe's outcome, which server answered, and the commands behind it. */
 export interface ObservedCell {
   readonly outcome: Outcome;
+  /** Set where the outcome alone does not say it but the probe's evidence does (a refusal where the same cell connected without a policy: the filter rejects). */
+  readonly reach?: Reach;
   readonly answeredBy?: string;
   readonly evidence: readonly ExecResult[];
 }
@@ -56,21 +58,23 @@ export function compareTable(table: TruthTable, observed: ReadonlyMap<string, Ob
     for (const column of table.columns) {
       const key = cellKey(row, column);
       const cell = observed.get(key);
-      const reach = cell ? reachOf(cell.outcome) : 'inconclusive';
+      const reach = cell ? (cell.reach ?? reachOf(cell.outcome)) : 'inconclusive';
       seen.set(key, reach);
+      // A cell without an expectation is shown, never judged.
+      if (!table.expected.has(key)) continue;
       if (reach === 'inconclusive') inconclusive.push(`${key}: ${cell ? formatOutcome(cell.outcome) : 'not probed'}`);
       else if (reach !== table.expected.get(key)) differences.push(`${key}: expected ${table.expected.get(key)}, observed ${formatOutcome(cell!.outcome)}`);
     }
   }
-  const mark = (reach: Reach | 'inconclusive' | undefined) => (reach === 'connects' ? '.' : reach === 'blocked' ? 'X' : '?');
+  const mark = (reach: Reach | 'inconclusive' | undefined) => (reach === 'connects' ? '.' : reach === 'blocked' ? 'X' : reach === undefined ? '-' : '?');
   const same = (key: string) => {
     const reach = seen.get(key);
-    return reach === 'inconclusive' ? '?' : reach === table.expected.get(key) ? '.' : 'X';
+    return !table.expected.has(key) ? '-' : reach === 'inconclusive' ? '?' : reach === table.expected.get(key) ? '.' : 'X';
   };
   const text = [
     'expected', render(table, (key) => mark(table.expected.get(key))),
     'observed', render(table, (key) => mark(seen.get(key))),
-    'comparison (. as expected, X differs, ? inconclusive)', render(table, same),
+    'comparison (. as expected, X differs, ? inconclusive, - not judged)', render(table, same),
   ].join('\n');
   return { matches: inconclusive.length === 0 && differences.length === 0, inconclusive, differences, text };
 }

@@ -48,3 +48,13 @@ describe('NetworkPolicy truth tables', () => {
     expect(enforcesPolicy.calico && enforcesPolicy.cilium).toBe(true);
   });
 });
+
+describe('cells without an expectation', () => {
+  it('are shown but never judged', () => {
+    const partial: TruthTable = { ...table, expected: new Map([[cellKey('b', 's'), 'blocked']]) };
+    const result = compareTable(partial, new Map([[cellKey('b', 's'), dropped], [cellKey('a', 's'), ok]]));
+    expect(result.matches).toBe(true);
+    expect(result.text).toContain('expected\n   1 2 \na  - - \nb  X - ');
+    expect(result.text.split('observed')[1]).toContain('a  . ? ');
+  });
+});

@@ -62,6 +62,7 @@ export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: 
     const [namespace, name] = source.daemonSet;
     await cluster.kubectlOrThrow(['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=240s'], { timeoutMs: 250_000 });
   });
+  await logger.step(`waiting for ${cni}'s routes to every other node's pod CIDR`, () => waitPodRoutes(cluster));
   return { cni, supply, build: `${cni} ${version}, ${image ? `built here (${image})` : 'upstream images'}`, kernel: await kernelFactFor(cni) };
 }
 
@@ -87,4 +88,26 @@ async function moduleDir(module: string, version: string): Promise<string> {
   const go = (await hostExecOrThrow(['bash', '-c', 'command -v go || echo /usr/local/go/bin/go'])).stdout.trim();
   const result = await hostExecOrThrow([go, 'mod', 'download', '-json', `${module}@${version}`], { timeoutMs: 5 * 60_000 });
   return (JSON.parse(result.stdout) as { Dir: string }).Dir;
+}
+
+/**
+ * A DaemonSet is Ready before its agents have routed the other nodes' pod
+ * CIDRs (kube-router's BGP sessions take seconds): until then a pod on another
+ * node is unreachable. Waits (at most 120 s) until every node has a route to
+ * every other node's podCIDR.
+ */
+async function waitPodRoutes(cluster: StartedKindCluster): Promise<void> {
+  const listed = await cluster.kubectlOrThrow(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.podCIDR}{"\\n"}{end}']);
+  const nodes = listed.stdout.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const missing: string[] = [];
+    for (const [node] of nodes) {
+      const routes = (await cluster.nodeExec(node, ['ip', '-4', 'route', 'show'])).stdout;
+      for (const [other, cidr] of nodes) if (other !== node && !routes.includes(cidr)) missing.push(`${node} → ${cidr}`);
+    }
+    if (missing.length === 0) return;
+    if (Date.now() > deadline) throw new EnvironmentError(`no route to another node's pod CIDR after 120 s: ${missing.join(', ')}`, "inspect the CNI's pods: kubectl get pods -A -o wide");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }

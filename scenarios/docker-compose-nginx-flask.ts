@@ -17,7 +17,7 @@ import { composeProject } from '../src/workloads/compose-project.ts';
 export const byServiceName = 'http://model_test:6001';
 export const byLoopback = 'http://127.0.0.1:6001';
 
-const nginxFlask = (proxyPass: string) =>
+export const nginxFlask = (proxyPass: string) =>
   composeProject({
     file: fileURLToPath(new URL('compose/nginx-flask/compose.yaml', import.meta.url)),
     images: { NP_FLASK_IMAGE: 'flask', NP_NGINX_IMAGE: 'nginx', NP_TOOLBOX_IMAGE: 'toolbox' },

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { nginxFlask } from '../../scenarios/docker-compose-nginx-flask.ts';
 import { hostExec } from '../../src/exec/host-exec.ts';
+import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
+import { noopLogger } from '../../src/log.ts';
+import { throughNginx } from '../../src/probes/compose-checks.ts';
+import { loadScenario } from '../../src/scenario/registry.ts';
+import { runScenario } from '../../src/scenario/run-scenario.ts';
+import { defineScenario } from '../../src/scenario/scenario.ts';
 import { expectFindingsAsRecorded } from './findings.ts';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
 
@@ -50,4 +57,30 @@ describe('docker-compose-nginx-flask on a real engine', () => {
     const networks = await hostExec(['docker', 'network', 'ls', '--filter', `name=np-${run.runId}-`, '--format', '{{.Name}}']);
     expect(containers.stdout.trim() + networks.stdout.trim()).toBe('');
   });
+});
+
+/**
+ * D4's main way to fail, for real: a proxy_pass host nginx cannot resolve.
+ * nginx resolves it when it loads its configuration and exits, so `compose
+ * up --wait` fails; that is the network observation (refuted, with nginx's
+ * own words), never a harness error.
+ */
+describe("D4's failure mode: nginx cannot resolve its upstream", () => {
+  it('is observed and judged, with nginx\'s log as evidence, not a harness failure', async () => {
+    const runId = `itu${process.pid}`.slice(0, 12);
+    const real = await loadScenario('docker-compose-nginx-flask');
+    const d4 = real.claims.find((c) => c.id === 'D4')!;
+    const unresolvable = 'http://model_missing:6001';
+    const spec = defineScenario({
+      ...real,
+      workloads: { byname: nginxFlask(unresolvable) },
+      claims: [{ ...d4, attempts: [throughNginx(unresolvable)] }],
+    });
+    const result = await runScenario(spec, { logger: noopLogger, runId });
+    expect(result.harnessFailure).toBeUndefined();
+    const claim = result.claims[0]!;
+    expect(claim.verdict).toBe('refuted');
+    expect(claim.attempts[0]!.detail).toMatch(/nginx is not running .*host not found in upstream "model_missing"/s);
+    expect(await leftovers(runId)).toEqual(nothingLeft);
+  }, 300_000);
 });

@@ -1,4 +1,3 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import type { Cni } from '../environment/kind/cluster-config.ts';
@@ -107,7 +106,7 @@ export function networkPolicyMatrix(matrix: PolicyMatrix): Probe {
           if (phase === 'deny ingress') {
             for (const client of [matrix.server, matrix.node]) {
               const cell = observed.get(cellKey(client, matrix.server))!;
-              findings.push(`${client === matrix.server ? 'the pod reaching itself' : 'its node (hostNetwork) reaching it'} under deny: ${formatOutcome(cell.outcome)} (${reachOf(cell.outcome)})`);
+              findings.push(`${client === matrix.server ? 'the pod reaching itself' : 'its node (hostNetwork) reaching it'} under deny: ${formatOutcome(cell.outcome)} (${cell.reach ?? reachOf(cell.outcome)})`);
             }
           }
         }
@@ -172,19 +171,23 @@ function expectedTable(phase: Phase, matrix: PolicyMatrix, clients: readonly str
 const denyName = 'np-deny-ingress';
 const allowName = 'np-allow-role-client';
 
-/** Brings the policies to the phase's set. */
+/**
+ * Brings the policies to the phase's set, through `kubectl apply` of the JSON
+ * as written: client-node's generic object API serializes by its model's field
+ * names (`_from`), and would silently drop an ingress rule's `from`, turning
+ * "allow role=client" into "allow everyone".
+ */
 async function applyPhase(lab: KindLab, phase: Phase, matrix: PolicyMatrix): Promise<void> {
-  const policy = (name: string, ingress: unknown[] | undefined): KubernetesObject & { metadata: { name: string; namespace: string }; spec: unknown } => ({
+  const policy = (name: string, ingress?: unknown[]) => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: { name, namespace: lab.namespace },
     spec: { podSelector: { matchLabels: targetLabel }, policyTypes: ['Ingress'], ...(ingress ? { ingress } : {}) },
   });
-  const wanted = phase === 'no policy' ? [] : phase === 'deny ingress' ? [policy(denyName, undefined)] : [policy(denyName, undefined), policy(allowName, [{ from: [{ podSelector: { matchLabels: clientLabel } }] }])];
-  for (const name of [denyName, allowName]) {
-    if (!wanted.some((p) => p.metadata?.name === name)) await lab.client.objects.delete(policy(name, undefined)).catch(() => undefined);
-  }
-  for (const object of wanted) await lab.client.objects.read(object).then(() => undefined, () => lab.client.objects.create(object));
+  const wanted = phase === 'no policy' ? [] : phase === 'deny ingress' ? [policy(denyName)] : [policy(denyName), policy(allowName, [{ from: [{ podSelector: { matchLabels: clientLabel } }] }])];
+  const unwanted = [denyName, allowName].filter((name) => !wanted.some((p) => p.metadata.name === name));
+  if (unwanted.length > 0) await lab.cluster.kubectlOrThrow(['-n', lab.namespace, 'delete', 'networkpolicy', '--ignore-not-found', ...unwanted]);
+  if (wanted.length > 0) await lab.cluster.kubectlOrThrow(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: wanted }) });
 }
 
 /** The pod in the second namespace (labelled for the run, so a sweep finds both), removed at the run's end. */

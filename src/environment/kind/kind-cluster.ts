@@ -110,6 +110,11 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
  * uses them, the lab's kind network and its guard: nothing stays behind.
  */
 export async function deleteKindCluster(name: string, toolchain: Pick<KindToolchain, 'kind'>): Promise<void> {
+  // As nodes stop, pods' /32 routes go first: the API server's last FIN-ACKs to them then followed
+  // the node's default route toward the machine's uplink (the guard dropped and counted them).
+  // Without a default route they die inside the node.
+  const nodes = (await hostExec(['docker', 'ps', '-q', '--filter', `label=${kindClusterLabel}=${name}`])).stdout.split('\n').filter(Boolean);
+  await Promise.all(nodes.map((node) => hostExec(['docker', 'exec', node, 'sh', '-c', 'ip route del default; ip -6 route del default; true'])));
   await toolchain.kind.run(['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigPath(name)], { timeoutMs: 5 * 60_000 });
   const left = (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${name}`])).stdout.split('\n').filter(Boolean);
   if (left.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...left]);

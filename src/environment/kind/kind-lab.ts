@@ -1,4 +1,6 @@
+import { access } from 'node:fs/promises';
 import type { V1Node } from '@kubernetes/client-node';
+import { EnvironmentError } from '../../errors.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
 import type { StartedEnvironment } from '../started-environment.ts';
 import { runLabel } from '../../lab/sweep.ts';
@@ -7,7 +9,7 @@ import { podSubnet, serviceSubnet, type Cni, type KindClusterSpec } from './clus
 import { hostExec } from '../../exec/host-exec.ts';
 import { clusterExists, kindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 import { KubeClient } from './kube-client.ts';
-import { ensureKindToolchain } from './node-image.ts';
+import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 
 /** A node as probes need it: its name (also its container's), role and addresses. */
 export interface KindNode {
@@ -67,6 +69,7 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
     cluster = await startKindCluster({ ...spec, name }, logger, toolchain);
     if (!options.keepCluster) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
   }
+  if (reuse) await waitUsable(cluster, toolchain, logger);
   const client = new KubeClient(cluster.kubeconfig);
   const missing = await imagesMissingOnNodes(cluster, images);
   if (missing.length > 0) await logger.step(`loading ${missing.length} lab images into the nodes`, () => cluster.loadImages(missing));
@@ -75,6 +78,29 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
   run.defer(`delete namespace ${namespace}`, () => client.deleteNamespace(namespace));
   const facts = await readKindFacts(client, spec, toolchain.versions.KIND_VERSION);
   return { cluster, client, namespace, facts, created: !reuse };
+}
+
+/**
+ * A cluster another process is still creating is listed before it can be
+ * used: its kubeconfig is written at the end of `kind create`, and CoreDNS is
+ * installed after. Waits for both (kind's export, then kubectl's wait), 5 min at most.
+ */
+async function waitUsable(cluster: StartedKindCluster, toolchain: KindToolchain, logger: Logger): Promise<void> {
+  if (await access(cluster.kubeconfig).then(() => true, () => false)) return;
+  await logger.step(`waiting for kind cluster ${cluster.name} (another run is creating it)`, async () => {
+    const deadline = Date.now() + 300_000;
+    while ((await toolchain.kind.run(['export', 'kubeconfig', '--name', cluster.name, '--kubeconfig', cluster.kubeconfig])).exitCode !== 0) {
+      if (Date.now() > deadline) throw new EnvironmentError(`kind cluster ${cluster.name} is listed but gives no kubeconfig`, `delete it (npm run cluster down${cluster.name === 'netproof' ? '' : ` -- --name ${cluster.name}`}) and run again`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=240s'], { timeoutMs: 250_000 });
+    // kubectl wait fails at once on a Deployment that does not exist yet (the creator installs CoreDNS last).
+    while ((await cluster.kubectl(['-n', 'kube-system', 'get', 'deployment/coredns'])).exitCode !== 0) {
+      if (Date.now() > deadline) throw new EnvironmentError(`kind cluster ${cluster.name} has no CoreDNS after 5 min`, 'delete it and run again');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    await cluster.kubectlOrThrow(['-n', 'kube-system', 'wait', '--for=condition=Available', 'deployment/coredns', '--timeout=240s'], { timeoutMs: 250_000 });
+  });
 }
 
 /** The images some node of the cluster lacks (a reused cluster has most already: loading is the slow part of a run). */

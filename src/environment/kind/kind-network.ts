@@ -1,6 +1,7 @@
 import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
 import { deleteRule, insertRule, rulesMarked } from '../../lab/iptables-rules.ts';
 import { uplinkInterfaces } from '../../lab/traffic-guard.ts';
+import { podSubnet, serviceSubnet } from './cluster-config.ts';
 
 /**
  * The Docker network the lab's kind nodes sit on (kind is pointed at it with
@@ -28,9 +29,32 @@ async function raiseInotifyLimits(): Promise<void> {
   }
 }
 
-/** Creates the network (once) and the guard rules (once), and makes room for the nodes' inotify use; safe to repeat. */
+/**
+ * The clusters' own ranges are routed nowhere beyond the lab: a node whose
+ * kube-proxy rules are not in yet (its first seconds, a crash-looping
+ * kube-proxy) sends a SYN for the API's ClusterIP to its default route, the
+ * host. For traffic coming in from the kind bridge, the host's policy rules
+ * blackhole the service and pod ranges, so such a packet dies here instead of
+ * heading for an uplink (where the guard would drop it).
+ */
+const clusterRanges = [serviceSubnet, podSubnet];
+const rulePreference = '1000';
+
+async function blackholeClusterRanges(): Promise<void> {
+  const rules = (await hostExec(['ip', 'rule', 'list'])).stdout;
+  for (const range of clusterRanges) {
+    if (!rules.includes(`to ${range} iif ${kindBridge} blackhole`)) await hostExecOrThrow(['ip', 'rule', 'add', 'iif', kindBridge, 'to', range, 'blackhole', 'pref', rulePreference]);
+  }
+}
+
+async function removeClusterRangeRules(): Promise<void> {
+  for (const range of clusterRanges) await hostExec(['ip', 'rule', 'del', 'iif', kindBridge, 'to', range, 'blackhole', 'pref', rulePreference]);
+}
+
+/** Creates the network (once), the guard rules and routing policy (once), and makes room for the nodes' inotify use; safe to repeat. */
 export async function ensureKindNetwork(): Promise<void> {
   await raiseInotifyLimits();
+  await blackholeClusterRanges();
   if ((await hostExec(['docker', 'network', 'inspect', kindNetwork])).exitCode !== 0) {
     const mtu = (await hostExec(['docker', 'network', 'inspect', 'bridge', '-f', '{{index .Options "com.docker.network.driver.mtu"}}'])).stdout.trim();
     await hostExecOrThrow([
@@ -60,4 +84,5 @@ export async function removeKindNetworkIfUnused(): Promise<void> {
   if (users.exitCode === 0 && users.stdout.trim() !== '0') return;
   if (users.exitCode === 0) await hostExec(['docker', 'network', 'rm', kindNetwork]);
   for (const rule of await rulesMarked(guardMarker)) await deleteRule(rule);
+  await removeClusterRangeRules();
 }

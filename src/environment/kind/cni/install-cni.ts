@@ -4,7 +4,7 @@ import { EnvironmentError } from '../../../errors.ts';
 import { hostExecOrThrow } from '../../../exec/host-exec.ts';
 import { ensureImages } from '../../../images/build-images.ts';
 import type { Logger } from '../../../log.ts';
-import type { Cni } from '../cluster-config.ts';
+import { podSubnet, type Cni } from '../cluster-config.ts';
 import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from '../component-images.ts';
 import type { GoArtefact } from '../go-artefacts.ts';
 import { kindNetwork } from '../kind-network.ts';
@@ -57,6 +57,7 @@ export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: 
   const target = { supply, image, apiServer: { host: await controlPlaneAddress(cluster), port: 6443 } };
   const upstream = await readFile(join(await moduleDir(source.module, version), source.file), 'utf8');
   const manifest = cni === 'flannel' ? adaptFlannelManifest(upstream, target) : adaptKubeRouterManifest(upstream, { ...target, version });
+  await logger.step('routing the pod CIDR nowhere on every node until the CNI routes it', () => podCidrUnreachable(cluster));
   await logger.step(`installing ${cni} ${version} (${source.file} of its module)`, async () => {
     await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
     const [namespace, name] = source.daemonSet;
@@ -109,5 +110,21 @@ async function waitPodRoutes(cluster: StartedKindCluster): Promise<void> {
     if (missing.length === 0) return;
     if (Date.now() > deadline) throw new EnvironmentError(`no route to another node's pod CIDR after 120 s: ${missing.join(', ')}`, "inspect the CNI's pods: kubectl get pods -A -o wide");
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
+/**
+ * Until a CNI has routed another node's pod CIDR (kube-router's BGP takes
+ * seconds after pods start), a packet for a pod there, e.g. the API server's
+ * SYN-ACK to a worker's pod, would follow the node's default route to the
+ * host and on towards the uplink (the kind guard stopped such packets). An
+ * `unreachable` route for the whole pod subnet answers locally instead; the
+ * CNI's per-node routes are more specific and win.
+ */
+async function podCidrUnreachable(cluster: StartedKindCluster): Promise<void> {
+  const nodes = (await cluster.kubectlOrThrow(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'])).stdout.split(' ').filter(Boolean);
+  for (const node of nodes) {
+    const result = await cluster.nodeExec(node, ['ip', 'route', 'replace', 'unreachable', podSubnet]);
+    if (result.exitCode !== 0) throw new EnvironmentError(`could not add the unreachable route for ${podSubnet} on ${node}: ${result.stderr.trim()}`, 'inspect the node container');
   }
 }

@@ -18,8 +18,12 @@ export function renderMarkdown(result: ScenarioResult): string {
   out.push(...markdownTable(result), '');
   for (const claim of result.claims) {
     out.push(`## ${claim.id} — ${claim.verdict}`, '', `Article ${claim.article}, from \`${claim.from}\`: ${claim.says}.`, '');
+    if (claim.because) out.push(`Because: ${claim.because}.`, '');
+    for (const precondition of claim.preconditions ?? []) out.push(`- Precondition (the lab's choice, not a finding): ${precondition}.`);
+    if (claim.preconditions?.length) out.push('');
     claim.attempts.forEach((attempt, i) => {
-      out.push(`- \`${attempt.connection}\`${attempt.note ? ` (${attempt.note})` : ''}: **${formatOutcome(attempt.outcome)}**, ${attempt.verdict}. ${attempt.explanation}.${attempt.detail ? ` (${attempt.detail})` : ''}`);
+      const role = [attempt.role, attempt.half && `"${attempt.half}"`, attempt.from && `from ${attempt.from}`].filter(Boolean).join(', ');
+      out.push(`- ${role ? `[${role}] ` : ''}\`${attempt.connection}\`${attempt.note ? ` (${attempt.note})` : ''}: **${formatOutcome(attempt.outcome)}**, ${attempt.verdict} (expected: ${attempt.expected}). ${attempt.explanation}.${attempt.detail ? ` (${attempt.detail})` : ''}`);
       for (const command of claim.evidence.attempts[i] ?? []) {
         out.push('', '  ```', `  $ ${command.command}`, ...(command.stdout + command.stderr).trim().split('\n').map((l) => `  ${l}`), `  # exit ${command.exitCode}`, '  ```');
       }

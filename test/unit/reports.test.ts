@@ -19,7 +19,7 @@ describe('markdown report', () => {
   const md = renderMarkdown(scenarioResult);
   it('gives each claim its verdict, explanation and evidence commands', () => {
     expect(md).toContain('## D1 — refuted');
-    expect(md).toContain("- `DATABASES HOST='172.17.0.1' PORT=5432`: **timeout(5003ms)**, refuted. a host firewall dropped it.");
+    expect(md).toContain("- `DATABASES HOST='172.17.0.1' PORT=5432`: **timeout(5003ms)**, refuted (expected: connects). a host firewall dropped it.");
     expect(md).toContain('  $ docker exec -e DB_HOST=172.17.0.1 np-fixture1-django python3 manage.py dbcheck');
     expect(md).toContain('  # exit 1');
     expect(md).toContain('$ iptables -S INPUT\n-P INPUT ACCEPT');

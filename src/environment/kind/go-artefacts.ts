@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import type { Logger } from '../../log.ts';
-import { cacheRoot, kindRoot, repoRoot } from './kind-paths.ts';
+import { cacheRoot, repoRoot } from './kind-paths.ts';
 import type { KindVersions } from './versions.ts';
 
 /** What one Go artefact is built from and what it yields (kind/build/go-artefact.sh builds it). */
@@ -14,6 +14,8 @@ interface GoArtefactSpec {
   /** Recipe files (relative to the repository) whose content pins it. */
   readonly files: readonly string[];
   readonly outputs: readonly string[];
+  /** Its own build script (same usage: NAME OUT_DIR), else kind/build/go-artefact.sh; only its script is in its key. */
+  readonly script?: string;
 }
 
 export const goArtefacts = {
@@ -33,6 +35,17 @@ export const goArtefacts = {
 
 export type GoArtefact = keyof typeof goArtefacts;
 
+/** Artefacts a scenario's workload builds the first time it needs one: not part of the cluster's toolchain. */
+export const addOnArtefacts = {
+  traefik: { versions: ['TRAEFIK_VERSION'], files: [], outputs: ['traefik'], script: 'kind/build/traefik.sh' },
+} as const satisfies Record<string, GoArtefactSpec>;
+
+export type AddOnArtefact = keyof typeof addOnArtefacts;
+
+const specOf = (name: GoArtefact | AddOnArtefact): GoArtefactSpec => (name in addOnArtefacts ? addOnArtefacts[name as AddOnArtefact] : goArtefacts[name as GoArtefact]);
+
+const buildScript = (spec: GoArtefactSpec) => spec.script ?? 'kind/build/go-artefact.sh';
+
 /** A built artefact: the cache directory holding its outputs, and the key it was built for. */
 export interface BuiltArtefact {
   readonly dir: string;
@@ -40,18 +53,18 @@ export interface BuiltArtefact {
 }
 
 /** The artefact's key: its pinned versions, recipe files, the build script and the Go toolchain. */
-export async function goArtefactKey(name: GoArtefact, versions: KindVersions, goVersion: string): Promise<string> {
-  const spec: GoArtefactSpec = goArtefacts[name];
+export async function goArtefactKey(name: GoArtefact | AddOnArtefact, versions: KindVersions, goVersion: string): Promise<string> {
+  const spec = specOf(name);
   const hash = createHash('sha256').update(name).update('\0').update(goVersion).update('\0');
   for (const key of spec.versions) hash.update(`${key}=${versions[key]}\0`);
-  for (const file of [...spec.files, 'kind/build/go-artefact.sh']) {
+  for (const file of [...spec.files, buildScript(spec)]) {
     hash.update(file).update('\0').update(await readFile(join(repoRoot, file))).update('\0');
   }
   return hash.digest('hex').slice(0, 12);
 }
 
 /** Builds the artefact unless the cache has it for the same key; returns where its outputs are. */
-export async function ensureGoArtefact(name: GoArtefact, versions: KindVersions, logger: Logger): Promise<BuiltArtefact> {
+export async function ensureGoArtefact(name: GoArtefact | AddOnArtefact, versions: KindVersions, logger: Logger): Promise<BuiltArtefact> {
   const goVersion = await findGo();
   const key = await goArtefactKey(name, versions, goVersion);
   const dir = join(cacheRoot(), 'kind', 'bin', `${name}-${key}`);
@@ -63,14 +76,14 @@ export async function ensureGoArtefact(name: GoArtefact, versions: KindVersions,
     const partial = `${dir}.partial`;
     await rm(partial, { recursive: true, force: true });
     await mkdir(partial, { recursive: true });
-    const result = await hostExec(['nice', '-n', '10', 'bash', join(kindRoot, 'build', 'go-artefact.sh'), name, partial], { timeoutMs: 90 * 60_000 });
+    const result = await hostExec(['nice', '-n', '10', 'bash', join(repoRoot, buildScript(specOf(name))), name, partial], { timeoutMs: 90 * 60_000 });
     if (result.exitCode !== 0) {
       throw new EnvironmentError(
         `building ${name} failed:\n${tail(result.stderr || result.stdout)}`,
         'check that the Go module proxy answers (go env GOPROXY) and that Go >= 1.25 is installed, then run again',
       );
     }
-    for (const output of goArtefacts[name].outputs) {
+    for (const output of specOf(name).outputs) {
       if (!(await exists(join(partial, output)))) throw new EnvironmentError(`building ${name} produced no ${output}`, 'see kind/build/go-artefact.sh');
     }
     await writeFile(join(partial, '.complete'), `${key}\n`);
@@ -82,7 +95,7 @@ export async function ensureGoArtefact(name: GoArtefact, versions: KindVersions,
 }
 
 /** Earlier builds of the same artefact (other keys) are dropped: one build per artefact stays. */
-async function pruneOtherKeys(name: GoArtefact, keep: string): Promise<void> {
+async function pruneOtherKeys(name: GoArtefact | AddOnArtefact, keep: string): Promise<void> {
   const parent = dirname(keep);
   const pattern = new RegExp(`^${name}-[0-9a-f]{12}(\\.partial)?$`);
   for (const entry of await readdir(parent)) {

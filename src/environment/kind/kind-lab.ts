@@ -104,7 +104,7 @@ async function waitUsable(cluster: StartedKindCluster, toolchain: KindToolchain,
 }
 
 /** The images some node of the cluster lacks (a reused cluster has most already: loading is the slow part of a run). */
-async function imagesMissingOnNodes(cluster: StartedKindCluster, images: readonly string[]): Promise<string[]> {
+export async function imagesMissingOnNodes(cluster: StartedKindCluster, images: readonly string[]): Promise<string[]> {
   const nodes = cluster.nodes.length > 0 ? cluster.nodes : (await hostExec(['docker', 'ps', '--filter', `label=${kindClusterLabel}=${cluster.name}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
   const missing = new Set<string>();
   for (const node of nodes) {

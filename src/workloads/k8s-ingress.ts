@@ -1,0 +1,174 @@
+import type { KubernetesObject, V1Deployment, V1Ingress } from '@kubernetes/client-node';
+import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from '../environment/kind/component-images.ts';
+import { ensureGoArtefact, type AddOnArtefact, type GoArtefact } from '../environment/kind/go-artefacts.ts';
+import { imagesMissingOnNodes, kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { readVersions } from '../environment/kind/versions.ts';
+import { ensureImages } from '../images/build-images.ts';
+import { runLabel } from '../lab/sweep.ts';
+import type { Logger } from '../log.ts';
+import { waitAvailable } from './k8s-deployment.ts';
+import { podWorkload } from './k8s-pod.ts';
+import type { WorkloadSpec } from './workload.ts';
+
+/** One path of an Ingress rule: a Prefix path to a Service's port. */
+export interface IngressPath {
+  readonly path: string;
+  readonly service: string;
+  readonly port: number;
+}
+
+export interface IngressOptions {
+  /** The Ingress Traefik serves (no class: Traefik takes unclassed Ingresses). */
+  readonly ingress: { readonly name: string; readonly paths: readonly IngressPath[] };
+  /** An Ingress of a class no controller in the cluster claims: it should serve nothing. */
+  readonly unclaimed?: { readonly name: string; readonly className: string; readonly paths: readonly IngressPath[] };
+  /** The nodePort of Traefik's web entrypoint (30000-32767). */
+  readonly nodePort: number;
+  /** Workloads whose Services the paths name (started first). */
+  readonly backends: readonly string[];
+}
+
+const traefikArtefact: AddOnArtefact = 'traefik';
+/** Traefik's web entrypoint (the Service's targetPort) and its internal one (ping, API), in the pod. */
+const webPort = 8000;
+const internalPort = 9000;
+
+/**
+ * Traefik v3, built from its Go module, as the cluster's ingress controller:
+ * its Kubernetes Ingress provider watches only the run's namespace (a Role,
+ * no cluster-scope lookups), its web entrypoint is a NodePort Service, and
+ * it sends nothing off the machine (no version check, no usage statistics,
+ * no ACME, tracing or metrics). The Ingresses are made with it; started
+ * means Traefik has built a router for each path of the served Ingress.
+ * `addresses` has `pod` and `node`; exec is not available (no shell tools).
+ */
+export function traefikIngress(options: IngressOptions): WorkloadSpec {
+  return {
+    description: `Traefik (Kubernetes Ingress provider, built from its Go module), web entrypoint on nodePort ${options.nodePort}; Ingress ${options.ingress.name}: ${options.ingress.paths.map((p) => `${p.path} → ${p.service}:${p.port}`).join(', ')}`,
+    images: [],
+    dependsOn: options.backends,
+    async start(name, env) {
+      const lab = kindLabOf(env);
+      const image = await traefikImage(lab, env.logger);
+      const labels = { app: name, [runLabel]: env.run.id };
+      const meta = { name, namespace: lab.namespace, labels };
+      const ingresses = [ingressObject(options.ingress, lab.namespace, labels), ...(options.unclaimed ? [ingressObject(options.unclaimed, lab.namespace, labels)] : [])];
+      await lab.client.create([
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: meta,
+          rules: [
+            { apiGroups: [''], resources: ['services', 'endpoints', 'secrets'], verbs: ['get', 'list', 'watch'] },
+            { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+            { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
+            { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
+          ],
+        } as KubernetesObject,
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: meta,
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+          subjects: [{ kind: 'ServiceAccount', name, namespace: lab.namespace }],
+        } as KubernetesObject,
+        ...ingresses,
+      ]);
+      const deployment: V1Deployment = {
+        metadata: meta,
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: name,
+              terminationGracePeriodSeconds: 0,
+              containers: [
+                {
+                  name: 'traefik',
+                  image,
+                  imagePullPolicy: 'Never',
+                  args: traefikArgs(lab.namespace),
+                  ports: [{ containerPort: webPort }, { containerPort: internalPort }],
+                  readinessProbe: { httpGet: { path: '/ping', port: internalPort }, periodSeconds: 1, failureThreshold: 120 },
+                },
+              ],
+            },
+          },
+        },
+      };
+      await lab.client.apps.createNamespacedDeployment({ namespace: lab.namespace, body: deployment });
+      await lab.client.core.createNamespacedService({
+        namespace: lab.namespace,
+        body: { metadata: meta, spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: webPort, nodePort: options.nodePort, protocol: 'TCP' }] } },
+      });
+      await waitAvailable(lab, name, 1);
+      const pod = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${name}` })).items.find((p) => p.status?.podIP)!;
+      await waitRouters(lab, pod.metadata!.name!, options.ingress.paths.length);
+      return { ...podWorkload(lab, pod, name, this.description), contextCommands: [] };
+    },
+  };
+}
+
+/** Traefik's static configuration, as flags. */
+function traefikArgs(namespace: string): string[] {
+  return [
+    `--entrypoints.web.address=:${webPort}`,
+    `--entrypoints.traefik.address=:${internalPort}`,
+    '--ping=true',
+    // The API (read through the API server's pod proxy) shows the routers Traefik built: evidence, and the readiness wait.
+    '--api.insecure=true',
+    '--providers.kubernetesingress=true',
+    `--providers.kubernetesingress.namespaces=${namespace}`,
+    // Cluster-scope lookups (IngressClasses, nodes) would need a ClusterRole, which a killed run's namespace sweep would leave behind.
+    '--providers.kubernetesingress.disableclusterscoperesources=true',
+    // Nothing leaves the machine: no version check, no anonymous usage report.
+    '--global.checknewversion=false',
+    '--global.sendanonymoususage=false',
+    '--log.level=INFO',
+  ];
+}
+
+function ingressObject(spec: { name: string; className?: string; paths: readonly IngressPath[] }, namespace: string, labels: Record<string, string>): V1Ingress & KubernetesObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: spec.name, namespace, labels },
+    spec: {
+      ...(spec.className ? { ingressClassName: spec.className } : {}),
+      rules: [{ http: { paths: spec.paths.map((p) => ({ path: p.path, pathType: 'Prefix', backend: { service: { name: p.service, port: { number: p.port } } } })) } }],
+    },
+  };
+}
+
+/** Traefik's API through the API server's pod proxy (no client tool in the pod, no route from the host needed). */
+export async function traefikApi(lab: KindLab, pod: string, path: string): Promise<string> {
+  return lab.client.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${internalPort}`, namespace: lab.namespace, path: path.replace(/^\//, '') });
+}
+
+/** Waits until Traefik has a router from the Kubernetes Ingress provider for each path (it loads the Ingress asynchronously), 60 s at most. */
+async function waitRouters(lab: KindLab, pod: string, paths: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const routers = await traefikApi(lab, pod, '/api/http/routers').then((body) => JSON.parse(body) as { provider?: string }[], () => []);
+    if (routers.filter((r) => r.provider === 'kubernetes').length >= paths) return;
+    if (Date.now() > deadline) throw new Error(`Traefik built ${routers.length} routers, not ${paths}, within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Traefik's image: the binary built from its Go module on the lab's Debian base, loaded into the nodes when they lack it. */
+async function traefikImage(lab: KindLab, logger: Logger): Promise<string> {
+  const built = await ensureGoArtefact(traefikArtefact, await readVersions(), logger);
+  const { debian } = await ensureImages(['debian'], logger);
+  // The component-image builder is typed for the node's components and artefacts; Traefik is one more of each.
+  const artefact = traefikArtefact as unknown as GoArtefact;
+  const recipe: ComponentRecipe = { dockerfile: 'traefik', inputs: [[artefact, 'traefik', 'traefik']], buildArgs: {}, onDebian: true };
+  const component = 'traefik' as unknown as ImageComponent;
+  const build = { recipe, artefacts: { [artefact]: built }, debianRef: debian };
+  const ref = await ensureComponentImage(component, build, logger);
+  if ((await imagesMissingOnNodes(lab.cluster, [ref])).length > 0) await logger.step(`loading ${ref} into the nodes`, () => lab.cluster.loadImages([ref]));
+  return ref;
+}

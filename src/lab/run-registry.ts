@@ -14,6 +14,8 @@ export interface RunRecord {
   readonly startedAt: string;
   /** Left running on purpose (--keep): only an explicit clean removes it. */
   readonly keep: boolean;
+  /** A kind cluster this process is creating (`npm run cluster up`): if the process dies first, the sweep deletes it. */
+  readonly cluster?: string;
 }
 
 const registryDir = () => process.env.NETPROOF_RUN_DIR ?? join(tmpdir(), 'netproof-runs');

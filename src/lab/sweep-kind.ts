@@ -37,9 +37,7 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
   if (clusters.size === 0) return report;
   for (const [cluster, nodes] of clusters) {
     if (cluster.startsWith(runClusterPrefix(runId))) {
-      await hostExec(['docker', 'rm', '-f', '-v', ...nodes]);
-      await rm(kubeconfigPath(cluster), { force: true });
-      await rm(kubeconfigPath(cluster).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
+      await removeClusterNodes(cluster, nodes);
       report.clusters++;
       continue;
     }
@@ -48,6 +46,20 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
   }
   if (report.clusters > 0) await removeKindNetworkIfUnused();
   return report;
+}
+
+async function removeClusterNodes(cluster: string, nodes: readonly string[]): Promise<void> {
+  if (nodes.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...nodes]);
+  await rm(kubeconfigPath(cluster), { force: true });
+  await rm(kubeconfigPath(cluster).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
+}
+
+/** A cluster whose `cluster up` died before it was up: its nodes, kubeconfig, and the kind network once unused. Returns 1 if it had nodes. */
+export async function sweepUnfinishedCluster(cluster: string): Promise<number> {
+  const nodes = (await kindClusters()).get(cluster) ?? [];
+  await removeClusterNodes(cluster, nodes);
+  await removeKindNetworkIfUnused();
+  return nodes.length > 0 ? 1 : 0;
 }
 
 /** Run ids that own a kind cluster or a namespace in one. */

@@ -1,7 +1,7 @@
 import { hostExec } from '../exec/host-exec.ts';
 import { deleteRule, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
-import { kindRunIds, sweepKindRun } from './sweep-kind.ts';
+import { kindRunIds, sweepKindRun, sweepUnfinishedCluster } from './sweep-kind.ts';
 
 /** How each kind of lab resource is marked with its run id. */
 export const runLabel = 'netproof.run';
@@ -80,7 +80,9 @@ export async function sweepStale(options: { all?: boolean; except?: string } = {
     const record = await readRun(id);
     const owned = record !== undefined && (record.keep || isAlive(record.pid));
     if (owned && !options.all) continue;
-    swept.set(id, await sweepRun(id));
+    const report = await sweepRun(id);
+    if (record?.cluster) report.clusters += await sweepUnfinishedCluster(record.cluster);
+    swept.set(id, report);
     await forgetRun(id);
   }
   return swept;

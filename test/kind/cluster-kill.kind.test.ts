@@ -1,0 +1,30 @@
+import { execa } from 'execa';
+import { access } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { kindClusterLabel } from '../../src/environment/kind/kind-cluster.ts';
+import { kubeconfigPath } from '../../src/environment/kind/kind-paths.ts';
+import { hostExec } from '../../src/exec/host-exec.ts';
+
+/**
+ * The report: SIGKILL 15 s into `npm run cluster up` left three node
+ * containers, their network and rules, and `npm run clean` said "nothing to
+ * clean". A `cluster up` is registered while it creates the cluster, so a
+ * killed one is swept like any dead run.
+ */
+describe('a killed cluster up', () => {
+  it('is swept by clean: no node container, no kubeconfig', async () => {
+    const name = `killed-up-${process.pid}`;
+    const nodes = async () => (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${name}`])).stdout.split('\n').filter(Boolean);
+    const up = execa('node', ['src/cli/main.ts', 'cluster', 'up', '--name', name], { reject: false });
+    // Killed once kind has made the node containers: the middle of cluster creation.
+    for (let i = 0; i < 600 && (await nodes()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await nodes()).length, 'kind made the node containers').toBeGreaterThan(0);
+    up.kill('SIGKILL');
+    await up;
+    const clean = await hostExec(['node', 'src/cli/main.ts', 'clean'], { timeoutMs: 300_000 });
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(clean.stderr).toMatch(/removed 1 kind clusters/);
+    expect(await nodes()).toEqual([]);
+    await expect(access(kubeconfigPath(name))).rejects.toThrow();
+  }, 900_000);
+});

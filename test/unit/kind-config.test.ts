@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderKindConfig } from '../../src/environment/kind/cluster-config.ts';
-import { goArtefactKey, goArtefacts, type GoArtefact } from '../../src/environment/kind/go-artefacts.ts';
+import { addOnArtefacts, goArtefactKey, goArtefacts, type GoArtefact } from '../../src/environment/kind/go-artefacts.ts';
 import { kindRoot } from '../../src/environment/kind/kind-paths.ts';
 import { nodeImageRefs, parseVersions, readVersions } from '../../src/environment/kind/versions.ts';
 
@@ -42,6 +42,15 @@ describe('kind recipes', () => {
       expect([name, same]).toEqual([name, name !== 'coredns']);
     }
     expect(await goArtefactKey('kind', versions, 'go1.26')).not.toBe(await goArtefactKey('kind', versions, 'go1.27'));
+  });
+
+  it('keeps add-on artefacts (Traefik) out of the cluster toolchain: bumping one rebuilds only it', async () => {
+    const versions = await readVersions();
+    const bumped = { ...versions, TRAEFIK_VERSION: 'v3.6.13' };
+    expect(Object.keys(goArtefacts)).not.toContain('traefik');
+    for (const name of Object.keys(goArtefacts) as GoArtefact[]) expect(await goArtefactKey(name, bumped, 'go1.26')).toBe(await goArtefactKey(name, versions, 'go1.26'));
+    expect(Object.keys(addOnArtefacts)).toEqual(['traefik']);
+    expect(await goArtefactKey('traefik', bumped, 'go1.26')).not.toBe(await goArtefactKey('traefik', versions, 'go1.26'));
   });
 
   it('never lets CoreDNS forward a query', async () => {

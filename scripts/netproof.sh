@@ -18,7 +18,8 @@ node_version=22.23.3
 # compare and the listings only read files.
 needs_root() { [ "$command" != compare ] && case " $* " in *" --list "*|*" --claims "*) false ;; *) [ "$command $*" != scenario ] ;; esac; }
 if [ "$(id -u)" != 0 ] && needs_root "$@"; then
-  if sudo -n true 2>/dev/null; then exec sudo -n -E env "PATH=$PATH" bash "$0" "$command" "$@"; fi
+  # root's tools (iptables, ip) live in sbin, which a user's PATH often lacks.
+  if sudo -n true 2>/dev/null; then exec sudo -n -E env "PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin" bash "$0" "$command" "$@"; fi
   echo "netproof needs root (iptables, network namespaces, routes): run as root, or as a user with passwordless sudo (e.g. sudo -E env PATH=\"\$PATH\" npm run $command ...)" >&2
   exit 3
 fi

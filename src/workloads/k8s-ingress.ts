@@ -6,7 +6,7 @@ import { readVersions } from '../environment/kind/versions.ts';
 import { ensureImages } from '../images/build-images.ts';
 import { runLabel } from '../lab/sweep.ts';
 import type { Logger } from '../log.ts';
-import { waitAvailable } from './k8s-deployment.ts';
+import { waitAvailable, waitEndpoints, waitKubeProxy } from './k8s-deployment.ts';
 import { podWorkload } from './k8s-pod.ts';
 import type { WorkloadSpec } from './workload.ts';
 
@@ -106,6 +106,9 @@ export function traefikIngress(options: IngressOptions): WorkloadSpec {
       });
       await waitAvailable(lab, name, 1);
       const pod = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${name}` })).items.find((p) => p.status?.podIP)!;
+      await waitEndpoints(lab, name, [pod.status!.podIP!]);
+      // The outside client's first request must find the nodePort programmed on every node.
+      await waitKubeProxy(lab, name, [pod.status!.podIP!]);
       await waitRouters(lab, pod.metadata!.name!, options.ingress.paths.length);
       return { ...podWorkload(lab, pod, name, this.description), contextCommands: [] };
     },
@@ -143,16 +146,15 @@ function ingressObject(spec: { name: string; className?: string; paths: readonly
   };
 }
 
-/** Traefik's API through the API server's pod proxy (no client tool in the pod, no route from the host needed). */
-export async function traefikApi(lab: KindLab, pod: string, path: string): Promise<string> {
-  return lab.client.core.connectGetNamespacedPodProxyWithPath({ name: `${pod}:${internalPort}`, namespace: lab.namespace, path: path.replace(/^\//, '') });
-}
+/** Traefik's routers from its API, through the API server's pod proxy (no client tool in the pod, no route from the host needed): `kubectl get --raw` of this path. */
+export const traefikRoutersPath = (namespace: string, pod: string) => `/api/v1/namespaces/${namespace}/pods/${pod}:${internalPort}/proxy/api/http/routers`;
 
 /** Waits until Traefik has a router from the Kubernetes Ingress provider for each path (it loads the Ingress asynchronously), 60 s at most. */
 async function waitRouters(lab: KindLab, pod: string, paths: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const routers = await traefikApi(lab, pod, '/api/http/routers').then((body) => JSON.parse(body) as { provider?: string }[], () => []);
+    const raw = await lab.cluster.kubectl(['get', '--raw', traefikRoutersPath(lab.namespace, pod)]);
+    const routers = raw.exitCode === 0 ? (JSON.parse(raw.stdout) as { provider?: string }[]) : [];
     if (routers.filter((r) => r.provider === 'kubernetes').length >= paths) return;
     if (Date.now() > deadline) throw new Error(`Traefik built ${routers.length} routers, not ${paths}, within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 500));

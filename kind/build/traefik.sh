@@ -2,9 +2,9 @@
 # Builds Traefik (K15's ingress controller) into OUT_DIR from the Go module
 # proxy only, at TRAEFIK_VERSION of kind/versions.env. `go install mod@version`
 # refuses it (its go.mod has replace directives), so it is built as the main
-# module, from a writable copy of its module-cache directory. From v3.7 on, the
-# fork its replace names (containous/go-http-auth) is at a pseudo-version the
-# proxy refuses: v3.6.x is the newest that builds. Usage: traefik.sh traefik OUT_DIR
+# module, from a writable copy of its module-cache directory. v3.7.13's replace
+# names a pseudo-version of the fork containous/go-http-auth the proxy refuses
+# (403); v3.6.12's is served. Usage: traefik.sh traefik OUT_DIR
 set -euo pipefail
 out=${2:?usage: traefik.sh traefik OUT_DIR}
 kind_dir=$(cd "$(dirname "$0")/.." && pwd)

@@ -9,7 +9,7 @@ import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
-const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services'] as const;
+const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services', 'k8s-ingress'] as const;
 const clusterSpec = { cni: 'kindnet', workers: 2 } as const;
 /** The findings on the lab's kindnet, per scenario and claim: "verdict (each attempt's outcome)". */
 const expectedFile = new URL('expected-findings.json', import.meta.url);
@@ -35,7 +35,8 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
     for (const name of scenarios) {
       results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true, secrets: ['mysecretpassword'] }));
     }
-  }, 1_500_000);
+  // A cold Traefik build (k8s-ingress, first time only) takes up to 20 min on 2 cores.
+  }, 2_700_000);
 
   afterAll(async () => {
     if (startedHere && toolchain) await deleteKindCluster(clusterName, toolchain);

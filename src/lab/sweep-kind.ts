@@ -58,6 +58,9 @@ async function removeClusterNodes(cluster: string, nodes: readonly string[]): Pr
 export async function sweepUnfinishedCluster(cluster: string): Promise<number> {
   const nodes = (await kindClusters()).get(cluster) ?? [];
   await removeClusterNodes(cluster, nodes);
+  // A `docker run` kind had already sent may still make its node: look once more after it settles.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await removeClusterNodes(cluster, (await kindClusters()).get(cluster) ?? []);
   await removeKindNetworkIfUnused();
   return nodes.length > 0 ? 1 : 0;
 }

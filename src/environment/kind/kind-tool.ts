@@ -32,7 +32,12 @@ export class KindTool {
     });
   }
 
+  /**
+   * kind dies with netproof: a `cluster up` killed with SIGKILL would
+   * otherwise leave kind running on, making nodes after `clean` removed the
+   * first ones (setpriv from util-linux sets the parent-death signal).
+   */
   run(args: readonly string[], options: HostExecOptions = {}): Promise<ExecResult> {
-    return hostExec(['env', ...Object.entries(this.env).map(([k, v]) => `${k}=${v}`), this.binary, ...args], options);
+    return hostExec(['setpriv', '--pdeathsig', 'KILL', '--', 'env', ...Object.entries(this.env).map(([k, v]) => `${k}=${v}`), this.binary, ...args], options);
   }
 }

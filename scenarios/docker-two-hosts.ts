@@ -26,8 +26,12 @@ const hostPort = 15432;
 const webServer = ['np-serve', String(port)];
 const hostServer = ['np-serve', String(hostPort)];
 const hosts = ['hostA', 'hostB'];
-/** Host C's default bridge: a --bip of the lab's choosing, outside 172.17.0.0/16. */
-const bipC = { gateway: '172.29.0.1', subnet: '172.29.0.0/16' };
+/**
+ * Host C's default bridge: a --bip of the lab's choosing. 172.16.0.0/16 lies outside
+ * Docker's default address pools (172.17–31.0.0/16, 192.168.0.0/16), so the lab LAN,
+ * which Docker numbers from those pools, can never be given the same subnet.
+ */
+const bipC = { gateway: '172.16.0.1', subnet: '172.16.0.0/16' };
 const routeToC = { on: 'hostA', to: bipC.subnet, via: 'hostC' };
 const gatewayOfC = Found.labAddress("host C's docker0 address (its --bip)", bipC.gateway);
 const hostGateway = 'host.docker.internal:host-gateway';

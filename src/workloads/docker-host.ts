@@ -34,7 +34,7 @@ export interface StartedDockerHost extends StartedWorkload {
 export interface DockerHostOptions {
   /** The scenario network that joins the hosts. */
   readonly lan: string;
-  /** dockerd `--bip`: the default bridge's address and prefix (e.g. 172.29.0.1/16) instead of 172.17.0.1/16. */
+  /** dockerd `--bip`: the default bridge's address and prefix (e.g. 172.16.0.1/16) instead of 172.17.0.1/16. */
   readonly bip?: string;
   /** User-defined networks to create on this engine once it answers (`docker network create NAME`). */
   readonly networks?: readonly string[];

@@ -18,7 +18,7 @@ const containerCgroups = async () => {
 
 /**
  * Three real engines (dockerd in privileged containers on one lab LAN; host
- * C with --bip 172.29.0.1/16). What the lab found is in the golden table;
+ * C with --bip 172.16.0.1/16). What the lab found is in the golden table;
  * here: each claim is decided on evidence, plus what holds for standard
  * Linux Docker hosts with default settings.
  */
@@ -51,7 +51,7 @@ describe('docker-two-hosts on real engines', () => {
   it("D20: the route to host C's bridge takes: host C's own server answers on its docker0 address (the control), and the routed attempts carry C's FORWARD as evidence", () => {
     const [control, unpublished] = run.claim('D20').attempts.slice(2);
     expect(control!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'srvC' });
-    expect(control!.connection).toBe('GET http://172.29.0.1:15432/');
+    expect(control!.connection).toBe('GET http://172.16.0.1:15432/');
     expect(unpublished!.detail).toMatch(/FORWARD on hostC: policy \w+/);
     expect(run.claim('D20').evidence.attempts[3]!.map((e) => e.command)).toEqual(expect.arrayContaining([expect.stringMatching(/ip route replace 172\.29\.0\.0\/16 via /)]));
   });
@@ -75,7 +75,7 @@ describe('docker-two-hosts on real engines', () => {
     expect(answered).toEqual(Array(3).fill({ kind: 'http-status', status: 200, server: 'srvA' }));
   });
 
-  it("D28: on the engine with --bip 172.29.0.1/16, host-gateway names that engine's docker0, and 172.17.0.1 goes to the LAN gateway, this machine", () => {
+  it("D28: on the engine with --bip 172.16.0.1/16, host-gateway names that engine's docker0, and 172.17.0.1 goes to the LAN gateway, this machine", () => {
     const [other, gateway] = run.claim('D28').attempts.slice(3);
     expect(gateway!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'srvC' });
     expect(gateway!.detail).toMatch(/host\.docker\.internal resolved to 172\.29\.0\.1/);

@@ -1,3 +1,4 @@
+import type { TestProject } from 'vitest/node';
 import { hostExec } from '../../src/exec/host-exec.ts';
 import { ensureImages } from '../../src/images/build-images.ts';
 import { deleteRule, insertRule, rulesMarked } from '../../src/lab/iptables-rules.ts';
@@ -12,10 +13,10 @@ import { consoleLogger } from '../../src/log.ts';
  * packet from a lab interface that is about to leave through an uplink. The
  * suite fails if any did. They belong to a registered run of this process, so
  * runs' sweeps leave them alone while the suite lives, and `npm run clean`
- * removes them if it is killed.
+ * removes them if it is killed. Each project that uses this set-up (integration,
+ * browser) counts with rules of its own: one project's teardown must not take
+ * away the rules another is still counting with.
  */
-const suiteRun = `suite${process.pid}`;
-const counterMarker = `${ruleMarker(suiteRun)} traffic-counter`;
 const labInterfaces = ['docker0', 'br-+', 'np+'];
 
 /**
@@ -24,14 +25,16 @@ const labInterfaces = ['docker0', 'br-+', 'np+'];
  * once, before any test's timeout starts. Without an engine the suite fails
  * with what to do: it never pretends to have tested anything.
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const suiteRun = `suite${process.pid}${project.name.replace(/[^a-z0-9]/gi, '')}`;
+  const counterMarker = `${ruleMarker(suiteRun)} traffic-counter`;
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   const info = await hostExec(['docker', 'info', '--format', '{{.ServerVersion}}']);
   if (info.exitCode !== 0) {
     throw new Error(`no Docker engine answers (${info.stderr.trim()}): run the tests with 'npm test', which starts one, or start Docker`);
   }
   await ensureImages(['postgres', 'django', 'toolbox'], consoleLogger());
-  await registerRun({ id: suiteRun, pid: process.pid, scenario: 'integration suite', startedAt: new Date().toISOString(), keep: false });
+  await registerRun({ id: suiteRun, pid: process.pid, scenario: `${project.name} suite`, startedAt: new Date().toISOString(), keep: false });
   for (const uplink of await uplinkInterfaces()) {
     for (const lab of labInterfaces) {
       for (const family of ['ipv4', 'ipv6'] as const) {
@@ -45,6 +48,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     await forgetRun(suiteRun);
     const left = counters.filter((rule) => rule.packets > 0);
     if (left.length > 0) throw new Error(`the traffic rule was broken: lab packets headed off the machine: ${left.map((r) => `${r.packets} via ${r.spec.join(' ')}`).join('; ')}`);
-    process.stderr.write(`traffic rule: 0 lab packets headed for ${[...new Set(counters.map((r) => r.spec[r.spec.indexOf('-o') + 1]))].join(', ')} during the suite\n`);
+    if (counters.length === 0) throw new Error(`the traffic rule was not measured for ${project.name}: its counting rules (${counterMarker}) were gone before the end`);
+    process.stderr.write(`traffic rule (${project.name}): 0 lab packets headed for ${[...new Set(counters.map((r) => r.spec[r.spec.indexOf('-o') + 1]))].join(', ')} during the suite\n`);
   };
 }

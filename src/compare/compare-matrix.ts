@@ -26,13 +26,24 @@ export interface Comparison {
   readonly fingerprints: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
+/** The letters Kubernetes draws generated name suffixes from (no vowels, no 0, 1, 3). */
+const generated = '[bcdfghjklmnpqrstvwxz2456789]';
+/** A Deployment's pod: <deployment>-<pod-template-hash>-<5 letters>. */
+const deploymentPod = new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${generated}{6,10}-${generated}{5}\\b`, 'g');
+
 /**
  * What makes two outcomes the same across environments: the words, without
- * what differs on every run anyway (run ids in server names, durations, addresses).
+ * what differs on every run anyway: run ids in server names, the generated
+ * part of a Deployment pod's name, how many of N requests each pod took,
+ * durations, addresses, and the cluster's name in its nodes' names (each CNI
+ * has a cluster of its own).
  */
 export const outcomeShape = (outcome: string) =>
   outcome
     .replace(/np-[0-9a-z]+-/g, 'np-…-')
+    .replace(deploymentPod, '$1-…')
+    .replace(/×\d+/g, '×n')
+    .replace(/\bnetproof(?:-[a-z0-9]+-\d+w)?-(control-plane|worker\d*)\b/g, '$1')
     .replace(/\b\d+\.\d+\.\d+\.\d+(\/\d+)?\b/g, '<ip>')
     .replace(/\d+ms\b/g, '…ms');
 

@@ -78,4 +78,18 @@ describe('compare', () => {
   it('shapes outcomes without run ids, addresses or durations', () => {
     expect(outcomeShape('success from np-k3x9-server at 10.244.1.5 after timeout(2003ms)')).toBe('success from np-…-server at <ip> after timeout(…ms)');
   });
+
+  it('shapes away what each cluster names differently: Deployment pods, load spread, node names', () => {
+    // K12 on two CNIs: three pods answered both times, with other generated names and another spread.
+    const kindnet = outcomeShape('fact: 3 pods answered: web-7d9c8b6f5-x2k4q ×7, web-7d9c8b6f5-bz9wt ×5, web-7d9c8b6f5-lmn2p ×8');
+    const flannel = outcomeShape('fact: 3 pods answered: web-5f6b7c8d9-qq2rs ×6, web-5f6b7c8d9-tt4vw ×6, web-5f6b7c8d9-zz5xk ×8');
+    expect(kindnet).toBe('fact: 3 pods answered: web-… ×n, web-… ×n, web-… ×n');
+    expect(flannel).toBe(kindnet);
+    // Fewer pods is still a difference.
+    expect(outcomeShape('fact: 2 pods answered: web-5f6b7c8d9-qq2rs ×10, web-5f6b7c8d9-tt4vw ×10')).not.toBe(kindnet);
+    expect(outcomeShape('http-status(200) from myapp-6c7d8f9b5-k2m4n')).toBe(outcomeShape('http-status(200) from myapp-84b5c6d7f-w9x2z'));
+    // A pod the lab named itself keeps its name; nodes lose only their cluster's name.
+    expect(outcomeShape('http-status(200) from server')).toBe('http-status(200) from server');
+    expect(outcomeShape('on netproof-worker2 and netproof-flannel-2w-worker2, not netproof-control-plane')).toBe('on worker2 and worker2, not control-plane');
+  });
 });

@@ -7,10 +7,11 @@ out=${2:?usage: build.sh CNI OUT_DIR}
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 source "$dir/versions.env"
-command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
-command -v go >/dev/null 2>&1 || { echo "Go is needed to build $cni: install Go >= 1.24" >&2; exit 3; }
+# shellcheck source=../build/go-env.sh
+source "$dir/../build/go-env.sh"
+need_go "$cni"
 mkdir -p "$out"
-export CGO_ENABLED=0 GOFLAGS=-trimpath GOBIN="$out" GOTOOLCHAIN=local
+export GOFLAGS=-trimpath GOBIN="$out"
 
 case "$cni" in
   flannel)
@@ -18,10 +19,8 @@ case "$cni" in
     # main.go links the tencentvpc backend, whose SDK module is not on the proxy:
     # build a copy of the pinned module without that one import (a cloud backend
     # the lab never uses). The udp backend needs cgo, as upstream's static build.
-    src=$(go mod download -json "$m@$FLANNEL_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-    tmp=$(mktemp -d /var/tmp/netproof-flannel-src.XXXXXX)
-    trap 'rm -rf "$tmp"' EXIT
-    cp -r "$src/." "$tmp" && chmod -R u+w "$tmp"
+    module_copy "$m" "$FLANNEL_VERSION"
+    tmp=$module_dir
     grep -q 'pkg/backend/tencentvpc"' "$tmp/main.go" || { echo "flannel main.go no longer imports tencentvpc: revisit kind/cni/build.sh" >&2; exit 1; }
     sed -i '/pkg\/backend\/tencentvpc"/d' "$tmp/main.go"
     (cd "$tmp" && CGO_ENABLED=1 go build -tags netgo,osusergo \

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import type { Logger } from '../../log.ts';
-import { cacheRoot, repoRoot } from './kind-paths.ts';
+import { ensureCachedBuild, type BuiltArtefact } from './cached-build.ts';
+import { repoRoot } from './kind-paths.ts';
+
+export { tail, type BuiltArtefact } from './cached-build.ts';
 import type { KindVersions } from './versions.ts';
 
 /** What one Go artefact is built from and what it yields (kind/build/go-artefact.sh builds it). */
@@ -37,7 +40,7 @@ export type GoArtefact = keyof typeof goArtefacts;
 
 /** Artefacts a scenario's workload builds the first time it needs one: not part of the cluster's toolchain. */
 export const addOnArtefacts = {
-  traefik: { versions: ['TRAEFIK_VERSION'], files: [], outputs: ['traefik'], script: 'kind/build/traefik.sh' },
+  traefik: { versions: ['TRAEFIK_VERSION'], files: ['kind/build/go-env.sh'], outputs: ['traefik'], script: 'kind/build/traefik.sh' },
 } as const satisfies Record<string, GoArtefactSpec>;
 
 export type AddOnArtefact = keyof typeof addOnArtefacts;
@@ -45,12 +48,6 @@ export type AddOnArtefact = keyof typeof addOnArtefacts;
 const specOf = (name: GoArtefact | AddOnArtefact): GoArtefactSpec => (name in addOnArtefacts ? addOnArtefacts[name as AddOnArtefact] : goArtefacts[name as GoArtefact]);
 
 const buildScript = (spec: GoArtefactSpec) => spec.script ?? 'kind/build/go-artefact.sh';
-
-/** A built artefact: the cache directory holding its outputs, and the key it was built for. */
-export interface BuiltArtefact {
-  readonly dir: string;
-  readonly key: string;
-}
 
 /** The artefact's key: its pinned versions, recipe files, the build script and the Go toolchain. */
 export async function goArtefactKey(name: GoArtefact | AddOnArtefact, versions: KindVersions, goVersion: string): Promise<string> {
@@ -65,42 +62,20 @@ export async function goArtefactKey(name: GoArtefact | AddOnArtefact, versions: 
 
 /** Builds the artefact unless the cache has it for the same key; returns where its outputs are. */
 export async function ensureGoArtefact(name: GoArtefact | AddOnArtefact, versions: KindVersions, logger: Logger): Promise<BuiltArtefact> {
-  const goVersion = await findGo();
-  const key = await goArtefactKey(name, versions, goVersion);
-  const dir = join(cacheRoot(), 'kind', 'bin', `${name}-${key}`);
-  if (await exists(join(dir, '.complete'))) {
-    await pruneOtherKeys(name, dir);
-    return { dir, key };
-  }
-  await logger.step(`building ${name} from the Go module proxy (first time only)`, async () => {
-    const partial = `${dir}.partial`;
-    await rm(partial, { recursive: true, force: true });
-    await mkdir(partial, { recursive: true });
-    const result = await hostExec(['nice', '-n', '10', 'bash', join(repoRoot, buildScript(specOf(name))), name, partial], { timeoutMs: 90 * 60_000 });
-    if (result.exitCode !== 0) {
-      throw new EnvironmentError(
-        `building ${name} failed:\n${tail(result.stderr || result.stdout)}`,
-        'check that the Go module proxy answers (go env GOPROXY) and that Go >= 1.25 is installed, then run again',
-      );
-    }
-    for (const output of specOf(name).outputs) {
-      if (!(await exists(join(partial, output)))) throw new EnvironmentError(`building ${name} produced no ${output}`, 'see kind/build/go-artefact.sh');
-    }
-    await writeFile(join(partial, '.complete'), `${key}\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(partial, dir);
-    await pruneOtherKeys(name, dir);
-  });
-  return { dir, key };
-}
-
-/** Earlier builds of the same artefact (other keys) are dropped: one build per artefact stays. */
-async function pruneOtherKeys(name: GoArtefact | AddOnArtefact, keep: string): Promise<void> {
-  const parent = dirname(keep);
-  const pattern = new RegExp(`^${name}-[0-9a-f]{12}(\\.partial)?$`);
-  for (const entry of await readdir(parent)) {
-    if (pattern.test(entry) && join(parent, entry) !== keep) await rm(join(parent, entry), { recursive: true, force: true });
-  }
+  const script = buildScript(specOf(name));
+  return ensureCachedBuild(
+    {
+      name,
+      stem: name,
+      key: await goArtefactKey(name, versions, await findGo()),
+      command: ['bash', join(repoRoot, script), name],
+      outputs: specOf(name).outputs,
+      recipe: script,
+      hint: 'check that the Go module proxy answers (go env GOPROXY) and that Go >= 1.25 is installed, then run again',
+      timeoutMs: 90 * 60_000,
+    },
+    logger,
+  );
 }
 
 let goVersionPromise: Promise<string> | undefined;
@@ -114,15 +89,4 @@ export function findGo(): Promise<string> {
     throw new EnvironmentError('Go is not installed', 'install Go >= 1.25 (e.g. into /usr/local/go) to build the kind cluster artefacts');
   })();
   return goVersionPromise;
-}
-
-export function tail(text: string, lines = 20): string {
-  return text.trim().split('\n').slice(-lines).join('\n');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

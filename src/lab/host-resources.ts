@@ -88,4 +88,7 @@ async function releaseIfMine(resource: string, me: Holder): Promise<void> {
 export const HostResource = {
   tcpPort: (port: number) => `host port ${port}/tcp`,
   labLan: (subnet: string) => `lab LAN ${subnet}`,
+  /** A Service's fixed nodePort: every node of one cluster opens it, so one Service a cluster has it. */
+  nodePort: (port: number) => `nodePort ${port}/tcp`,
+  ofCluster: (cluster: string, resource: string) => `kind cluster ${cluster}: ${resource}`,
 } as const;

@@ -6,7 +6,7 @@ import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { ensureImages } from '../images/build-images.ts';
 import type { ImageName } from '../images/catalogue.ts';
-import { acquireHostResources } from '../lab/host-resources.ts';
+import { acquireHostResources, HostResource } from '../lab/host-resources.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import type { Logger } from '../log.ts';
@@ -64,7 +64,10 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       await guard.coverBridge(networks[name].bridge);
     }
     const workloads: Record<string, StartedWorkload> = { host: hostSource };
-    const exclusive = Object.values(spec.workloads).flatMap((w) => w.hostResources ?? []);
+    const exclusive = Object.values(spec.workloads).flatMap((w) => [
+      ...(w.hostResources ?? []),
+      ...(kind ? (w.clusterResources ?? []).map((r) => HostResource.ofCluster(kind.cluster.name, r)) : []),
+    ]);
     if (exclusive.length > 0) await acquireHostResources(run, exclusive, { logger });
     const env: StartedEnvironment = { run, logger, facts, kind, guard, images, networks, workloads };
     const result = (claims: readonly ClaimResult[], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({

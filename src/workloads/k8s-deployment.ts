@@ -1,5 +1,6 @@
 import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { HostResource } from '../lab/host-resources.ts';
 import { runLabel } from '../lab/sweep.ts';
 import { containerSpec, podContextCommands, podWorkload } from './k8s-pod.ts';
 import type { WorkloadSpec } from './workload.ts';
@@ -21,6 +22,7 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
   return {
     description: `Deployment of ${options.replicas} np-serve pods on :${options.containerPort}, Service ${options.service.name} (${options.service.type ?? 'ClusterIP'}) port ${options.service.port}${options.service.nodePort ? `, nodePort ${options.service.nodePort}` : ''} → ${options.containerPort}`,
     images: ['toolbox'],
+    clusterResources: options.service.nodePort ? [HostResource.nodePort(options.service.nodePort)] : [],
     async start(name, env) {
       const lab = kindLabOf(env);
       const labels = { app: name, [runLabel]: env.run.id };

@@ -1,9 +1,8 @@
 import type { KubernetesObject, V1Deployment, V1Ingress } from '@kubernetes/client-node';
-import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from '../environment/kind/component-images.ts';
-import { ensureGoArtefact, type AddOnArtefact, type GoArtefact } from '../environment/kind/go-artefacts.ts';
-import { imagesMissingOnNodes, kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
-import { readVersions } from '../environment/kind/versions.ts';
-import { ensureImages } from '../images/build-images.ts';
+import { ensureAddOnImage } from '../environment/kind/add-on-image.ts';
+import type { AddOnArtefact } from '../environment/kind/go-artefacts.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { HostResource } from '../lab/host-resources.ts';
 import { runLabel } from '../lab/sweep.ts';
 import type { Logger } from '../log.ts';
 import { waitAvailable, waitEndpoints, waitKubeProxy } from './k8s-deployment.ts';
@@ -46,6 +45,7 @@ export function traefikIngress(options: IngressOptions): WorkloadSpec {
   return {
     description: `Traefik (Kubernetes Ingress provider, built from its Go module), web entrypoint on nodePort ${options.nodePort}; Ingress ${options.ingress.name}: ${options.ingress.paths.map((p) => `${p.path} → ${p.service}:${p.port}`).join(', ')}`,
     images: [],
+    clusterResources: [HostResource.nodePort(options.nodePort)],
     dependsOn: options.backends,
     async start(name, env) {
       const lab = kindLabOf(env);
@@ -163,14 +163,5 @@ async function waitRouters(lab: KindLab, pod: string, paths: number): Promise<vo
 
 /** Traefik's image: the binary built from its Go module on the lab's Debian base, loaded into the nodes when they lack it. */
 async function traefikImage(lab: KindLab, logger: Logger): Promise<string> {
-  const built = await ensureGoArtefact(traefikArtefact, await readVersions(), logger);
-  const { debian } = await ensureImages(['debian'], logger);
-  // The component-image builder is typed for the node's components and artefacts; Traefik is one more of each.
-  const artefact = traefikArtefact as unknown as GoArtefact;
-  const recipe: ComponentRecipe = { dockerfile: 'traefik', inputs: [[artefact, 'traefik', 'traefik']], buildArgs: {}, onDebian: true };
-  const component = 'traefik' as unknown as ImageComponent;
-  const build = { recipe, artefacts: { [artefact]: built }, debianRef: debian };
-  const ref = await ensureComponentImage(component, build, logger);
-  if ((await imagesMissingOnNodes(lab.cluster, [ref])).length > 0) await logger.step(`loading ${ref} into the nodes`, () => lab.cluster.loadImages([ref]));
-  return ref;
+  return (await ensureAddOnImage(lab, traefikArtefact, ['traefik'], logger)).ref;
 }

@@ -11,6 +11,8 @@ export interface WorkloadSpec {
   readonly dependsOn?: readonly string[];
   /** Things of the host only one run may have at a time (src/lab/host-resources.ts): taken before any workload starts. */
   readonly hostResources?: readonly string[];
+  /** Things of the kind cluster only one run on it may have at a time (a fixed nodePort): taken like host resources, per cluster. */
+  readonly clusterResources?: readonly string[];
   /** The scenario networks it joins (checked when the scenario is loaded). */
   readonly networks?: readonly string[];
   start(name: string, env: StartedEnvironment): Promise<StartedWorkload>;

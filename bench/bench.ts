@@ -9,14 +9,17 @@
  *   npm run bench -- --soak [--runs N]  the Docker suite N times in a row (default 20), then 3 side by side:
  *                                 verdict flips (target 0), conclusive rate (target 100%), leaks (target 0),
  *                                 slowdown of side-by-side runs against one
- *   npm run bench -- --kind       `scenario -- --all --kind` with cluster creation (target <= 240 s) and
- *                                 one Kubernetes scenario on a running cluster (target <= 45 s); 3 runs
+ *   npm run bench -- --kind [--cni kindnet,flannel,kube-router]
+ *                                 per CNI (default kindnet): `scenario -- --all --kind` with cluster creation
+ *                                 (target <= 240 s) and one Kubernetes scenario on a running cluster (target
+ *                                 <= 45 s); with several CNIs, their sum (target <= 20 min); 3 runs
  */
 import { execa } from 'execa';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { supportedCnis, type Cni } from '../src/environment/kind/cluster-config.ts';
 import { ensureImages, imageRef } from '../src/images/build-images.ts';
 import type { ImageName } from '../src/images/catalogue.ts';
 import { consoleLogger } from '../src/log.ts';
@@ -24,9 +27,12 @@ import { loadScenario, scenarioNames } from '../src/scenario/registry.ts';
 import { kindScenarios } from './kind-bench.ts';
 import { soak } from './soak.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' }, kind: { type: 'boolean' }, soak: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' }, kind: { type: 'boolean' }, soak: { type: 'boolean' }, cni: { type: 'string', default: 'kindnet' } } });
 const runs = Number(values.runs ?? (values.soak ? 20 : values.suite || values.kind ? 3 : 5));
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
+const cnis = values.cni.split(',') as Cni[];
+const unknownCni = cnis.find((cni) => !(supportedCnis as readonly string[]).includes(cni));
+if (unknownCni !== undefined) throw new Error(`--cni ${unknownCni}: use one or more of ${supportedCnis.join(', ')}, comma-separated`);
 
 const logger = consoleLogger();
 const results = await mkdtemp(join(tmpdir(), 'netproof-bench-'));
@@ -107,7 +113,7 @@ async function dockerSuite(): Promise<string[]> {
 const figures = values.soak
   ? await soak(runs, logger, median)
   : values.kind
-    ? await kindScenarios(runs, results, logger, median)
+    ? await kindScenarios(runs, cnis, results, logger, median)
     : values.suite
       ? await dockerSuite()
       : await hostDbAgainstShell();

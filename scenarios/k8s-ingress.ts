@@ -20,11 +20,6 @@ import { nodeNetworkRouter, outsideOfCluster } from '../src/workloads/k8s-outsid
 const nodePort = 30090;
 const entry = (path: string) => httpGet(InKind.nodeAddress('worker'), nodePort, path);
 
-/** np-serve in a Deployment's pod names itself np-<run>-<pod>, and a Deployment's pods are <deployment>-<hash>-<id>. */
-const fromPodOf = (workload: string): Expectation => ({
-  label: `HTTP 200 from a pod of ${workload}`,
-  accepts: (o) => o.kind === 'http-status' && o.status === 200 && o.server?.startsWith(`${workload}-`) === true,
-});
 /** The controller's own 404 (no lab server named in the answer): no route for the path. */
 const controllerNotFound: Expectation = {
   label: 'HTTP 404 from the controller itself (no backend answered)',
@@ -56,8 +51,8 @@ export default defineScenario({
       says: 'an Ingress with two paths sends `/a` to one Service and `/b` to another: routed by path, from outside the cluster',
       expect: Expect.httpStatus(200),
       attempts: [
-        { ...entry('/a'), expect: fromPodOf('web-a'), half: '/a reaches svc-a' },
-        { ...entry('/b'), expect: fromPodOf('web-b'), half: '/b reaches svc-b' },
+        { ...entry('/a'), expect: Expect.httpFromPodOf(200, 'web-a'), half: '/a reaches svc-a' },
+        { ...entry('/b'), expect: Expect.httpFromPodOf(200, 'web-b'), half: '/b reaches svc-b' },
         { ...entry('/c'), expect: controllerNotFound, role: 'contrast' },
         { ...ingressRouted('by-path', 'traefik'), expect: Expect.holds('the controller built a router for each path'), role: 'control' },
         { ...ingressRouted('unclaimed', 'traefik', false), expect: Expect.holds('no router for an Ingress no controller claims'), role: 'contrast' },

@@ -7,7 +7,8 @@
 import { kind } from '../src/environment/environment.ts';
 import { kindNodeNetwork } from '../src/environment/kind/kind-node-network.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { kubeProxyRules, loadBalancerPending, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
+import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
+import { loadBalancerPending, loadBalancerThroughMetallb, noLoadBalancerImplementation } from '../src/probes/load-balancer.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
@@ -137,10 +138,26 @@ export default defineScenario({
       article: '003',
       from: 'client',
       says: 'a `LoadBalancer` Service gets an external IP only where a load balancer exists (a cloud provider, or MetalLB on bare metal)',
-      expect: Expect.holds('no external IP without a load balancer'),
-      attempts: [{ ...loadBalancerPending('lbweb', 30), half: 'without a load-balancer implementation the external IP stays pending' }],
+      expect: Expect.holds('an external IP only with a load balancer'),
+      attempts: [
+        { ...noLoadBalancerImplementation(), expect: Expect.holds('no load-balancer implementation in the cluster'), role: 'control' },
+        { ...loadBalancerPending('lbweb', 30), expect: Expect.holds('EXTERNAL-IP stays <pending>'), half: 'without a load-balancer implementation the external IP stays pending' },
+        {
+          ...loadBalancerThroughMetallb('lbweb', 80, { network: 'nodes', poolSize: 4, assignSeconds: 60 }),
+          from: 'outside',
+          expect: Expect.httpFromPodOf(200, 'lbweb'),
+          half: 'with MetalLB (L2 mode) an address is assigned, and a client outside the cluster is answered through it',
+        },
+      ],
+      preconditions: [
+        "MetalLB (v0.15.2, built from its Go module) is installed by the last attempt itself, after the pending half, into the run's own np-<run>-metallb, and removed (the Service's status cleared) before the attempt ends; one run at a time has MetalLB in a cluster",
+        "its IPAddressPool is 4 addresses at the top of the kind nodes' network (read at run time, none a container's), for Services of the run's namespace only; the outside client sits on that network, its gateway the lab router without uplink",
+      ],
       why: {
         fact: 'type LoadBalancer asks a controller outside Kubernetes core (a cloud controller manager, MetalLB) to assign an address; a kind cluster has none, so status.loadBalancer stays empty and the Service works only as a NodePort/ClusterIP',
+        'http-status': "MetalLB's controller writes an address of its pool into the Service's status.loadBalancer; in L2 mode one node's speaker answers ARP for it with that node's MAC, so the outside client's packets reach that node, where kube-proxy's KUBE-SERVICES rule for the external IP DNATs them to a pod of the Service",
+        'no-route': 'no node answered ARP for the external address: no speaker announced it',
+        timeout: 'a node took the packets for the external address but nothing forwarded them to a pod',
       },
     },
   ],

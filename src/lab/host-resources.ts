@@ -45,6 +45,8 @@ async function tryTake(resource: string, me: Holder): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const holder = await holderOf(resource);
+  // Taken again by the run that holds it (a step that takes it per attempt, as --repeat tries claims again): it has it.
+  if (holder?.run === me.run && holder.pid === me.pid) return true;
   // A file half-written a moment ago reads as nothing: wait for it rather than take it over.
   if (holder === undefined || isAlive(holder.pid)) return false;
   await rm(fileOf(resource), { force: true });
@@ -77,6 +79,11 @@ export async function acquireHostResources(run: LabRun, resources: readonly stri
     }
     run.defer(`release ${resource}`, () => releaseIfMine(resource, me));
   }
+}
+
+/** Gives resources back before the run ends (one step needed them); those it does not hold are left alone. */
+export async function releaseHostResources(run: LabRun, resources: readonly string[]): Promise<void> {
+  for (const resource of new Set(resources)) await releaseIfMine(resource, { run: run.id, pid: process.pid, scenario: run.scenario });
 }
 
 async function releaseIfMine(resource: string, me: Holder): Promise<void> {

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { kindClusterLabel } from '../environment/kind/kind-cluster.ts';
 import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
 import { removeKindNetworkIfUnused } from '../environment/kind/kind-network.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
 
 /** Name prefix of a kind cluster a run started for itself (`np-<run>-<cni>`). */
@@ -26,10 +27,29 @@ const nodeKubectl = (controlPlane: string, args: readonly string[]) =>
   hostExec(['docker', 'exec', controlPlane, 'kubectl', '--kubeconfig', '/etc/kubernetes/admin.conf', ...args], { timeoutMs: 120_000 });
 
 /**
+ * The cluster-scoped kinds a run may make (an add-on's CRDs, RBAC and
+ * webhooks: MetalLB's): each carries the run's label, and a sweep deletes them
+ * after the run's namespaces.
+ */
+export const clusterScopedKinds: readonly string[] = ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
+const clusterScopedResources = 'customresourcedefinitions,clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations';
+
+/**
+ * Deletes what carries the labels `selector` in one cluster: namespaces first
+ * (their objects, an add-on's custom resources among them, go with them), then
+ * cluster-scoped objects. Returns how many namespaces went.
+ */
+export async function deleteLabelled(kubectl: (args: readonly string[]) => Promise<ExecResult>, selector: string): Promise<number> {
+  const deleted = await kubectl(['delete', 'namespace', '-l', selector, '--wait=true', '--timeout=90s']);
+  await kubectl(['delete', clusterScopedResources, '-l', selector, '--wait=true', '--timeout=60s']);
+  return deleted.stdout.split('\n').filter((l) => l.includes('deleted')).length;
+}
+
+/**
  * What a run left in kind: a cluster it started for itself (its node
  * containers, kubeconfig, and the kind network once unused) and its
- * namespaces (label netproof.run=<id>) in clusters that stay. Returns how many
- * clusters and namespaces it removed.
+ * namespaces and cluster-scoped objects (label netproof.run=<id>) in clusters
+ * that stay. Returns how many clusters and namespaces it removed.
  */
 export async function sweepKindRun(runId: string): Promise<{ clusters: number; namespaces: number }> {
   const report = { clusters: 0, namespaces: 0 };
@@ -41,8 +61,7 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
       report.clusters++;
       continue;
     }
-    const deleted = await nodeKubectl(nodes[0]!, ['delete', 'namespace', '-l', `netproof.run=${runId}`, '--wait=true', '--timeout=90s']);
-    report.namespaces += deleted.stdout.split('\n').filter((l) => l.includes('deleted')).length;
+    report.namespaces += await deleteLabelled((args) => nodeKubectl(nodes[0]!, args), `netproof.run=${runId}`);
   }
   if (report.clusters > 0) await removeKindNetworkIfUnused();
   return report;
@@ -65,7 +84,7 @@ export async function sweepUnfinishedCluster(cluster: string): Promise<number> {
   return nodes.length > 0 ? 1 : 0;
 }
 
-/** Run ids that own a kind cluster or a namespace in one. */
+/** Run ids that own a kind cluster, or a namespace or cluster-scoped object in one. */
 export async function kindRunIds(): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const [cluster, nodes] of await kindClusters()) {
@@ -73,7 +92,7 @@ export async function kindRunIds(): Promise<Set<string>> {
     if (own) ids.add(own);
     const running = await hostExec(['docker', 'inspect', '-f', '{{.State.Running}}', nodes[0]!]);
     if (running.stdout.trim() !== 'true') continue;
-    const labels = await nodeKubectl(nodes[0]!, ['get', 'namespaces', '-l', 'netproof.run', '-o', 'jsonpath={.items[*].metadata.labels.netproof\\.run}']);
+    const labels = await nodeKubectl(nodes[0]!, ['get', `namespaces,${clusterScopedResources}`, '-l', 'netproof.run', '-o', 'jsonpath={.items[*].metadata.labels.netproof\\.run}']);
     for (const id of labels.stdout.split(/\s+/).filter(Boolean)) ids.add(id);
   }
   return ids;

@@ -246,34 +246,3 @@ export function kubeProxyRules(service: string, node: string): Probe {
       }),
   };
 }
-
-/**
- * Watches a LoadBalancer Service for `seconds`: holds while no external
- * address is assigned (`EXTERNAL-IP <pending>`), as without any load-balancer
- * implementation in the cluster.
- */
-export function loadBalancerPending(service: string, seconds: number): Probe {
-  const connection = `kubectl get service ${service} (type LoadBalancer), watched ${seconds} s`;
-  return {
-    describe: connection,
-    run: (_source, env) =>
-      checkFact(connection, async (check) => {
-        const lab = kindLabOf(env);
-        await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service at the start');
-        const assigned = await lab.client
-          .waitFor<{ status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } }>(
-            `/api/v1/namespaces/${lab.namespace}/services`,
-            { fieldSelector: `metadata.name=${service}` },
-            (s) => (s.status?.loadBalancer?.ingress?.length ?? 0) > 0,
-            `an external address for ${service}`,
-            seconds * 1000,
-          )
-          .then((s) => s.status!.loadBalancer!.ingress!.map((i) => i.ip ?? i.hostname).join(', '), () => undefined);
-        const after = await check.must(kubectl(lab, ['get', 'service', service, '-o', 'jsonpath={.status.loadBalancer}']), 'the Service at the end');
-        return {
-          holds: assigned === undefined,
-          observed: assigned === undefined ? `no external address after ${seconds} s (status.loadBalancer ${after.stdout.trim() || '{}'}): EXTERNAL-IP <pending>` : `external address ${assigned} assigned`,
-        };
-      }),
-  };
-}

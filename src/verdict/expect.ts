@@ -41,6 +41,11 @@ export const Expect = {
     label: `HTTP ${status} from ${workload}`,
     accepts: (o) => o.kind === 'http-status' && o.status === status && servedBy(o, workload),
   }),
+  /** An HTTP answer with this status from a pod of this Deployment (np-serve in a pod names itself np-<run>-<pod>; a Deployment's pods are <deployment>-<hash>-<id>). */
+  httpFromPodOf: (status: number, deployment: string): Expectation => ({
+    label: `HTTP ${status} from a pod of ${deployment}`,
+    accepts: (o) => o.kind === 'http-status' && o.status === status && o.server?.startsWith(`${deployment}-`) === true,
+  }),
   /** For fact checks: the claim's predicate held on what was read. */
   holds: (label: string): Expectation => ({ label, accepts: (o) => o.kind === 'fact' && o.holds }),
 } as const;

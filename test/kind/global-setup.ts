@@ -1,4 +1,5 @@
 import { hostExec } from '../../src/exec/host-exec.ts';
+import { buildAddOnImage } from '../../src/environment/kind/add-on-image.ts';
 import { ensureKindToolchain } from '../../src/environment/kind/node-image.ts';
 import { ensureImages } from '../../src/images/build-images.ts';
 import { catalogue, type ImageName } from '../../src/images/catalogue.ts';
@@ -9,7 +10,8 @@ export const appImages = (['django', 'flask', 'nginx', 'postgres', 'toolbox'] as
 
 /**
  * Builds the kind toolchain (node image and tools; long the first time on a
- * machine, cached after) and the app images before any test's timeout starts.
+ * machine, cached after), the app images and the add-ons' images (Traefik for
+ * K15, MetalLB for K14) before any test's timeout starts.
  */
 export default async function setup(): Promise<void> {
   const info = await hostExec(['docker', 'info', '--format', '{{.ServerVersion}}']);
@@ -21,4 +23,6 @@ export default async function setup(): Promise<void> {
   const logger = consoleLogger();
   await ensureKindToolchain(logger);
   await ensureImages(appImages, logger);
+  await buildAddOnImage('traefik', ['traefik'], logger);
+  await buildAddOnImage('metallb', ['controller', 'speaker'], logger);
 }

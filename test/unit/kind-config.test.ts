@@ -44,13 +44,18 @@ describe('kind recipes', () => {
     expect(await goArtefactKey('kind', versions, 'go1.26')).not.toBe(await goArtefactKey('kind', versions, 'go1.27'));
   });
 
-  it('keeps add-on artefacts (Traefik) out of the cluster toolchain: bumping one rebuilds only it', async () => {
+  it('keeps add-on artefacts (Traefik, MetalLB) out of the cluster toolchain: bumping one rebuilds only it', async () => {
     const versions = await readVersions();
-    const bumped = { ...versions, TRAEFIK_VERSION: 'v3.6.13' };
-    expect(Object.keys(goArtefacts)).not.toContain('traefik');
-    for (const name of Object.keys(goArtefacts) as GoArtefact[]) expect(await goArtefactKey(name, bumped, 'go1.26')).toBe(await goArtefactKey(name, versions, 'go1.26'));
-    expect(Object.keys(addOnArtefacts)).toEqual(['traefik']);
-    expect(await goArtefactKey('traefik', bumped, 'go1.26')).not.toBe(await goArtefactKey('traefik', versions, 'go1.26'));
+    expect(Object.keys(addOnArtefacts)).toEqual(['traefik', 'metallb']);
+    for (const [name, pin, next] of [['traefik', 'TRAEFIK_VERSION', 'v3.6.13'], ['metallb', 'METALLB_VERSION', 'v0.15.3']] as const) {
+      const bumped = { ...versions, [pin]: next };
+      expect(Object.keys(goArtefacts)).not.toContain(name);
+      for (const other of Object.keys(goArtefacts) as GoArtefact[]) expect(await goArtefactKey(other, bumped, 'go1.26')).toBe(await goArtefactKey(other, versions, 'go1.26'));
+      for (const addOn of Object.keys(addOnArtefacts) as (keyof typeof addOnArtefacts)[]) {
+        const changed = (await goArtefactKey(addOn, bumped, 'go1.26')) !== (await goArtefactKey(addOn, versions, 'go1.26'));
+        expect(changed, `${addOn} after a ${pin} bump`).toBe(addOn === name);
+      }
+    }
   });
 
   it('never lets CoreDNS forward a query', async () => {

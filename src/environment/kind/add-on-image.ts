@@ -8,17 +8,22 @@ import { readVersions } from './versions.ts';
 /**
  * An add-on's image (Traefik, MetalLB): its artefact built from its Go module
  * (the first time), `files` of it put on the lab's Debian base by
- * images/kind/<artefact>/Dockerfile, and the image loaded into the nodes that
- * lack it. Returns the image and the built artefact (its other outputs, such
- * as an install manifest, are read from there).
+ * images/kind/<artefact>/Dockerfile. Returns the image and the built artefact
+ * (its other outputs, such as an install manifest, are read from there).
  */
-export async function ensureAddOnImage(lab: KindLab, artefact: AddOnArtefact, files: readonly string[], logger: Logger): Promise<{ ref: string; built: BuiltArtefact }> {
+export async function buildAddOnImage(artefact: AddOnArtefact, files: readonly string[], logger: Logger): Promise<{ ref: string; built: BuiltArtefact }> {
   const built = await ensureGoArtefact(artefact, await readVersions(), logger);
   const { debian } = await ensureImages(['debian'], logger);
   // The component-image builder is typed for the node's components and artefacts; an add-on is one more of each.
   const asArtefact = artefact as unknown as GoArtefact;
   const recipe: ComponentRecipe = { dockerfile: artefact, inputs: files.map((file) => [asArtefact, file, file] as const), buildArgs: {}, onDebian: true };
   const ref = await ensureComponentImage(artefact as unknown as ImageComponent, { recipe, artefacts: { [asArtefact]: built }, debianRef: debian }, logger);
-  if ((await imagesMissingOnNodes(lab.cluster, [ref])).length > 0) await logger.step(`loading ${ref} into the nodes`, () => lab.cluster.loadImages([ref]));
   return { ref, built };
+}
+
+/** The add-on's image as buildAddOnImage makes it, loaded into the nodes that lack it. */
+export async function ensureAddOnImage(lab: KindLab, artefact: AddOnArtefact, files: readonly string[], logger: Logger): Promise<{ ref: string; built: BuiltArtefact }> {
+  const image = await buildAddOnImage(artefact, files, logger);
+  if ((await imagesMissingOnNodes(lab.cluster, [image.ref])).length > 0) await logger.step(`loading ${image.ref} into the nodes`, () => lab.cluster.loadImages([image.ref]));
+  return image;
 }

@@ -8,6 +8,9 @@ export interface PodExecOptions {
   readonly timeoutMs?: number;
 }
 
+/** A watch that saw nothing satisfy its condition before its deadline (not a failure of the watch itself). */
+export class WatchTimedOut extends Error {}
+
 /**
  * The Kubernetes API through @kubernetes/client-node, for one cluster:
  * objects, readiness by watch, exec. Each exec is recorded as the
@@ -38,7 +41,9 @@ export class KubeClient {
    * Resolves with the first object under `path` (an API list path such as
    * `/api/v1/namespaces/x/pods`) that satisfies `ready`. A watch without a
    * resourceVersion first replays every existing object, so nothing is missed.
-   * `ready` may throw to give up at once (a pod that cannot start).
+   * `ready` may throw to give up at once (a pod that cannot start). The
+   * deadline passing rejects with WatchTimedOut; any other rejection is the
+   * watch failing.
    */
   waitFor<T>(path: string, query: Record<string, string>, ready: (object: T, phase: string) => boolean, what: string, timeoutMs = 180_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -52,7 +57,7 @@ export class KubeClient {
         if (error) reject(error);
         else resolve(object as T);
       };
-      const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(() => finish(new WatchTimedOut(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)), timeoutMs);
       const start = () =>
         new Watch(this.config)
           .watch(path, query, (phase, object: T) => {

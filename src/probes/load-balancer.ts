@@ -1,0 +1,212 @@
+import { kindNetwork } from '../environment/kind/kind-network.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { WatchTimedOut } from '../environment/kind/kube-client.ts';
+import { createPool, installMetallb, metallbNamespace, poolFromSubnet, poolObjects, removeMetallb } from '../environment/kind/metallb.ts';
+import { readVersions } from '../environment/kind/versions.ts';
+import type { StartedEnvironment } from '../environment/started-environment.ts';
+import type { ExecResult } from '../exec/exec-result.ts';
+import { hostExec } from '../exec/host-exec.ts';
+import { acquireHostResources, HostResource, releaseHostResources } from '../lab/host-resources.ts';
+import { checked, checkFact, type CheckContext, type FactFound } from './check.ts';
+import { runNpProbe } from './np-probe.ts';
+import type { Probe } from './probe.ts';
+
+type LoadBalancerStatus = { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } };
+
+/**
+ * What only one run at a time may have while K14 is tried: MetalLB in a
+ * cluster (its CRDs and validating webhook are cluster-wide, one of each), and
+ * the pool's addresses on the kind network, which every lab cluster shares
+ * (two MetalLBs announcing one address would answer each other's ARP). Held
+ * from the "no load balancer" control until MetalLB is removed again.
+ */
+export const loadBalancerResources = (cluster: string) => [HostResource.ofCluster(cluster, 'MetalLB'), `load-balancer pool on ${kindNetwork}`];
+
+const holdLoadBalancer = (lab: KindLab, env: StartedEnvironment) => acquireHostResources(env.run, loadBalancerResources(lab.cluster.name), { logger: env.logger });
+
+const kubectl = (lab: KindLab, args: readonly string[]) => lab.cluster.kubectl(['-n', lab.namespace, ...args]);
+
+/**
+ * The control of "without a load balancer": no `metallb.io` API group is
+ * served and no LoadBalancer Service anywhere in the cluster has an external
+ * address (which any implementation would give). It takes the cluster's
+ * load-balancer lock, so another run's MetalLB cannot arrive until this run's
+ * MetalLB half is over; a load balancer that is there anyway (not the lab's)
+ * makes it fail, and the claim inconclusive.
+ */
+export function noLoadBalancerImplementation(): Probe {
+  return factWhileHeld('kubectl api-versions (a metallb.io group?); kubectl get services -A (a LoadBalancer Service with an external address?)', async (check, lab) => {
+    const groups = await check.must(lab.cluster.kubectl(['api-versions']), 'the API groups');
+    const metallb = groups.stdout.split('\n').filter((line) => line.startsWith('metallb.io/'));
+    const listed = await check.must(
+      lab.cluster.kubectl(['get', 'services', '-A', '-o', 'jsonpath={range .items[?(@.spec.type=="LoadBalancer")]}{.metadata.namespace}/{.metadata.name} {.status.loadBalancer.ingress[*].ip}{.status.loadBalancer.ingress[*].hostname}{"\\n"}{end}']),
+      'the LoadBalancer Services',
+    );
+    const services = listed.stdout.split('\n').filter(Boolean).map((line) => line.trim().split(' '));
+    const addressed = services.filter(([, address]) => address);
+    return {
+      holds: metallb.length === 0 && addressed.length === 0,
+      observed: `metallb.io ${metallb.length ? `served (${metallb.join(', ')})` : 'not served'}; ${services.length} LoadBalancer Service(s) in the cluster, ${addressed.length ? `with an external address: ${addressed.map(([name, address]) => `${name} ${address}`).join(', ')}` : 'none with an external address'}`,
+    };
+  });
+}
+
+/**
+ * Watches a LoadBalancer Service for `seconds`: holds while no external
+ * address is assigned (`EXTERNAL-IP <pending>`). Only the watch's deadline
+ * means "still pending"; a watch that fails is check-failed.
+ */
+export function loadBalancerPending(service: string, seconds: number): Probe {
+  return factWhileHeld(`kubectl get service ${service} (type LoadBalancer), watched ${seconds} s`, async (check, lab) => {
+    await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service at the start');
+    const assigned = await waitAddress(lab, service, seconds);
+    const after = await check.must(kubectl(lab, ['get', 'service', service, '-o', 'jsonpath={.status.loadBalancer}']), 'the Service at the end');
+    return {
+      holds: assigned === undefined,
+      observed: assigned === undefined ? `no external address after ${seconds} s (status.loadBalancer ${after.stdout.trim() || '{}'}): EXTERNAL-IP <pending>` : `external address ${assigned} assigned`,
+    };
+  });
+}
+
+/** A fact check of the cluster's load balancing, made while this run holds the load-balancer lock. */
+function factWhileHeld(connection: string, body: (check: CheckContext, lab: KindLab) => Promise<FactFound>): Probe {
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        await holdLoadBalancer(lab, env);
+        return body(check, lab);
+      }),
+  };
+}
+
+/** The Service's external address(es) once assigned, by watch; undefined when `seconds` pass without one. A watch that fails rejects. */
+function waitAddress(lab: KindLab, service: string, seconds: number): Promise<string | undefined> {
+  return lab.client
+    .waitFor<LoadBalancerStatus>(
+      `/api/v1/namespaces/${lab.namespace}/services`,
+      { fieldSelector: `metadata.name=${service}` },
+      (s) => (s.status?.loadBalancer?.ingress?.length ?? 0) > 0,
+      `an external address for ${service}`,
+      seconds * 1000,
+    )
+    .then(
+      (s) => s.status!.loadBalancer!.ingress!.map((i) => i.ip ?? i.hostname).join(', '),
+      (error: unknown) => (error instanceof WatchTimedOut ? undefined : Promise.reject(error)),
+    );
+}
+
+export interface MetallbOptions {
+  /** The scenario network the nodes sit on (kindNodeNetwork()): the pool is taken from the top of its subnet. */
+  readonly network: string;
+  /** How many addresses the pool has. */
+  readonly poolSize: number;
+  /** How long MetalLB has to assign an address, in seconds. */
+  readonly assignSeconds: number;
+}
+
+/**
+ * The second half of "an external IP only where a load balancer exists":
+ * installs MetalLB (built from its Go module, L2 mode) into the run's own
+ * `np-<run>-metallb`, gives it a pool of a few addresses at the top of the
+ * nodes' network (only for Services of the run's namespace), waits for the
+ * Service's external address and for a speaker to announce it, then GETs
+ * `http://<external IP>:<port>/` from the source (a client outside the
+ * cluster on the nodes' network). The outcome is that GET; the evidence
+ * is the pool and advertisement, the Service's status, MetalLB's events,
+ * kube-proxy's rule for the address, and which node answers ARP for it (the
+ * source's neighbour entry, matched to a node's MAC). MetalLB is removed, and
+ * the Service's status cleared, before the attempt ends.
+ */
+export function loadBalancerThroughMetallb(service: string, port: number, options: MetallbOptions): Probe {
+  const describe = `MetalLB (L2) with a pool at the top of the nodes' subnet; GET http://<${service} external IP>${port === 80 ? '' : `:${port}`}/`;
+  return {
+    describe,
+    note: `${service}'s external IP, as MetalLB assigns it`,
+    run: (source, env) =>
+      checked(describe, async (check) => {
+        const lab = kindLabOf(env);
+        await holdLoadBalancer(lab, env);
+        try {
+          const version = (await readVersions()).METALLB_VERSION;
+          const subnet = check.need(env.networks[options.network]?.subnet, `the subnet of ${options.network}`);
+          const members = await check.must(hostExec(['docker', 'network', 'inspect', kindNetwork, '--format', '{{range .Containers}}{{.IPv4Address}} {{end}}']), `the addresses on ${kindNetwork}`);
+          const pool = poolFromSubnet(subnet, options.poolSize, members.stdout.split(/\s+/).filter(Boolean).map((a) => a.split('/')[0]!));
+          const installed = await installMetallb(lab, env.run, env.logger);
+          for (const result of installed.evidence) await check.record(result);
+          const poolName = 'lab-pool';
+          await check.record(createPool(lab, poolObjects(env.run.id, poolName, pool.range, lab.namespace)));
+          const mlb = metallbNamespace(env.run.id);
+          await check.must(lab.cluster.kubectl(['-n', mlb, 'get', 'ipaddresspools,l2advertisements', '-o', 'jsonpath={range .items[*]}{.kind} {.metadata.name}: {.spec}{"\\n"}{end}']), 'the pool and its advertisement');
+          const assigned = await waitAddress(lab, service, options.assignSeconds);
+          await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service');
+          if (assigned === undefined) {
+            await check.record(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`]));
+            return { outcome: { kind: 'fact', holds: false, observed: `MetalLB ${version} runs with pool ${pool.range}, but ${service} got no external address in ${options.assignSeconds} s` } };
+          }
+          const ip = check.need(/^\d+\.\d+\.\d+\.\d+$/.exec(assigned)?.[0], `an IPv4 external address (got ${assigned})`);
+          const announcer = await announcingNode(lab, service);
+          await check.must(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`, '-o', 'jsonpath={range .items[*]}{.source.component} {.reason}: {.message}{"\\n"}{end}']), "MetalLB's events on the Service");
+          await check.record(lab.cluster.kubectl(['-n', mlb, 'get', 'servicel2statuses', '-o', 'jsonpath={range .items[*]}{.status.serviceName} {.status.node} {.status.interfaces}{"\\n"}{end}']));
+          const rule = announcer ? await kubeProxyRuleFor(lab, check, announcer, service, ip) : undefined;
+          const url = `http://${ip}${port === 80 ? '' : `:${port}`}/`;
+          const get = await runNpProbe(source, ['http', url], 5, `GET ${url}`, { host: ip, port });
+          for (const result of get.evidence) await check.record(result);
+          const arp = await answeredArp(lab, check, source.exec(['ip', 'neigh', 'show', ip]));
+          return {
+            ...get,
+            evidence: [],
+            detail: [
+              `MetalLB ${version} (L2) assigned ${ip} from pool ${poolName} (${pool.range}, Services of ${lab.namespace} only)`,
+              `announced by ${announcer ?? 'no speaker within 30 s'}${rule ? ` (kube-proxy there: ${rule})` : ''}`,
+              `the client's neighbour entry: ${arp}`,
+              get.detail ?? '',
+            ].join('; '),
+          };
+        } finally {
+          await check.record(removeMetallb(lab, env.run.id).then(() => lab.cluster.kubectl(['get', 'crd', '-o', 'name', '-l', 'netproof.addon=metallb'])));
+          // MetalLB leaves the address in the Service's status when it goes: cleared, so the Service is as before (and a --repeat round starts pending).
+          await check.record(kubectl(lab, ['patch', 'service', service, '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{}}}']));
+          await releaseHostResources(env.run, loadBalancerResources(lab.cluster.name));
+        }
+      }),
+  };
+}
+
+/** The node a speaker announces the Service from (its `nodeAssigned` event: `announcing from node "x" with protocol "layer2"`), 30 s at most. */
+async function announcingNode(lab: KindLab, service: string): Promise<string | undefined> {
+  const event = await lab.client
+    .waitFor<{ message?: string }>(`/api/v1/namespaces/${lab.namespace}/events`, { fieldSelector: `involvedObject.name=${service},reason=nodeAssigned` }, (e) => /from node "([^"]+)"/.test(e.message ?? ''), `a speaker announcing ${service}`, 30_000)
+    .catch((error: unknown) => (error instanceof WatchTimedOut ? undefined : Promise.reject(error)));
+  return event ? /from node "([^"]+)"/.exec(event.message!)![1] : undefined;
+}
+
+/** Waits (250 ms steps, 30 s at most) until kube-proxy on `node` has its rule for the external address; returns the rule. */
+async function kubeProxyRuleFor(lab: KindLab, check: CheckContext, node: string, service: string, ip: string): Promise<string | undefined> {
+  const marker = `${lab.namespace}/${service}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const saved = await lab.cluster.nodeExec(node, ['iptables-save', '-t', 'nat']);
+    const rule = saved.stdout.split('\n').find((l) => l.startsWith('-A KUBE-SERVICES') && l.includes(`-d ${ip}/32`) && l.includes(marker));
+    if (rule || Date.now() > deadline) {
+      await check.record({ ...saved, command: `${saved.command} | grep -- '-d ${ip}/32'`, stdout: rule ?? '' });
+      return rule?.replace(/ -m comment --comment "[^"]*"/, '');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Which node's MAC the client's neighbour entry for the address holds (the node whose speaker answered ARP); a MAC that is no node's fails the check. */
+async function answeredArp(lab: KindLab, check: CheckContext, neighbour: Promise<ExecResult>): Promise<string> {
+  const entry = await check.must(neighbour, "the client's neighbour entry");
+  const mac = /lladdr ([0-9a-f:]{17})/.exec(entry.stdout)?.[1];
+  if (!mac) return entry.stdout.trim() || 'none';
+  const macs = await check.must(
+    hostExec(['docker', 'inspect', '--format', `{{.Name}} {{(index .NetworkSettings.Networks "${kindNetwork}").MacAddress}}`, ...lab.facts.nodes.map((n) => n.name)]),
+    "the nodes' MACs",
+  );
+  const node = macs.stdout.split('\n').map((line) => line.trim().replace(/^\//, '').split(' ')).find(([, m]) => m === mac)?.[0];
+  if (!node) throw new Error(`the client's neighbour entry for the external address is ${mac}, which is no node's: something else answered ARP for it`);
+  return `${entry.stdout.trim()} = ${node}'s MAC`;
+}

@@ -167,7 +167,7 @@ export function loadBalancerThroughMetallb(service: string, port: number, option
         } finally {
           await check.record(removeMetallb(lab, env.run.id).then(() => lab.cluster.kubectl(['get', 'crd', '-o', 'name', '-l', 'netproof.addon=metallb'])));
           // MetalLB leaves the address in the Service's status when it goes: cleared, so the Service is as before (and a --repeat round starts pending).
-          await check.record(kubectl(lab, ['patch', 'service', service, '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{}}}']));
+          await check.record(kubectl(lab, ['patch', 'service', service, '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":null}}}']));
           await releaseHostResources(env.run, loadBalancerResources(lab.cluster.name));
         }
       }),

@@ -69,6 +69,15 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
     expect(k5.evidence.attempts[0]![0]!.command).toMatch(/^kubectl -n np-\w+ exec client -- np-probe http http:\/\/10\.244\./);
   });
 
+  it("K14: pending without a load balancer; with MetalLB (L2) an address on the nodes' network, announced by a node whose MAC the outside client holds, answered by an lbweb pod", () => {
+    const k14 = results.get('k8s-services')!.claims.find((c) => c.id === 'K14')!;
+    const [control, pending, metallb] = k14.attempts;
+    expect(control).toMatchObject({ role: 'control', outcome: { kind: 'fact', holds: true, observed: expect.stringMatching(/^metallb\.io not served; /) } });
+    expect(pending!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringContaining('EXTERNAL-IP <pending>') });
+    expect(metallb).toMatchObject({ from: 'outside', outcome: { kind: 'http-status', status: 200, server: expect.stringMatching(/^lbweb-/) } });
+    expect(metallb!.detail).toMatch(/^MetalLB v0\.15\.2 \(L2\) assigned [\d.]+ from pool lab-pool .*; announced by (\S+) \(kube-proxy there: -A KUBE-SERVICES -d [\d.]+\/32 .*lladdr [0-9a-f:]{17} \w+ = \1's MAC/);
+  });
+
   it('sent nothing off the machine and left nothing behind: no namespace, no container, no rule', async () => {
     const cluster = kindCluster(clusterName, toolchain);
     for (const [name, result] of results) {
@@ -76,6 +85,9 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
       expect(await leftovers(runIds[name]!), name).toEqual(nothingLeft);
       const namespace = await cluster.kubectl(['get', 'namespace', `np-${runIds[name]}`]);
       expect(namespace.exitCode, `namespace np-${runIds[name]}`).not.toBe(0);
+      // K14 installs MetalLB (CRDs, cluster RBAC, a validating webhook) and removes it again.
+      const clusterScoped = await cluster.kubectlOrThrow(['get', 'namespaces,crds,clusterroles,clusterrolebindings,validatingwebhookconfigurations', '-l', `netproof.run=${runIds[name]}`, '-o', 'name']);
+      expect(clusterScoped.stdout.trim(), `labelled objects of run ${runIds[name]}`).toBe('');
     }
     // imagePullPolicy Never: a missing image fails its pod (ErrImageNeverPull) instead of pulling; no Pulling event anywhere.
     const events = await cluster.kubectlOrThrow(['get', 'events', '-A', '--field-selector', 'reason=Pulling', '-o', 'name']);

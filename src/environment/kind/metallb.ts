@@ -166,7 +166,8 @@ export async function installMetallb(lab: KindLab, run: LabRun, logger: Logger):
 export async function createPool(lab: KindLab, objects: readonly KubernetesObject[]): Promise<ExecResult> {
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const result = await lab.cluster.kubectl(['create', '-f', '-'], { input: objects.map((o) => dumpYaml(o)).join('---\n') });
+    // apply, not create: a try the webhook refused halfway (the pool made, the advertisement not) is completed by the next.
+    const result = await lab.cluster.kubectl(['apply', '-f', '-'], { input: objects.map((o) => dumpYaml(o)).join('---\n') });
     if (result.exitCode === 0) return result;
     if (!/webhook/i.test(result.stderr) || Date.now() > deadline) throw new Error(`\`${result.command}\` exited ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));

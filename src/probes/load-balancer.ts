@@ -146,9 +146,9 @@ export function loadBalancerThroughMetallb(service: string, port: number, option
             return { outcome: { kind: 'fact', holds: false, observed: `MetalLB ${version} runs with pool ${pool.range}, but ${service} got no external address in ${options.assignSeconds} s` } };
           }
           const ip = check.need(/^\d+\.\d+\.\d+\.\d+$/.exec(assigned)?.[0], `an IPv4 external address (got ${assigned})`);
-          const announcer = await announcingNode(lab, service);
-          await check.must(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`, '-o', 'jsonpath={range .items[*]}{.source.component} {.reason}: {.message}{"\\n"}{end}']), "MetalLB's events on the Service");
-          await check.record(lab.cluster.kubectl(['-n', mlb, 'get', 'servicel2statuses', '-o', 'jsonpath={range .items[*]}{.status.serviceName} {.status.node} {.status.interfaces}{"\\n"}{end}']));
+          const announcer = await announcingNode(lab, mlb, service);
+          await check.record(lab.cluster.kubectl(['-n', mlb, 'get', 'servicel2statuses', '-o', 'jsonpath={range .items[*]}{.status.serviceNamespace}/{.status.serviceName} {.status.node} {.status.interfaces}{"\\n"}{end}']));
+          await check.must(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`, '-o', 'jsonpath={range .items[*]}{.lastTimestamp} {.source.component} {.reason}: {.message}{"\\n"}{end}']), "MetalLB's events on the Service");
           const rule = announcer ? await kubeProxyRuleFor(lab, check, announcer, service, ip) : undefined;
           const url = `http://${ip}${port === 80 ? '' : `:${port}`}/`;
           const get = await runNpProbe(source, ['http', url], 5, `GET ${url}`, { host: ip, port });
@@ -159,7 +159,8 @@ export function loadBalancerThroughMetallb(service: string, port: number, option
             evidence: [],
             detail: [
               `MetalLB ${version} (L2) assigned ${ip} from pool ${poolName} (${pool.range}, Services of ${lab.namespace} only)`,
-              `announced by ${announcer ?? 'no speaker within 30 s'}${rule ? ` (kube-proxy there: ${rule})` : ''}`,
+              `announced by ${announcer ? `${announcer} (its ServiceL2Status)` : 'no speaker within 30 s'}`,
+              `kube-proxy there: ${rule ?? 'no rule for the address'}`,
               `the client's neighbour entry: ${arp}`,
               get.detail ?? '',
             ].join('; '),
@@ -174,12 +175,17 @@ export function loadBalancerThroughMetallb(service: string, port: number, option
   };
 }
 
-/** The node a speaker announces the Service from (its `nodeAssigned` event: `announcing from node "x" with protocol "layer2"`), 30 s at most. */
-async function announcingNode(lab: KindLab, service: string): Promise<string | undefined> {
-  const event = await lab.client
-    .waitFor<{ message?: string }>(`/api/v1/namespaces/${lab.namespace}/events`, { fieldSelector: `involvedObject.name=${service},reason=nodeAssigned` }, (e) => /from node "([^"]+)"/.test(e.message ?? ''), `a speaker announcing ${service}`, 30_000)
+/**
+ * The node whose speaker announces the Service: its ServiceL2Status in this
+ * install's namespace (fresh with each install, unlike the Service's
+ * `nodeAssigned` events, which outlive a --repeat round), 30 s at most.
+ */
+async function announcingNode(lab: KindLab, metallb: string, service: string): Promise<string | undefined> {
+  type L2Status = { status?: { node?: string; serviceName?: string; serviceNamespace?: string } };
+  const status = await lab.client
+    .waitFor<L2Status>(`/apis/metallb.io/v1beta1/namespaces/${metallb}/servicel2statuses`, {}, (s) => s.status?.serviceName === service && s.status.serviceNamespace === lab.namespace && !!s.status.node, `a speaker announcing ${service}`, 30_000)
     .catch((error: unknown) => (error instanceof WatchTimedOut ? undefined : Promise.reject(error)));
-  return event ? /from node "([^"]+)"/.exec(event.message!)![1] : undefined;
+  return status?.status?.node;
 }
 
 /** Waits (250 ms steps, 30 s at most) until kube-proxy on `node` has its rule for the external address; returns the rule. */

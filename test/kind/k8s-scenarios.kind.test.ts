@@ -75,7 +75,7 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
     expect(control).toMatchObject({ role: 'control', outcome: { kind: 'fact', holds: true, observed: expect.stringMatching(/^metallb\.io not served; /) } });
     expect(pending!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringContaining('EXTERNAL-IP <pending>') });
     expect(metallb).toMatchObject({ from: 'outside', outcome: { kind: 'http-status', status: 200, server: expect.stringMatching(/^lbweb-/) } });
-    expect(metallb!.detail).toMatch(/^MetalLB v0\.15\.2 \(L2\) assigned [\d.]+ from pool lab-pool .*; announced by (\S+) \(kube-proxy there: -A KUBE-SERVICES -d [\d.]+\/32 .*lladdr [0-9a-f:]{17} \w+ = \1's MAC/);
+    expect(metallb!.detail).toMatch(/^MetalLB v0\.15\.2 \(L2\) assigned [\d.]+ from pool lab-pool .*; announced by (\S+) \(its ServiceL2Status\); kube-proxy there: -A KUBE-SERVICES -d [\d.]+\/32 .*lladdr [0-9a-f:]{17} \w+ = \1's MAC/);
   });
 
   it('sent nothing off the machine and left nothing behind: no namespace, no container, no rule', async () => {

@@ -68,8 +68,14 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       ...(w.hostResources ?? []),
       ...(kind ? (w.clusterResources ?? []).map((r) => HostResource.ofCluster(kind.cluster.name, r)) : []),
     ]);
-    if (exclusive.length > 0) await acquireHostResources(run, exclusive, { logger });
-    const env: StartedEnvironment = { run, logger, facts, kind, guard, images, networks, workloads };
+    // Docker's nat rules "before" are read once the run holds its host ports: a run that held them
+    // a moment ago may have left an identical rule (same port, same first docker0 address) until its end.
+    let factsNow = facts;
+    if (exclusive.length > 0) {
+      await acquireHostResources(run, exclusive, { logger });
+      factsNow = { ...facts, natRulesAtStart: await hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']) };
+    }
+    const env: StartedEnvironment = { run, logger, facts: factsNow, kind, guard, images, networks, workloads };
     const result = (claims: readonly ClaimResult[], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
       schemaVersion: 1,
       scenario: spec.name,

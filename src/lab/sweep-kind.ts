@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { kindClusterLabel } from '../environment/kind/kind-cluster.ts';
 import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
 import { removeKindNetworkIfUnused } from '../environment/kind/kind-network.ts';
@@ -73,15 +73,42 @@ async function removeClusterNodes(cluster: string, nodes: readonly string[]): Pr
   await rm(kubeconfigPath(cluster).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
 }
 
-/** A cluster whose `cluster up` died before it was up: its nodes, kubeconfig, and the kind network once unused. Returns 1 if it had nodes. */
-export async function sweepUnfinishedCluster(cluster: string): Promise<number> {
-  const nodes = (await kindClusters()).get(cluster) ?? [];
-  await removeClusterNodes(cluster, nodes);
-  // A `docker run` kind had already sent may still make its node: look once more after it settles.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  await removeClusterNodes(cluster, (await kindClusters()).get(cluster) ?? []);
+/**
+ * A cluster whose `cluster up` died before it was up: its nodes, kubeconfig,
+ * and the kind network once unused. A killed kind's `docker run`s outlive it,
+ * and the engine finishes a create whose client is gone: nodes keep appearing
+ * for a while (seconds on a loaded machine). So it removes what it finds until
+ * two looks in a row, 2 s apart, find no node and no docker client still at
+ * work on the cluster (60 s at most). Returns 1 if it had nodes, and whether
+ * some are still there (then the next sweep tries again).
+ */
+export async function sweepUnfinishedCluster(cluster: string): Promise<{ clusters: number; remaining: number }> {
+  const deadline = Date.now() + 60_000;
+  let removed = 0;
+  let quietLooks = 0;
+  while (quietLooks < 2 && Date.now() < deadline) {
+    const nodes = (await kindClusters()).get(cluster) ?? [];
+    const busy = nodes.length > 0 || (await dockerClientsAt(cluster)) > 0;
+    await removeClusterNodes(cluster, nodes);
+    removed += nodes.length;
+    quietLooks = busy ? 0 : quietLooks + 1;
+    if (quietLooks < 2) await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  const remaining = (await kindClusters()).get(cluster) ?? [];
   await removeKindNetworkIfUnused();
-  return nodes.length > 0 ? 1 : 0;
+  return { clusters: removed > 0 ? 1 : 0, remaining: remaining.length };
+}
+
+/** docker CLI processes whose command line names the cluster's label (kind's `docker run` of a node). */
+async function dockerClientsAt(cluster: string): Promise<number> {
+  const needle = `${kindClusterLabel}=${cluster}\0`;
+  let count = 0;
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const argv = await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '');
+    if (argv.includes(needle)) count++;
+  }
+  return count;
 }
 
 /** Run ids that own a kind cluster, or a namespace or cluster-scoped object in one. */

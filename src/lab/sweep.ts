@@ -81,9 +81,11 @@ export async function sweepStale(options: { all?: boolean; except?: string } = {
     const owned = record !== undefined && (record.keep || isAlive(record.pid));
     if (owned && !options.all) continue;
     const report = await sweepRun(id);
-    if (record?.cluster) report.clusters += await sweepUnfinishedCluster(record.cluster);
+    const unfinished = record?.cluster ? await sweepUnfinishedCluster(record.cluster) : { clusters: 0, remaining: 0 };
+    report.clusters += unfinished.clusters;
     swept.set(id, report);
-    await forgetRun(id);
+    // A half-made cluster whose nodes still appear keeps its registration: the next sweep looks again.
+    if (unfinished.remaining === 0) await forgetRun(id);
   }
   return swept;
 }

@@ -15,6 +15,11 @@ describe('docker-networks on a real engine', () => {
     expect(run.claim('D10').attempts.find((a) => a.role === 'control')?.verdict).toBe('confirmed');
   });
 
+  it("D21: the isolation attempt counts only because no Docker network was created while it ran (20.10 rewrites the isolation jump on each create)", () => {
+    expect(run.claim('D21').attempts[0]!.detail).toMatch(/no Docker network created during (the attempt|try \d)/);
+    expect(run.claim('D21').evidence.attempts[0]!.some((e) => e.command.startsWith('docker events ') && e.exitCode === 0)).toBe(true);
+  });
+
   it("D11: the bridge half reads the linked server's own veth, a port of docker0", () => {
     expect(run.claim('D11').attempts[1]!.outcome).toMatchObject({ kind: 'fact', observed: expect.stringMatching(/link-web's eth0 ↔ host veth\w+, a port of bridge docker0; tcp webalias:80 moved \d+ packets to and \d+ from link-web/) });
   });

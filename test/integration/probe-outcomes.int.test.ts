@@ -5,6 +5,8 @@ import { hostExec, hostExecOrThrow } from '../../src/exec/host-exec.ts';
 import { vethPairOnBridge } from '../../src/probes/engine-checks.ts';
 import { httpGet } from '../../src/probes/http-get.ts';
 import { Found } from '../../src/probes/lab-value.ts';
+import type { Probe } from '../../src/probes/probe.ts';
+import { whileNoNetworkIsCreated } from '../../src/probes/quiet-engine.ts';
 import { hostBridgeFor } from '../../src/probes/network-checks.ts';
 import { tcpConnect } from '../../src/probes/tcp-connect.ts';
 import { noopLogger } from '../../src/log.ts';
@@ -39,6 +41,31 @@ const breaker: WorkloadSpec = {
   },
 };
 
+/**
+ * Another run's network, as it were: a labelled network created 300 ms into
+ * each of the attempt's first `times` tries (and removed after it), i.e.
+ * while Docker 20.10 rewrites FORWARD's isolation jump.
+ */
+function createsANetworkDuring(probe: Probe, times: number, tag: string): Probe {
+  let made = 0;
+  return {
+    ...probe,
+    async run(source, env) {
+      if (made >= times) return probe.run(source, env);
+      const name = `np-${env.run.id}-${tag}${made++}`;
+      const labels = Object.entries(env.run.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+      const creating = new Promise((resolve) => setTimeout(resolve, 300)).then(() => hostExecOrThrow(['docker', 'network', 'create', ...labels, name]));
+      const observed = await probe.run(source, env);
+      await creating;
+      await hostExecOrThrow(['docker', 'network', 'rm', name]);
+      return observed;
+    },
+  };
+}
+const isolatedPeer = () => tcpConnect(Found.addressOf('quiet-web', 'quiet'), 80, { timeoutSeconds: 2 });
+/** An isolation attempt disturbed in its first try, and one disturbed in every try. */
+const disturbed = ([[1, 'once'], [3, 'always']] as const).map(([times, tag]) => whileNoNetworkIsCreated(createsANetworkDuring(isolatedPeer(), times, tag)));
+
 const claim = (id: string, from: string, expect: Expectation, attempt: AttemptSpec) => ({ id, article: '002', from, says: `negative control ${id}`, expect, attempts: [attempt], why: {} });
 
 const outcomes = defineScenario({
@@ -65,6 +92,8 @@ const outcomes = defineScenario({
     claim('T-fact-holds', 'client', Expect.holds('veth on docker0'), vethPairOnBridge('docker0')),
     claim('T-fact-not', 'client', Expect.holds('veth on a bridge it is not on'), vethPairOnBridge('br-000000000000')),
     claim('T-stopped', 'victim', Expect.connects, tcpConnect(Found.addressOf('web'), 80)),
+    // One claim, its attempts in order: no other claim of this scenario creates a network meanwhile.
+    { ...claim('T-disturbed', 'quiet-client', Expect.unreachable, disturbed[0]!), attempts: disturbed },
     claim('T-removed', 'host', Expect.holds('a br-<id> bridge exists'), hostBridgeFor('gone')),
   ],
 });
@@ -102,6 +131,15 @@ describe('probe outcomes on a real engine', () => {
     expect(of('T-stopped').verdict).toBe('inconclusive');
     expect(of('T-removed').outcome).toMatchObject({ kind: 'check-failed', reason: expect.stringMatching(/network .* on the engine/) });
     expect(of('T-removed').verdict).toBe('inconclusive');
+  });
+
+  it('an isolation attempt during which a network was created is tried again, and never judged while every try was disturbed', () => {
+    const [once, always] = of('T-disturbed').attempts;
+    expect(once).toMatchObject({ verdict: 'confirmed', outcome: { kind: 'timeout' } });
+    expect(once!.detail).toMatch(new RegExp(`try 1 \\(timeout\\) set aside: network\\(s\\) np-${runId}-once0 created meanwhile; no Docker network created during try 2`));
+    expect(of('T-disturbed').evidence.attempts[0]!.filter((e) => e.command.startsWith('docker events'))).toHaveLength(2);
+    expect(always).toMatchObject({ verdict: 'inconclusive', outcome: { kind: 'check-failed', reason: expect.stringMatching(/created on the engine during each of 3 tries \(np-\w+-always0; np-\w+-always1; np-\w+-always2\)/) } });
+    expect(of('T-disturbed').verdict).toBe('inconclusive');
   });
 
   it('sent nothing off the machine and left nothing', async () => {

@@ -38,6 +38,7 @@ export function whileNoNetworkIsCreated(probe: Probe, tries = 3): Probe {
     note: [probe.note, 'counted only if no Docker network was created during the attempt'].filter(Boolean).join('; '),
     async run(source, env) {
       const disturbed: { observation: Observation; names: string[]; evidence: ExecResult }[] = [];
+      const setAside = () => disturbed.flatMap((d) => [...d.observation.evidence, d.evidence]);
       for (let attempt = 1; attempt <= tries; attempt++) {
         const since = Date.now() / 1000;
         const observation = await probe.run(source, env);
@@ -49,18 +50,16 @@ export function whileNoNetworkIsCreated(probe: Probe, tries = 3): Probe {
         } catch (error) {
           return { ...checkFailed(observation.connection, new Error(`could not tell whether a network was created during the attempt: ${(error as Error).message}`), observation.evidence), target: observation.target };
         }
-        const earlier = disturbed.flatMap((d) => [...d.observation.evidence, d.evidence]);
         const tried = disturbed.map((d, i) => `try ${i + 1} (${d.observation.outcome.kind}) set aside: network(s) ${d.names.join(', ')} created meanwhile`);
         if (created.names.length === 0) {
           const detail = [observation.detail, ...tried, `no Docker network created during ${tried.length ? `try ${attempt}` : 'the attempt'}`].filter(Boolean).join('; ');
-          return { ...observation, evidence: [...earlier, ...observation.evidence, created.evidence], detail };
+          return { ...observation, evidence: [...setAside(), ...observation.evidence, created.evidence], detail };
         }
         disturbed.push({ observation, names: created.names, evidence: created.evidence });
       }
       const last = disturbed.at(-1)!.observation;
-      const evidence = disturbed.flatMap((d) => [...d.observation.evidence, d.evidence]);
       const reason = `a Docker network was created on the engine during each of ${tries} tries (${disturbed.map((d) => d.names.join(', ')).join('; ')}): Docker's isolation rules were being rewritten, so no try shows the isolation itself`;
-      return { ...checkFailed(last.connection, new Error(reason), evidence), target: last.target };
+      return { ...checkFailed(last.connection, new Error(reason), setAside()), target: last.target };
     },
   };
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { forgetRun, registerRun } from '../lab/run-registry.ts';
 import { UsageError } from '../errors.ts';
 import { consoleLogger } from '../log.ts';
 import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
@@ -53,14 +51,8 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     logger.info(`kind cluster ${name} is already up`);
   } else {
     const started = performance.now();
-    // Registered while it is being made: killed half-way, `npm run clean` (or the next run) deletes it. Once up, it is the user's.
-    const creating = { id: `up${randomBytes(4).toString('hex')}`, pid: process.pid, scenario: `cluster up ${name}`, startedAt: new Date().toISOString(), keep: false, cluster: name };
-    await registerRun(creating);
-    try {
-      await startKindCluster({ name, cni, workers }, logger, toolchain);
-    } finally {
-      await forgetRun(creating.id);
-    }
+    // startKindCluster registers it while it is made (killed half-way, `npm run clean` deletes it); once up, it is the user's.
+    await startKindCluster({ name, cni, workers }, logger, toolchain);
     logger.info(`cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const kubectl = toolchain.kubectl;

@@ -11,6 +11,7 @@ import { appendStepSummary, scenarioSummary } from '../report/step-summary.ts';
 import { renderBatchSummary, renderTable } from '../report/table.ts';
 import { ensureWritable, writeResults } from '../report/write-results.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
+import { abandonClusterCreations } from '../environment/kind/kind-cluster.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
 import { claimListings, renderClaimListings } from './claims-listing.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -140,19 +141,27 @@ async function clean(argv: string[]): Promise<number> {
 }
 
 /** Ctrl-C or SIGTERM: tear the run down, then exit. A second signal exits at once. */
+let stopping = false;
 function onSignal(signal: NodeJS.Signals, code: number): void {
   process.once(signal, () => {
+    stopping = true;
     process.once(signal, () => process.exit(code));
     logger.info(`${signal}: tearing down before exit (again to exit at once; then run 'npm run clean')`);
-    void (currentRun?.teardown({ interrupted: true }) ?? Promise.resolve()).then(() => removeBatchClusters()).finally(() => process.exit(code));
+    // A cluster still being made first (kind stopped, its nodes deleted), then the run, then the batch's clusters.
+    void abandonClusterCreations()
+      .then(() => currentRun?.teardown({ interrupted: true }))
+      .then(() => removeBatchClusters())
+      .finally(() => process.exit(code));
   });
 }
 onSignal('SIGINT', ExitCode.interrupted);
 onSignal('SIGTERM', ExitCode.terminated);
 
+// Once a signal is being handled, its teardown exits (130/143): what the interrupted work then returns or throws is not the run's answer.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => void (stopping || process.exit(code)),
   (error: unknown) => {
+    if (stopping) return;
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`);
       process.exit(ExitCode.usage);

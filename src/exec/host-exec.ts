@@ -5,6 +5,8 @@ import { shellQuote, type ExecResult } from './exec-result.ts';
 export interface HostExecOptions {
   readonly timeoutMs?: number;
   readonly input?: string;
+  /** Aborting it kills the command (SIGKILL), e.g. a `kind create` a signal's teardown abandons. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs a command on the host; a non-zero exit is returned as data, never thrown. */
@@ -17,6 +19,7 @@ export async function hostExec(argv: readonly string[], options: HostExecOptions
     timeout: options.timeoutMs ?? 60_000,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
+    ...(options.signal ? { cancelSignal: options.signal, killSignal: 'SIGKILL' as const } : {}),
   });
   return {
     command: shellQuote(argv),

@@ -1,6 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { kindClusterLabel } from '../environment/kind/kind-cluster.ts';
-import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
+import { kindClusterLabel, removeNodeContainers } from '../environment/kind/kind-cluster.ts';
 import { removeKindNetworkIfUnused } from '../environment/kind/kind-network.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
@@ -57,7 +55,7 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
   if (clusters.size === 0) return report;
   for (const [cluster, nodes] of clusters) {
     if (cluster.startsWith(runClusterPrefix(runId))) {
-      await removeClusterNodes(cluster, nodes);
+      await removeNodeContainers(cluster, nodes);
       report.clusters++;
       continue;
     }
@@ -67,49 +65,6 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
   return report;
 }
 
-async function removeClusterNodes(cluster: string, nodes: readonly string[]): Promise<void> {
-  if (nodes.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...nodes]);
-  await rm(kubeconfigPath(cluster), { force: true });
-  await rm(kubeconfigPath(cluster).replace(/\.kubeconfig$/, '.kind.yaml'), { force: true });
-}
-
-/**
- * A cluster whose `cluster up` died before it was up: its nodes, kubeconfig,
- * and the kind network once unused. A killed kind's `docker run`s outlive it,
- * and the engine finishes a create whose client is gone: nodes keep appearing
- * for a while (seconds on a loaded machine). So it removes what it finds until
- * two looks in a row, 2 s apart, find no node and no docker client still at
- * work on the cluster (60 s at most). Returns 1 if it had nodes, and whether
- * some are still there (then the next sweep tries again).
- */
-export async function sweepUnfinishedCluster(cluster: string): Promise<{ clusters: number; remaining: number }> {
-  const deadline = Date.now() + 60_000;
-  let removed = 0;
-  let quietLooks = 0;
-  while (quietLooks < 2 && Date.now() < deadline) {
-    const nodes = (await kindClusters()).get(cluster) ?? [];
-    const busy = nodes.length > 0 || (await dockerClientsAt(cluster)) > 0;
-    await removeClusterNodes(cluster, nodes);
-    removed += nodes.length;
-    quietLooks = busy ? 0 : quietLooks + 1;
-    if (quietLooks < 2) await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-  const remaining = (await kindClusters()).get(cluster) ?? [];
-  await removeKindNetworkIfUnused();
-  return { clusters: removed > 0 ? 1 : 0, remaining: remaining.length };
-}
-
-/** docker CLI processes whose command line names the cluster's label (kind's `docker run` of a node). */
-async function dockerClientsAt(cluster: string): Promise<number> {
-  const needle = `${kindClusterLabel}=${cluster}\0`;
-  let count = 0;
-  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(pid)) continue;
-    const argv = await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '');
-    if (argv.includes(needle)) count++;
-  }
-  return count;
-}
 
 /** Run ids that own a kind cluster, or a namespace or cluster-scoped object in one. */
 export async function kindRunIds(): Promise<Set<string>> {

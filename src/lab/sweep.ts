@@ -1,7 +1,8 @@
 import { hostExec } from '../exec/host-exec.ts';
 import { deleteRule, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
-import { kindRunIds, sweepKindRun, sweepUnfinishedCluster } from './sweep-kind.ts';
+import { deleteUnfinishedCluster } from '../environment/kind/kind-cluster.ts';
+import { kindRunIds, sweepKindRun } from './sweep-kind.ts';
 
 /** How each kind of lab resource is marked with its run id. */
 export const runLabel = 'netproof.run';
@@ -81,8 +82,8 @@ export async function sweepStale(options: { all?: boolean; except?: string } = {
     const owned = record !== undefined && (record.keep || isAlive(record.pid));
     if (owned && !options.all) continue;
     const report = await sweepRun(id);
-    const unfinished = record?.cluster ? await sweepUnfinishedCluster(record.cluster) : { clusters: 0, remaining: 0 };
-    report.clusters += unfinished.clusters;
+    const unfinished = record?.cluster ? await deleteUnfinishedCluster(record.cluster) : { removed: 0, remaining: 0 };
+    if (unfinished.removed > 0) report.clusters++;
     swept.set(id, report);
     // A half-made cluster whose nodes still appear keeps its registration: the next sweep looks again.
     if (unfinished.remaining === 0) await forgetRun(id);

@@ -27,4 +27,20 @@ describe('a killed cluster up', () => {
     expect(await nodes()).toEqual([]);
     await expect(access(kubeconfigPath(name))).rejects.toThrow();
   }, 900_000);
+
+  it('SIGTERM to a Kubernetes run while kind makes its nodes: the teardown stops kind and deletes them, exit 143, nothing left without a clean', async () => {
+    const runId = `term${process.pid.toString(36)}`;
+    const cluster = `np-${runId}-kindnet`;
+    const nodes = async () => (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${cluster}`])).stdout.split('\n').filter(Boolean);
+    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--run-id', runId, '--results', `/tmp/np-term-${runId}`], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnet' } });
+    for (let i = 0; i < 600 && (await nodes()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await nodes()).length, 'kind made node containers').toBeGreaterThan(0);
+    run.kill('SIGTERM');
+    const { exitCode } = await run;
+    expect(exitCode).toBe(143);
+    // The engine may still finish a create whose client died: a later look must find nothing either.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(await nodes()).toEqual([]);
+    await expect(access(kubeconfigPath(cluster))).rejects.toThrow();
+  }, 900_000);
 });

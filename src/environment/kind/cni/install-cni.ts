@@ -40,7 +40,7 @@ export function cniSupply(): CniSupply {
 /**
  * Installs the cluster's CNI from its own manifest (kindnet comes with the
  * node image). Offline, its images are built here and loaded into the nodes
- * (kind load: no registry); then waits for its DaemonSet on every node.
+ * (no registry); then waits for its DaemonSet on every node.
  */
 export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: Logger): Promise<CniFacts> {
   const supply = cniSupply();

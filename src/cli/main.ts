@@ -140,8 +140,10 @@ async function clean(argv: string[]): Promise<number> {
   return ExitCode.ran;
 }
 
-/** Ctrl-C or SIGTERM: tear the run down, then exit. A second signal exits at once. */
+/** Set once a signal is being handled: its teardown decides the exit code. */
 let stopping = false;
+
+/** Ctrl-C or SIGTERM: tear the run down, then exit. A second signal exits at once. */
 function onSignal(signal: NodeJS.Signals, code: number): void {
   process.once(signal, () => {
     stopping = true;

@@ -65,7 +65,6 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
   return report;
 }
 
-
 /** Run ids that own a kind cluster, or a namespace or cluster-scoped object in one. */
 export async function kindRunIds(): Promise<Set<string>> {
   const ids = new Set<string>();

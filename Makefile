@@ -1,7 +1,7 @@
 # Thin aliases of the npm scripts in package.json, for hands that type `make`.
 # Each target runs one npm script and nothing else: npm run is the interface.
 #   make scenario S=docker-host-db ARGS="--repeat 3"
-.PHONY: help scenario test cluster-up cluster-down compare clean bench
+.PHONY: help scenario test cluster-up cluster-down compare clean bench column-kubernetes column-docker compare-artifacts actions-local matrix
 
 S ?=
 ARGS ?=
@@ -30,3 +30,18 @@ clean: ## remove what dead runs left
 
 bench: ## benchmark a warm run (figures, not a test)
 	npm run bench $(npm_args)
+
+column-kubernetes: ## every Kubernetes scenario on CNI (CNI=flannel DIR=results/flannel): one compare column
+	npm run column -- kubernetes $(CNI) $(or $(DIR),results/$(CNI))
+
+column-docker: ## every Docker scenario on the engine (DIR=results/docker): one compare column
+	npm run column -- docker $(or $(DIR),results/docker)
+
+compare-artifacts: ## compare a downloaded artifact tree (DIR=downloaded: DIR/results-<column>/)
+	npm run compare-artifacts -- $(DIR) $(OUT)
+
+actions-local: ## the cni-matrix workflow through act on this machine (one CNI leg, Docker leg, compare)
+	npm run actions-local
+
+matrix: ## the matrix tier: every CNI x Kubernetes scenario, every engine x Docker suite, compare, the workflow through act (long)
+	npm run test:matrix

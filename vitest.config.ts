@@ -43,6 +43,19 @@ export default defineConfig({
           hookTimeout: 900_000,
         },
       },
+      {
+        test: {
+          // `npm run test:matrix` only (never in `npm test`): every CNI's and engine's column end to end,
+          // through the same scripts the workflow runs, and the workflow itself through act.
+          name: 'matrix',
+          include: ['test/matrix/**/*.matrix.test.ts'],
+          globalSetup: ['test/kind/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 4 },
+          testTimeout: 7_200_000,
+          hookTimeout: 7_200_000,
+        },
+      },
     ],
   },
 });

@@ -30,8 +30,9 @@ describe('the CNI matrix workflow', () => {
   it('runs every CNI the lab supports, compares them, and runs the Docker scenarios', async () => {
     const text = await readFile(workflow, 'utf8');
     expect(text).toContain(`cni: [${supportedCnis.join(', ')}]`);
-    expect(text).toContain('npm run compare --');
-    expect(text).toContain('GITHUB_STEP_SUMMARY');
-    expect(text).toContain('scenarios/docker-*.ts');
+    // The job bodies are project commands (test/unit/workflow-commands.test.ts): a column per CNI, the Docker column, the compare job.
+    expect(text).toContain('npm run column -- kubernetes "$NETPROOF_CNI"');
+    expect(text).toContain('npm run column -- docker');
+    expect(text).toContain('npm run compare-artifacts --');
   });
 });

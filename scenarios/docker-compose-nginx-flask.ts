@@ -12,6 +12,7 @@ import { composeCreatesNetwork, composeServiceAddresses, composeUpAgainNewNetwor
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { composeProject } from '../src/workloads/compose-project.ts';
+import { runResourceName } from '../src/lab/names.ts';
 
 /** The two proxy_pass targets of article 001: the service name (right) and the loopback (wrong, says the article). */
 export const byServiceName = 'http://model_test:6001';
@@ -82,7 +83,7 @@ export default defineScenario({
         { ...composeCreatesNetwork(), half: 'docker-compose up creates a new Docker network' },
         { ...composeUpAgainNewNetwork(), half: 'every time docker-compose up runs' },
       ],
-      preconditions: ["each run's compose project is named np-<run>-<workload>, so its network cannot exist before this run's first up"],
+      preconditions: [`each run's compose project is named ${runResourceName('<run>', '<workload>')}, so its network cannot exist before this run's first up`],
       why: {
         fact: 'compose puts a project\'s services on a network of its own, `<project>_default`, created at the first `up` of the project; a later `up` of the same project reuses it, and `down` removes it',
       },

@@ -18,6 +18,7 @@ import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { dockerHost, innerContainer } from '../src/workloads/docker-host.ts';
+import { labObjectName } from '../src/lab/names.ts';
 
 const port = 8000;
 /** The host's service: an np-serve standing in for PostgreSQL's 5432 (the path is in question, not the protocol). */
@@ -26,6 +27,8 @@ const hostPort = 15432;
 const webServer = ['np-serve', String(port)];
 const hostServer = ['np-serve', String(hostPort)];
 const hosts = ['hostA', 'hostB'];
+/** Host A's user-defined network, on its own dockerd. */
+const userNet = labObjectName('user');
 /**
  * Host C's default bridge: a --bip of the lab's choosing. 172.16.0.0/16 lies outside
  * Docker's default address pools (172.17–31.0.0/16, 192.168.0.0/16), so the lab LAN,
@@ -42,7 +45,7 @@ export default defineScenario({
   environment: docker(),
   networks: { lan: userNetwork() },
   workloads: {
-    hostA: dockerHost({ lan: 'lan', networks: ['np-user'], description: 'Docker host A: dockerd in a privileged container on the lab LAN, with a user-defined network np-user' }),
+    hostA: dockerHost({ lan: 'lan', networks: [userNet], description: `Docker host A: dockerd in a privileged container on the lab LAN, with a user-defined network ${userNet}` }),
     hostB: dockerHost({ lan: 'lan', description: 'Docker host B: dockerd in a privileged container on the lab LAN' }),
     hostC: dockerHost({ lan: 'lan', bip: `${bipC.gateway}/16`, description: `Docker host C: dockerd started with --bip ${bipC.gateway}/16, on the lab LAN` }),
     client: innerContainer({ host: 'hostA', image: 'toolbox', description: "toolbox on host A's default bridge (its first container)" }),
@@ -50,7 +53,7 @@ export default defineScenario({
     web1: innerContainer({ host: 'hostB', image: 'toolbox', command: webServer, listens: port, description: "HTTP server on host B's default bridge (its first container)" }),
     web2: innerContainer({ host: 'hostB', image: 'toolbox', command: webServer, listens: port, after: ['web1'], description: "HTTP server on host B's default bridge (its second container)" }),
     srvA: innerContainer({ host: 'hostA', image: 'toolbox', network: 'host', command: hostServer, listens: hostPort, description: `the host's service: np-serve :${hostPort} in host A's own namespace (docker run --network host)` }),
-    userClient: innerContainer({ host: 'hostA', image: 'toolbox', network: 'np-user', addHosts: [hostGateway], description: `toolbox on host A's user-defined network np-user, --add-host ${hostGateway}` }),
+    userClient: innerContainer({ host: 'hostA', image: 'toolbox', network: userNet, addHosts: [hostGateway], description: `toolbox on host A's user-defined network ${userNet}, --add-host ${hostGateway}` }),
     srvC: innerContainer({ host: 'hostC', image: 'toolbox', network: 'host', command: hostServer, listens: hostPort, description: `the host's service: np-serve :${hostPort} in host C's own namespace` }),
     cWeb: innerContainer({ host: 'hostC', image: 'toolbox', command: webServer, listens: port, addHosts: [hostGateway], description: `HTTP server on host C's default bridge, not published, --add-host ${hostGateway}` }),
     cPub: innerContainer({ host: 'hostC', image: 'toolbox', command: webServer, listens: port, publish: [{ host: port, container: port }], after: ['cWeb'], description: `HTTP server on host C's default bridge, published with -p ${port}:${port}` }),
@@ -77,7 +80,7 @@ export default defineScenario({
         { ...watchingForward(throughRoute(httpGet(Found.addressOf('cWeb'), port, '/', whereDropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: an unpublished container' },
         { ...watchingForward(throughRoute(httpGet(Found.addressOf('cPub'), port, '/', whereDropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: a published container' },
         // What the article prescribes instead: with an overlay, web1 itself answers.
-        { ...overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port }, overlay: 'np-overlay' }), half: 'an overlay network connects them', expect: Expect.httpFrom(200, 'web1') },
+        { ...overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port }, overlay: labObjectName('overlay') }), half: 'an overlay network connects them', expect: Expect.httpFrom(200, 'web1') },
       ],
       why: {
         'no-route':

@@ -27,7 +27,7 @@ export default defineScenario({
       containers: [{
         name: 'postgres',
         image: 'postgres',
-        // cluster_name names this server in every answer (np-<run>-nodedb); the kubelet expands $(NP_SERVER_ID).
+        // cluster_name names this server in every answer (the run's resource name for nodedb); the kubelet expands $(NP_SERVER_ID).
         args: ['postgres', '-c', 'cluster_name=$(NP_SERVER_ID)'],
         env: { POSTGRES_PASSWORD: 'mysecretpassword', PGPORT: String(PORT) },
         readyWhen: ['pg_isready', '-h', '127.0.0.1', '-p', String(PORT)],

@@ -16,6 +16,7 @@ import { Expect, type Expectation } from '../src/verdict/expect.ts';
 import { deployment } from '../src/workloads/k8s-deployment.ts';
 import { nodeNetworkRouter, outsideOfCluster } from '../src/workloads/k8s-outside.ts';
 import { pod } from '../src/workloads/k8s-pod.ts';
+import { runResourceName } from '../src/lab/names.ts';
 
 /** A fixed nodePort (30000-32767), so the connection string is the article's shape. */
 const nodePort = 30080;
@@ -150,7 +151,7 @@ export default defineScenario({
         },
       ],
       preconditions: [
-        "MetalLB (v0.15.2, built from its Go module) is installed by the last attempt itself, after the pending half, into the run's own np-<run>-metallb, and removed (the Service's status cleared) before the attempt ends; one run at a time has MetalLB in a cluster",
+        `MetalLB (v0.15.2, built from its Go module) is installed by the last attempt itself, after the pending half, into the run's own ${runResourceName('<run>', 'metallb')}, and removed (the Service's status cleared) before the attempt ends; one run at a time has MetalLB in a cluster`,
         "its IPAddressPool is 4 addresses at the top of the kind nodes' network (read at run time, none a container's), for Services of the run's namespace only; the outside client sits on that network, its gateway the lab router without uplink",
       ],
       why: {

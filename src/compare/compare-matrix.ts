@@ -1,3 +1,4 @@
+import { withoutRunIds } from '../lab/names.ts';
 import { formatOutcome } from '../outcome/outcome.ts';
 import type { ClaimResult } from '../report/result.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
@@ -39,8 +40,7 @@ const deploymentPod = new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${generated}{6,10}-${
  * has a cluster of its own).
  */
 export const outcomeShape = (outcome: string) =>
-  outcome
-    .replace(/np-[0-9a-z]+-/g, 'np-…-')
+  withoutRunIds(outcome)
     .replace(deploymentPod, '$1-…')
     .replace(/×\d+/g, '×n')
     .replace(/\bnetproof(?:-[a-z0-9]+-\d+w)?-(control-plane|worker\d*)\b/g, '$1')

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import { forgetRun, registerRun } from './run-registry.ts';
-import { runLabel, sweepRun } from './sweep.ts';
+import { runLabel, scenarioLabel } from './names.ts';
+import { sweepRun } from './sweep.ts';
 
 export interface LabRunOptions {
   readonly scenario: string;
@@ -41,7 +42,7 @@ export class LabRun implements AsyncDisposable {
 
   /** Labels for every container and network of this run. */
   get labels(): Record<string, string> {
-    return { [runLabel]: this.id, 'netproof.scenario': this.scenario };
+    return { [runLabel]: this.id, [scenarioLabel]: this.scenario };
   }
 
   /** Registers how to undo something just made. */

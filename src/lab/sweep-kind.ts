@@ -2,9 +2,8 @@ import { kindClusterLabel, removeNodeContainers } from '../environment/kind/kind
 import { removeKindNetworkIfUnused } from '../environment/kind/kind-network.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
+import { runIdOfName, runLabel, runNamePrefix } from './names.ts';
 
-/** Name prefix of a kind cluster a run started for itself (`np-<run>-<cni>`). */
-const runClusterPrefix = (runId: string) => `np-${runId}-`;
 
 /** kind clusters on this engine, by name, with their node containers (control plane first). */
 async function kindClusters(): Promise<Map<string, string[]>> {
@@ -54,12 +53,12 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
   const clusters = await kindClusters();
   if (clusters.size === 0) return report;
   for (const [cluster, nodes] of clusters) {
-    if (cluster.startsWith(runClusterPrefix(runId))) {
+    if (cluster.startsWith(runNamePrefix(runId))) {
       await removeNodeContainers(cluster, nodes);
       report.clusters++;
       continue;
     }
-    report.namespaces += await deleteLabelled((args) => nodeKubectl(nodes[0]!, args), `netproof.run=${runId}`);
+    report.namespaces += await deleteLabelled((args) => nodeKubectl(nodes[0]!, args), `${runLabel}=${runId}`);
   }
   if (report.clusters > 0) await removeKindNetworkIfUnused();
   return report;
@@ -69,7 +68,7 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
 export async function kindRunIds(): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const [cluster, nodes] of await kindClusters()) {
-    const own = /^np-([a-z0-9]{1,12})-/.exec(cluster)?.[1];
+    const own = runIdOfName(cluster);
     if (own) ids.add(own);
     const running = await hostExec(['docker', 'inspect', '-f', '{{.State.Running}}', nodes[0]!]);
     if (running.stdout.trim() !== 'true') continue;

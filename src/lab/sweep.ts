@@ -1,15 +1,10 @@
 import { hostExec } from '../exec/host-exec.ts';
+import { anyRunRuleMarker, runIdOfName, runIdOfRule, runLabel, runLinkPrefix, runNamePrefix, runRuleMarker } from './names.ts';
 import { deleteRule, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
 import { deleteUnfinishedCluster } from '../environment/kind/kind-cluster.ts';
 import { kindRunIds, sweepKindRun } from './sweep-kind.ts';
 
-/** How each kind of lab resource is marked with its run id. */
-export const runLabel = 'netproof.run';
-export const ruleMarker = (runId: string) => `netproof run=${runId}`;
-export const netnsPrefix = (runId: string) => `np-${runId}-`;
-/** Host-side interfaces the lab creates (veths to outside clients): `np<run>` and a suffix, within IFNAMSIZ. */
-export const linkPrefix = (runId: string) => `np${runId}`;
 
 /** What a sweep removed, per kind. */
 export interface SweepReport {
@@ -41,14 +36,14 @@ export async function sweepRun(runId: string): Promise<SweepReport> {
   for (const network of networks) {
     if ((await hostExec(['docker', 'network', 'rm', network])).exitCode === 0) report.networks++;
   }
-  for (const rule of await rulesMarked(ruleMarker(runId))) {
+  for (const rule of await rulesMarked(runRuleMarker(runId))) {
     await deleteRule(rule);
     report.rules++;
   }
-  for (const name of await netnsNamed(netnsPrefix(runId))) {
+  for (const name of await netnsNamed(runNamePrefix(runId))) {
     if ((await hostExec(['ip', 'netns', 'delete', name])).exitCode === 0) report.netns++;
   }
-  for (const name of await linksNamed(linkPrefix(runId))) {
+  for (const name of await linksNamed(runLinkPrefix(runId))) {
     if ((await hostExec(['ip', 'link', 'delete', name])).exitCode === 0) report.links++;
   }
   return report;
@@ -60,11 +55,14 @@ export async function runsWithResources(): Promise<Set<string>> {
   const labelled = await hostExec(['docker', 'ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]);
   const networks = await hostExec(['docker', 'network', 'ls', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]);
   for (const id of `${labelled.stdout}\n${networks.stdout}`.split('\n')) if (id.trim()) ids.add(id.trim());
-  for (const rule of await rulesMarked('netproof run=')) {
-    const id = /netproof run=(\S+)/.exec(rule.spec.join(' '))?.[1];
+  for (const rule of await rulesMarked(anyRunRuleMarker)) {
+    const id = runIdOfRule(rule.spec.join(' '));
     if (id) ids.add(id);
   }
-  for (const name of await netnsNamed('np-')) ids.add(name.split('-')[1]!);
+  for (const name of (await hostExec(['ip', 'netns', 'list'])).stdout.split('\n')) {
+    const id = runIdOfName(name);
+    if (id) ids.add(id);
+  }
   for (const id of await kindRunIds()) ids.add(id);
   // Link names carry no separator; a link of a run that also left nothing else is found by its owner's sweep.
   return ids;

@@ -1,7 +1,7 @@
 import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import { deleteRule, insertRule, rulesMarked } from './iptables-rules.ts';
 import type { LabRun } from './lab-run.ts';
-import { linkPrefix, ruleMarker, runLabel } from './sweep.ts';
+import { runLabel, runLinkPrefix, runRuleMarker } from './names.ts';
 
 /**
  * The traffic rule, enforced: while a run lasts, nothing forwarded from the
@@ -35,7 +35,7 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
   const uplinks = await uplinkInterfaces();
   const v4Chain = (await hostExec(['iptables', '-S', 'DOCKER-USER'])).exitCode === 0 ? 'DOCKER-USER' : 'FORWARD';
   const ipv6 = (await hostExec(['ip6tables', '-S', 'FORWARD'])).exitCode === 0;
-  const marker = `${ruleMarker(run.id)} guard`;
+  const marker = `${runRuleMarker(run.id)} guard`;
   const holdMarker = `${marker} hold`;
   const covered = new Set<string>();
   run.defer('remove the traffic guard', async () => {
@@ -52,7 +52,7 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
       if (ipv6 && !source) await insertRule('ipv6', 'filter', ['FORWARD', ...match, '-o', uplink, '-m', 'comment', '--comment', tag, '-j', 'DROP']);
     }
   };
-  await drop(`${linkPrefix(run.id)}+`);
+  await drop(`${runLinkPrefix(run.id)}+`);
   return {
     uplinks,
     packetsStopped: async () => (await rulesMarked(marker)).reduce((sum, rule) => sum + rule.packets, 0),

@@ -4,7 +4,7 @@
  * `check-failed` is a harness or set-up error and never a network verdict.
  */
 export type Outcome =
-  /** `server`: who answered, where the probe can tell: a server of this run by its workload name (the runner checks the np-<run>- prefix). */
+  /** `server`: who answered, where the probe can tell: a server of this run by its workload name (the runner checks the run's name prefix). */
   | { readonly kind: 'success'; readonly detail?: string; readonly server?: string }
   | { readonly kind: 'refused' }
   | { readonly kind: 'timeout'; readonly afterMs: number }

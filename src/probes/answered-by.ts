@@ -1,13 +1,14 @@
+import { runNamePrefix } from '../lab/names.ts';
 import type { Observation } from './probe.ts';
 
 /**
- * Every lab server names itself np-<run>-<workload>: an answer from a server
+ * Every lab server names itself by its run resource name: an answer from a server
  * of another run (or of none) says nothing about this run's network, so it
  * is a failed check, with that fact.
  */
 export function ofThisRun(observed: Observation, runId: string): Observation {
   const server = observed.answeredBy;
-  const prefix = `np-${runId}-`;
+  const prefix = runNamePrefix(runId);
   const { outcome } = observed;
   if (!server) return observed;
   if (!server.startsWith(prefix)) {

@@ -45,7 +45,7 @@ const need = (value: string | undefined, what: string): string => {
 export const Found = {
   bridgeGateway: { label: 'the docker0 gateway read from the engine', resolve: (env) => need(env.facts.bridgeGateway, 'the docker0 gateway') } satisfies LabValue,
   hostAddress: { label: "the host's primary interface address", resolve: (env) => need(env.facts.hostAddress, "the host's primary address") } satisfies LabValue,
-  /** A workload's container name on the engine (`np-<run>-<workload>`), as it started. */
+  /** A workload's container name on the engine (its run resource name, names.ts), as it started. */
   containerName: (workload: string): LabValue => ({
     label: `${workload}'s container name`,
     resolve: (env) => need(env.workloads[workload]?.containerName, `${workload}'s container name`),

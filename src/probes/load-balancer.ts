@@ -109,7 +109,7 @@ export interface MetallbOptions {
 /**
  * The second half of "an external IP only where a load balancer exists":
  * installs MetalLB (built from its Go module, L2 mode) into the run's own
- * `np-<run>-metallb`, gives it a pool of a few addresses at the top of the
+ * MetalLB namespace, gives it a pool of a few addresses at the top of the
  * nodes' network (only for Services of the run's namespace), waits for the
  * Service's external address and for a speaker to announce it, then GETs
  * `http://<external IP>:<port>/` from the source (a client outside the

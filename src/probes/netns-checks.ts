@@ -1,13 +1,13 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { shellQuote } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
-import { netnsPrefix } from '../lab/sweep.ts';
+import { runResourceName } from '../lab/names.ts';
 import { checked, type CheckContext } from './check.ts';
 import type { Probe } from './probe.ts';
 
-/** A network namespace of the run's own (`ip netns add np-<run>-<suffix>`): an iptables of its own, removed with the run. */
+/** A network namespace of the run's own (`ip netns add` with the run's resource name): an iptables of its own, removed with the run. */
 async function labNamespace(check: CheckContext, env: StartedEnvironment, suffix: string): Promise<string> {
-  const name = `${netnsPrefix(env.run.id)}${suffix}`;
+  const name = runResourceName(env.run.id, suffix);
   await check.must(hostExec(['ip', 'netns', 'add', name]), `creating the namespace ${name}`);
   env.run.defer(`remove namespace ${name}`, async () => void (await hostExec(['ip', 'netns', 'delete', name])));
   return name;
@@ -44,7 +44,7 @@ function commandsAccepted(describe: string, suffix: string, commandsOf: (check: 
 
 /** An article's iptables command, word for word, in a lab namespace: does iptables take it? */
 export function articleRuleAccepted(words: readonly string[], suffix: string): Probe {
-  return commandsAccepted(`ip netns exec np-<run>-${suffix} ${shellQuote(words)}`, suffix, async () => [words]);
+  return commandsAccepted(`ip netns exec ${runResourceName('<run>', suffix)} ${shellQuote(words)}`, suffix, async () => [words]);
 }
 
 /**
@@ -53,7 +53,7 @@ export function articleRuleAccepted(words: readonly string[], suffix: string): P
  * read with `iptables -t nat -S`, then given to iptables in a lab namespace.
  */
 export function dockerPublishRulesAccepted(hostPort: number, suffix: string): Probe {
-  return commandsAccepted(`ip netns exec np-<run>-${suffix} iptables -t nat <Docker's own rules for --dport ${hostPort}>`, suffix, async (check) => {
+  return commandsAccepted(`ip netns exec ${runResourceName('<run>', suffix)} iptables -t nat <Docker's own rules for --dport ${hostPort}>`, suffix, async (check) => {
     const read = async (chain: string) => (await check.must(hostExec(['iptables', '-t', 'nat', '-S', chain]), `reading nat ${chain}`)).stdout.split('\n');
     const jump = check.need((await read('PREROUTING')).find((line) => line.startsWith('-A PREROUTING') && line.endsWith('-j DOCKER')), 'the PREROUTING jump to DOCKER on this host');
     const dnat = check.need((await read('DOCKER')).find((line) => line.includes(`--dport ${hostPort} `) && line.includes('-j DNAT')), `Docker's DNAT rule for --dport ${hostPort} on this host`);

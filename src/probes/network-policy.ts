@@ -1,7 +1,7 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import type { Cni } from '../environment/kind/cluster-config.ts';
-import { runLabel } from '../lab/sweep.ts';
+import { labObjectName, runLabel, scenarioLabel } from '../lab/names.ts';
 import { formatOutcome, type Outcome } from '../outcome/outcome.ts';
 import { cellKey, compareTable, reachOf, type ObservedCell, type Reach, type TruthTable } from '../verdict/truth-table.ts';
 import { podManifest, podWorkload, waitPodReady } from '../workloads/k8s-pod.ts';
@@ -168,8 +168,8 @@ function expectedTable(phase: Phase, matrix: PolicyMatrix, clients: readonly str
   return { rows: clients, columns: servers, expected };
 }
 
-const denyName = 'np-deny-ingress';
-const allowName = 'np-allow-role-client';
+const denyName = labObjectName('deny-ingress');
+const allowName = labObjectName('allow-role-client');
 
 /**
  * Brings the policies to the phase's set, through `kubectl apply` of the JSON
@@ -193,7 +193,7 @@ async function applyPhase(lab: KindLab, phase: Phase, matrix: PolicyMatrix): Pro
 /** The pod in the second namespace (labelled for the run, so a sweep finds both), removed at the run's end. */
 async function startPeer(env: StartedEnvironment, lab: KindLab, name: string): Promise<StartedWorkload> {
   const namespace = `${lab.namespace}-b`;
-  await lab.client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: env.run.id, 'netproof.scenario': env.run.scenario } } } });
+  await lab.client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: env.run.id, [scenarioLabel]: env.run.scenario } } } });
   env.run.defer(`delete namespace ${namespace}`, () => lab.client.deleteNamespace(namespace));
   const there = { ...lab, namespace };
   const options = { containers: [{ name: 'peer', image: 'toolbox' as const, command: ['np-serve', String(policyPort)] }], labels: clientLabel, node: 'worker2' };

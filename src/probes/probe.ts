@@ -23,7 +23,7 @@ export interface Observation {
   readonly evidence: readonly ExecResult[];
   /** Extra words for the report: what resolved to what, what the server saw. */
   readonly detail?: string;
-  /** The server that answered, by the identity the lab gave it (e.g. `np-<run>-db`), where the probe can read it. */
+  /** The server that answered, by the identity the lab gave it (its run resource name, names.ts), where the probe can read it. */
   readonly answeredBy?: string;
 }
 

@@ -61,7 +61,7 @@ export interface AttemptResult {
   readonly role?: 'contrast' | 'control';
   /** Where the attempt went (address or name as the source used it). */
   readonly target?: ProbeTarget;
-  /** The lab server that answered, by its identity (np-<run>-<workload>). */
+  /** The lab server that answered, by its identity (its run resource name, names.ts). */
   readonly answeredBy?: string;
   readonly expected: string;
   readonly outcome: Outcome;

@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { hostExec } from '../exec/host-exec.ts';
+import { runResourceName } from '../lab/names.ts';
 import type { StartedWorkload, WorkloadPlace } from '../workloads/workload.ts';
 
 /**
@@ -73,8 +74,8 @@ export async function readTopology(env: StartedEnvironment): Promise<Topology> {
 
 /** Pure part of readTopology, given the host's interfaces. */
 export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks' | 'workloads' | 'kind'>, hostInterfaces: readonly HostInterface[], runId?: string): Topology {
-  // A workload answers by the name the lab gave it (np-<run>-<workload>): arrows find the server that answered by it.
-  const namesOf = (w: StartedWorkload) => [...new Set([w.name, w.containerName, ...(runId ? [`np-${runId}-${w.name}`] : [])].filter(Boolean))];
+  // A workload answers by the name the lab gave it (its run resource name): arrows find the server that answered by it.
+  const namesOf = (w: StartedWorkload) => [...new Set([w.name, w.containerName, ...(runId ? [runResourceName(runId, w.name)] : [])].filter(Boolean))];
   const nodes = new Map<string, TopologyNode>();
   const links: TopologyLink[] = [];
   const add = (node: TopologyNode) => void (nodes.has(node.id) || nodes.set(node.id, node));

@@ -41,7 +41,7 @@ export const Expect = {
     label: `HTTP ${status} from ${workload}`,
     accepts: (o) => o.kind === 'http-status' && o.status === status && servedBy(o, workload),
   }),
-  /** An HTTP answer with this status from a pod of this Deployment (np-serve in a pod names itself np-<run>-<pod>; a Deployment's pods are <deployment>-<hash>-<id>). */
+  /** An HTTP answer with this status from a pod of this Deployment (np-serve in a pod names itself by the run's resource name for the pod; a Deployment's pods are <deployment>-<hash>-<id>). */
   httpFromPodOf: (status: number, deployment: string): Expectation => ({
     label: `HTTP ${status} from a pod of ${deployment}`,
     accepts: (o) => o.kind === 'http-status' && o.status === status && o.server?.startsWith(`${deployment}-`) === true,

@@ -3,6 +3,7 @@ import { EnvironmentError, ExecError } from '../errors.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
+import { runLabel, runNamePrefix, runResourceName, scenarioLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';
 import { inspectNetwork } from '../environment/docker/lab-network.ts';
 import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
@@ -11,7 +12,7 @@ import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 const composeScript = fileURLToPath(new URL('../../scripts/compose.sh', import.meta.url));
 
 export interface ComposeProjectOptions {
-  /** The compose file (absolute path). It must label every service and network with NETPROOF_RUN / NETPROOF_SCENARIO. */
+  /** The compose file (absolute path). It must label every service and network with NETPROOF_RUN / NETPROOF_SCENARIO; NETPROOF_NAME_PREFIX starts the names its servers answer with. */
   readonly file: string;
   /** Lab images handed to the file as environment variables: variable → image (`{ NP_FLASK_IMAGE: 'flask' }`). */
   readonly images: Readonly<Record<string, ImageName>>;
@@ -36,7 +37,7 @@ export interface ComposeNetwork {
 
 /** A compose project that runs: its client service as the workload, and every service by name. */
 export interface StartedComposeProject extends StartedWorkload {
-  /** `docker compose -p` name: `np-<run>-<workload>`. */
+  /** `docker compose -p` name: the run's resource name for the workload. */
   readonly project: string;
   readonly network: ComposeNetwork;
   /** Each service's container, keyed by service name; addresses are keyed by the file's network names (`default`). */
@@ -50,7 +51,7 @@ export interface StartedComposeProject extends StartedWorkload {
 }
 
 /**
- * A Docker Compose v2 project as a workload: `docker compose -p np-<run>-<name>
+ * A Docker Compose v2 project as a workload: `docker compose -p <run's name>
  * -f <file> up -d --wait`, with the lab's images and the run's labels passed
  * as variables the file interpolates, and `docker compose down` as its finalizer.
  * Compose itself comes from scripts/compose.sh (an installed plugin, or one
@@ -62,10 +63,12 @@ export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
     images: [...new Set(Object.values(options.images))],
     async start(name, env): Promise<StartedComposeProject> {
       await ensureCompose(env.logger);
-      const project = `np-${env.run.id}-${name}`;
+      const project = runResourceName(env.run.id, name);
       const variables = {
-        NETPROOF_RUN: env.run.labels['netproof.run']!,
-        NETPROOF_SCENARIO: env.run.labels['netproof.scenario']!,
+        NETPROOF_RUN: env.run.labels[runLabel]!,
+        NETPROOF_SCENARIO: env.run.labels[scenarioLabel]!,
+        // How the file names its servers as the lab names its own (the run's prefix and the service).
+        NETPROOF_NAME_PREFIX: runNamePrefix(env.run.id),
         ...Object.fromEntries(Object.entries(options.images).map(([variable, image]) => [variable, env.images[image]])),
         ...options.env,
       };

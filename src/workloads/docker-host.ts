@@ -4,6 +4,7 @@ import { EnvironmentError } from '../errors.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow, type HostExecOptions } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
+import { runResourceName } from '../lab/names.ts';
 import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
 import { container } from './lab-container.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
@@ -132,7 +133,7 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
       const image = await host.load(options.image);
       // NP_SERVER_ID: np-serve answers with the lab's name for it, like every lab server.
       const flags = [...(options.publish ?? []).flatMap((p) => ['-p', `${p.host}:${p.container}`]), ...(options.addHosts ?? []).flatMap((entry) => ['--add-host', entry])];
-      const run = ['run', '-d', '--pull', 'never', '--name', name, '-e', `NP_SERVER_ID=np-${env.run.id}-${name}`, '--network', network, ...flags, image, ...(options.command ?? ['sleep', 'infinity'])];
+      const run = ['run', '-d', '--pull', 'never', '--name', name, '-e', `NP_SERVER_ID=${runResourceName(env.run.id, name)}`, '--network', network, ...flags, image, ...(options.command ?? ['sleep', 'infinity'])];
       const ran = await host.docker(run);
       if (ran.exitCode !== 0) throw new Error(`on ${options.host}: ${ran.command} failed: ${ran.stderr.trim()}`);
       if (options.listens) await waitForListener(host, name, options.listens);

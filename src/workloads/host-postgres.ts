@@ -2,6 +2,7 @@ import { createConnection } from 'node:net';
 import { GenericContainer, Wait } from 'testcontainers';
 import { EnvironmentError } from '../errors.ts';
 import { HostResource } from '../lab/host-resources.ts';
+import { runResourceName } from '../lab/names.ts';
 import { containerExec } from './container-exec.ts';
 import type { WorkloadSpec } from './workload.ts';
 
@@ -33,7 +34,7 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
       }
       // Not @testcontainers/postgresql: it publishes a mapped port, and host networking has none.
       const container = await new GenericContainer(env.images.postgres)
-        .withName(`np-${env.run.id}-${name}`)
+        .withName(runResourceName(env.run.id, name))
         .withNetworkMode('host')
         .withEnvironment({
           POSTGRES_USER: options.user,
@@ -43,7 +44,7 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
         })
         .withLabels(env.run.labels)
         // cluster_name names this database in every dbcheck report: which server answered.
-        .withCommand(['postgres', '-c', `cluster_name=np-${env.run.id}-${name}`])
+        .withCommand(['postgres', '-c', `cluster_name=${runResourceName(env.run.id, name)}`])
         .withWaitStrategy(Wait.forSuccessfulCommand(`pg_isready --host 127.0.0.1 --port ${options.port}`))
         .start();
       env.run.defer(`stop ${name}`, async () => void (await container.stop({ remove: true, removeVolumes: true })));

@@ -3,7 +3,7 @@ import { ensureAddOnImage } from '../environment/kind/add-on-image.ts';
 import type { AddOnArtefact } from '../environment/kind/go-artefacts.ts';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import { HostResource } from '../lab/host-resources.ts';
-import { runLabel } from '../lab/sweep.ts';
+import { runLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';
 import { waitAvailable, waitEndpoints, waitKubeProxy } from './k8s-deployment.ts';
 import { podWorkload } from './k8s-pod.ts';

@@ -2,7 +2,7 @@ import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ImageName } from '../images/catalogue.ts';
-import { runLabel } from '../lab/sweep.ts';
+import { runLabel, runResourceName } from '../lab/names.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
 export interface PodContainer {
@@ -65,7 +65,7 @@ export function podManifest(name: string, options: Omit<PodOptions, 'description
   };
 }
 
-/** A container of a lab image, never pulled. np-serve inside names itself `np-<run>-<pod>`, as every lab server does. */
+/** A container of a lab image, never pulled. np-serve inside names itself by the run's resource name for the pod, as every lab server does. */
 export function containerSpec(container: PodContainer, env: StartedEnvironment): V1Container {
   return {
     name: container.name,
@@ -77,7 +77,7 @@ export function containerSpec(container: PodContainer, env: StartedEnvironment):
     env: [
       { name: 'NP_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       // The kubelet expands $(VAR) of an earlier variable.
-      { name: 'NP_SERVER_ID', value: `np-${env.run.id}-$(NP_POD_NAME)` },
+      { name: 'NP_SERVER_ID', value: runResourceName(env.run.id, '$(NP_POD_NAME)') },
       ...Object.entries(container.env ?? {}).map(([key, value]) => ({ name: key, value })),
     ],
   };

@@ -3,6 +3,7 @@ import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { EnvironmentError } from '../errors.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import { HostResource } from '../lab/host-resources.ts';
+import { runResourceName } from '../lab/names.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { containerContextCommands, containerExec } from './container-exec.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
@@ -63,7 +64,7 @@ const labDns = ['127.0.0.1'];
 
 /**
  * Any lab image as a workload: `docker run` with the run's labels, named
- * `np-<run>-<workload>`, on the network the scenario says.
+ * the run's resource name for the workload, on the network the scenario says.
  */
 export function container(options: ContainerOptions): WorkloadSpec {
   const network = options.network ?? 'bridge';
@@ -79,16 +80,16 @@ export function container(options: ContainerOptions): WorkloadSpec {
     networks: [network, ...(options.alsoOn ?? [])].filter((n) => !['bridge', 'host', 'none'].includes(n)),
     async start(name, env) {
       let builder = new LabGenericContainer(env.images[options.image])
-        .withName(`np-${env.run.id}-${name}`)
+        .withName(runResourceName(env.run.id, name))
         .withNetworkMode(dockerNetworkName(network, env))
         .withLabels(env.run.labels)
         .withDns(labDns)
         // np-serve answers with this name: an answer says which lab server gave it.
-        .withEnvironment({ NP_SERVER_ID: `np-${env.run.id}-${name}`, ...options.env })
+        .withEnvironment({ NP_SERVER_ID: runResourceName(env.run.id, name), ...options.env })
         .withCommand([...(options.command ?? ['sleep', 'infinity'])]);
       if (options.aliases?.length) builder = builder.withNetworkAliases(...options.aliases);
       if (options.links) {
-        builder = builder.withLinks(Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [`np-${env.run.id}-${workload}`, alias])));
+        builder = builder.withLinks(Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [runResourceName(env.run.id, workload), alias])));
       }
       for (const p of options.publish ?? []) builder = p.hostIp ? builder.withPortOn(p.hostIp, p.host, p.container) : builder.withExposedPorts({ container: p.container, host: p.host });
       if (options.capAdd?.length) builder = builder.withAddedCapabilities(...options.capAdd);

@@ -1,7 +1,7 @@
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { HostResource } from '../lab/host-resources.ts';
-import { linkPrefix } from '../lab/sweep.ts';
+import { runLinkName } from '../lab/names.ts';
 import { container } from './lab-container.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
@@ -25,7 +25,7 @@ export function lanRouter(): WorkloadSpec {
     async start(name, env) {
       const router = await inner.start(name, env);
       const pid = await pidOf(router);
-      const hostEnd = `${linkPrefix(env.run.id)}h`;
+      const hostEnd = runLinkName(env.run.id, 'h');
       await hostExecOrThrow(['ip', 'link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', `${hostEnd}p`]);
       await hostExecOrThrow(['ip', 'link', 'set', `${hostEnd}p`, 'netns', pid]);
       await inNetns(pid, [
@@ -63,7 +63,7 @@ export function outsideClient(router: string, options: OutsideClientOptions): Wo
     async start(name, env) {
       const client = await inner.start(name, env);
       const [clientPid, routerPid] = await Promise.all([pidOf(client), pidOf(env.workloads[router]!)]);
-      const end = `${linkPrefix(env.run.id)}${name.at(-1)}`;
+      const end = runLinkName(env.run.id, name.slice(-1));
       await hostExecOrThrow(['ip', 'link', 'add', end, 'type', 'veth', 'peer', 'name', `${end}p`]);
       await hostExecOrThrow(['ip', 'link', 'set', end, 'netns', clientPid]);
       await hostExecOrThrow(['ip', 'link', 'set', `${end}p`, 'netns', routerPid]);

@@ -3,7 +3,7 @@ import { hostExec } from '../../src/exec/host-exec.ts';
 import { ensureImages } from '../../src/images/build-images.ts';
 import { deleteRule, insertRule, rulesMarked } from '../../src/lab/iptables-rules.ts';
 import { forgetRun, registerRun } from '../../src/lab/run-registry.ts';
-import { ruleMarker } from '../../src/lab/sweep.ts';
+import { runRuleMarker } from '../../src/lab/names.ts';
 import { uplinkInterfaces } from '../../src/lab/traffic-guard.ts';
 import { consoleLogger } from '../../src/log.ts';
 
@@ -27,7 +27,7 @@ const labInterfaces = ['docker0', 'br-+', 'np+'];
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const suiteRun = `suite${process.pid}${project.name.replace(/[^a-z0-9]/gi, '')}`;
-  const counterMarker = `${ruleMarker(suiteRun)} traffic-counter`;
+  const counterMarker = `${runRuleMarker(suiteRun)} traffic-counter`;
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   const info = await hostExec(['docker', 'info', '--format', '{{.ServerVersion}}']);
   if (info.exitCode !== 0) {

@@ -3,7 +3,7 @@ import { hostExec, hostExecOrThrow } from '../../src/exec/host-exec.ts';
 import { ensureImages } from '../../src/images/build-images.ts';
 import { rulesMarked } from '../../src/lab/iptables-rules.ts';
 import { LabRun } from '../../src/lab/lab-run.ts';
-import { ruleMarker, runLabel } from '../../src/lab/sweep.ts';
+import { runLabel, runRuleMarker } from '../../src/lab/names.ts';
 import { installTrafficGuard, uplinkInterfaces } from '../../src/lab/traffic-guard.ts';
 import { noopLogger } from '../../src/log.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
@@ -29,7 +29,7 @@ describe('traffic guard', () => {
       await guard.coverBridge(`br-${network.slice(0, 12)}`);
       await guard.holdSharedBridge();
       const spec = (rules: Awaited<ReturnType<typeof rulesMarked>>) => rules.filter((r) => r.family === 'ipv4').map((r) => r.spec.join(' '));
-      expect(spec(await rulesMarked(ruleMarker(run.id)))).toContainEqual(expect.stringMatching(/^DOCKER-USER -i docker0 -o \S+ .*hold.* -j DROP$/));
+      expect(spec(await rulesMarked(runRuleMarker(run.id)))).toContainEqual(expect.stringMatching(/^DOCKER-USER -i docker0 -o \S+ .*hold.* -j DROP$/));
       // One container of the run on docker0 and its network; one that is nobody's.
       await hostExecOrThrow(['docker', 'run', '-d', '--name', `np-${run.id}-c`, '--label', `${runLabel}=${run.id}`, '--network', 'bridge', toolbox, 'sleep', 'infinity']);
       await hostExecOrThrow(['docker', 'network', 'connect', network, `np-${run.id}-c`]);
@@ -37,7 +37,7 @@ describe('traffic guard', () => {
       await guard.coverRunContainers();
       const address = (name: string) => hostExecOrThrow(['docker', 'inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', name]).then((r) => r.stdout.trim());
       const [mine, theirs] = await Promise.all([address(`np-${run.id}-c`), address(outsider)]);
-      const rules = spec(await rulesMarked(ruleMarker(run.id)));
+      const rules = spec(await rulesMarked(runRuleMarker(run.id)));
       for (const uplink of uplinks) {
         // In iptables-save's order: -s before -i.
         for (const match of [`-i np${run.id}+`, `-i br-${network.slice(0, 12)}`, `-s ${mine}/32 -i docker0`]) {

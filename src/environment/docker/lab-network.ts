@@ -1,5 +1,6 @@
 import { hostExecOrThrow } from '../../exec/host-exec.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
+import { runResourceName } from '../../lab/names.ts';
 
 /** A user-defined bridge network as a scenario declares it. */
 export interface NetworkSpec {
@@ -15,7 +16,7 @@ export interface NetworkSpec {
 export interface StartedLabNetwork {
   /** The name in the scenario (`front`). */
   readonly name: string;
-  /** The name on the engine (`np-<run>-front`). */
+  /** The name on the engine: the run's resource name for it (names.ts). */
   readonly dockerName: string;
   readonly id: string;
   /** The host's bridge interface for it: `br-` and the id's first 12 characters. */
@@ -32,7 +33,7 @@ export function userNetwork(options: { internal?: boolean; options?: Readonly<Re
     internal: options.internal,
     options: options.options,
     async start(name, run) {
-      const dockerName = `np-${run.id}-${name}`;
+      const dockerName = runResourceName(run.id, name);
       const labels = Object.entries(run.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
       const flags = [...(options.internal ? ['--internal'] : []), ...driverOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`])];
       const created = await hostExecOrThrow(['docker', 'network', 'create', ...labels, ...flags, dockerName]);

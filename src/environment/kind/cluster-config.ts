@@ -11,7 +11,7 @@ export interface KindClusterSpec {
   readonly cni?: Cni;
   /** Worker nodes besides the one control plane; default 2. */
   readonly workers?: number;
-  /** Cluster name (kind's --name); default a unique "np-<pid>-<n>" for the API, "netproof" for the CLI. */
+  /** Cluster name (kind's --name); default a unique one per process for the API (names.ts), "netproof" for the CLI. */
   readonly name?: string;
 }
 

@@ -6,6 +6,7 @@ import type { ExecResult } from '../../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow, type HostExecOptions } from '../../exec/host-exec.ts';
 import { ExecError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import { unnamedClusterName } from '../../lab/names.ts';
 import { forgetRun, registerRun } from '../../lab/run-registry.ts';
 import { clusterDnsIp, renderKindConfig, supportedCnis, type KindClusterSpec } from './cluster-config.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
@@ -47,7 +48,7 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
   if (!supportedCnis.includes(cni)) {
     throw new EnvironmentError(`CNI "${cni}" has no zero-pull build yet`, `use one of: ${supportedCnis.join(', ')}`);
   }
-  const name = spec.name ?? `np-${process.pid}-${++counter}`;
+  const name = spec.name ?? unnamedClusterName(process.pid, ++counter);
   const toolchain = prepared ?? (await ensureKindToolchain(logger));
   const cluster = kindCluster(name, toolchain);
   if (await clusterExists(toolchain, name)) {

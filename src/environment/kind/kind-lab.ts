@@ -3,7 +3,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { EnvironmentError } from '../../errors.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
 import type { StartedEnvironment } from '../started-environment.ts';
-import { runLabel } from '../../lab/sweep.ts';
+import { runClusterName, runLabel, runNamespace, scenarioLabel } from '../../lab/names.ts';
 import type { Logger } from '../../log.ts';
 import { podSubnet, serviceSubnet, type Cni, type KindClusterSpec } from './cluster-config.ts';
 import { hostExec } from '../../exec/host-exec.ts';
@@ -35,7 +35,7 @@ export interface KindFacts {
 export interface KindLab {
   readonly cluster: StartedKindCluster;
   readonly client: KubeClient;
-  /** The run's own namespace (`np-<run>`); removed at teardown. */
+  /** The run's own namespace (names.ts's runNamespace); removed at teardown. */
   readonly namespace: string;
   readonly facts: KindFacts;
   /** Whether this run created the cluster (then it deletes it at teardown, unless asked to keep it). */
@@ -60,7 +60,7 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
   const toolchain = await logger.step('checking the kind toolchain', () => ensureKindToolchain(logger));
   const shared = sharedClusterName(spec);
   const reuse = await clusterExists(toolchain, shared);
-  const name = reuse || options.keepCluster ? shared : `np-${run.id}-${spec.cni}`;
+  const name = reuse || options.keepCluster ? shared : runClusterName(run.id, spec.cni);
   let cluster: StartedKindCluster;
   if (reuse) {
     logger.info(`reusing kind cluster ${name}`);
@@ -73,8 +73,8 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
   const client = new KubeClient(cluster.kubeconfig);
   const missing = await imagesMissingOnNodes(cluster, images);
   if (missing.length > 0) await logger.step(`loading ${missing.length} lab images into the nodes`, () => cluster.loadImages(missing));
-  const namespace = `np-${run.id}`;
-  await client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: run.id, 'netproof.scenario': run.scenario } } } });
+  const namespace = runNamespace(run.id);
+  await client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: run.id, [scenarioLabel]: run.scenario } } } });
   run.defer(`delete namespace ${namespace}`, () => client.deleteNamespace(namespace));
   const facts = await readKindFacts(client, spec, toolchain.versions.KIND_VERSION);
   return { cluster, client, namespace, facts, created: !reuse };

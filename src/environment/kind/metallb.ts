@@ -4,7 +4,7 @@ import { dumpYaml, loadAllYaml, type KubernetesObject } from '@kubernetes/client
 import type { ExecResult } from '../../exec/exec-result.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
 import { clusterScopedKinds, deleteLabelled } from '../../lab/sweep-kind.ts';
-import { runLabel } from '../../lab/sweep.ts';
+import { runLabel, runResourceName } from '../../lab/names.ts';
 import type { Logger } from '../../log.ts';
 import { ensureAddOnImage } from './add-on-image.ts';
 import type { KindLab } from './kind-lab.ts';
@@ -17,8 +17,8 @@ const addon = 'metallb';
 /** The commands in the lab's image (images/kind/metallb), by upstream image name. */
 const commands: Record<string, string> = { controller: '/usr/local/bin/controller', speaker: '/usr/local/bin/speaker' };
 
-/** The namespace one run's MetalLB lives in: `np-<run>-metallb` (labelled with the run, so sweeps find it). */
-export const metallbNamespace = (runId: string) => `np-${runId}-metallb`;
+/** The namespace one run's MetalLB lives in, a name of the run's (labelled with the run, so sweeps find it). */
+export const metallbNamespace = (runId: string) => runResourceName(runId, addon);
 /** The label selector of one run's MetalLB objects, namespaced and cluster-scoped. */
 export const metallbSelector = (runId: string) => `${runLabel}=${runId},${addonLabel}=${addon}`;
 
@@ -33,7 +33,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 
 /**
  * MetalLB's own install manifest (config/manifests/metallb-native.yaml of its
- * module), rewritten for one run: its namespace becomes `np-<run>-metallb`
+ * module), rewritten for one run: its namespace becomes the run's metallbNamespace
  * (every `namespace:` field, so subjects and webhook services follow), the
  * ClusterRoles and their bindings are named after it, every object is labelled
  * with the run and the add-on (cluster-scoped ones too, so a sweep finds
@@ -131,7 +131,7 @@ export interface InstalledMetallb {
 
 /**
  * Installs MetalLB (controller and speaker, built from its Go module) into
- * `np-<run>-metallb` from its own manifest, rewritten, and waits until its
+ * metallbNamespace(run) from its own manifest, rewritten, and waits until its
  * CRDs are established, the controller is available and a speaker runs on
  * every node. Removal is registered on the run first, so a failure halfway or
  * Ctrl-C takes everything away; the run's sweep finds the rest by label.

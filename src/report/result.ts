@@ -1,7 +1,7 @@
 import type { ExecResult } from '../exec/exec-result.ts';
 import type { Outcome } from '../outcome/outcome.ts';
 import type { ProbeTarget } from '../probes/probe.ts';
-import type { VerdictStatus } from '../verdict/verdict.ts';
+import type { AttemptRole, VerdictStatus } from '../verdict/verdict.ts';
 import type { ClaimRepeats } from './repeats.ts';
 import type { Topology } from './topology.ts';
 
@@ -57,8 +57,8 @@ export interface AttemptResult {
   readonly from?: string;
   /** The part of the article's sentence this attempt tries. */
   readonly half?: string;
-  /** Set for an attempt that is not the article's own: a contrast, or a positive control. */
-  readonly role?: 'contrast' | 'control';
+  /** Set for an attempt that is not the article's own: a contrast, a positive control, or a finding beside the claim (never deciding its verdict). */
+  readonly role?: AttemptRole;
   /** Where the attempt went (address or name as the source used it). */
   readonly target?: ProbeTarget;
   /** The lab server that answered, by its identity (its run resource name, names.ts). */

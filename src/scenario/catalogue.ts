@@ -65,9 +65,27 @@ export const catalogue: readonly CatalogueEntry[] = [
   entry('K18', '003', 'CNI 플러그인: 네트워크의 핵심', 'a deny-ingress NetworkPolicy is enforced by Calico/Cilium and ignored by Flannel'),
   entry('K19', '003', 'Service와 ClusterIP란?', 'a pod IP is cluster-internal and cannot be reached from outside'),
   entry('K20', '003', '실습 예시: ClusterIP 통신 확인', 'kubectl expose --port=80 --target-port=8080 maps 80 to 8080 and keeps answering when pod IPs change'),
+  // Being added (`+D29` … in shared/claims.md): each is tried by at most one scenario until all are.
+  entry('D29', '002', '3.2 Network 이름을 사용하여 docker 브릿지 설정 확인', 'container IPs in the bridge network are assigned randomly within the Subnet'),
+  entry('D30', '002', '2.1 docker0 브릿지란? / 3.3 호스트 PC의 리눅스 브릿지에 마운트 되어 있는 컨테이너 확인', 'brctl show, a command installed on Linux by default, shows the containers bound to the bridge'),
+  entry('D31', '002', '4.4 한계', 'for Docker to support an overlay network, additional plugins and configuration are needed'),
+  entry('D32', '004', '2. 호스트 외부에서 도커 컨테이너를 접속', 'iptables -nvL -t nat shows the DNAT rule of the published port'),
+  entry('K21', '003', '쿠버네티스 네트워킹의 기본 철학', 'every Pod must be able to communicate directly with every other Pod (all pairs, no NAT)'),
+  entry('K22', '002', '5.1 default 브릿지 cni0', 'multi-hosts have different subnet ranges ⇒ 10.224.0.0/16'),
+  entry('K23', '003', 'ClusterIP란?', 'ClusterIP is the default service type, an internal-only virtual IP'),
+  entry('K24', '003', 'CNI 플러그인: 네트워크의 핵심', 'Kubernetes does not implement the network itself; pods communicate through a CNI plugin'),
+  entry('K25', '003', '클러스터 외부 접근 방법', 'Ingress: domain/path-based routing + TLS support'),
+  entry('K26', '003', 'CNI 플러그인: 네트워크의 핵심', 'Cilium: BPF-based'),
+  entry('K27', '000', '네트워크의 주체가 다르다 (docker0 vs CNI)', "to reach the node's process from a Pod you must use the LAN IP the node really uses (10.0.2.4)"),
 ];
 
-/** The ids shared/claims.md lists, in its order: `| D1 | …` table rows. */
-export function idsInClaimsMarkdown(markdown: string): string[] {
-  return [...markdown.matchAll(/^\|\s*([DK]\d+)\s*\|/gm)].map((m) => m[1]!);
+/** An id as shared/claims.md writes it: `+` in front while the statement is being added (tried by at most one scenario, not yet by exactly one). */
+export interface ClaimsMarkdownId {
+  readonly id: string;
+  readonly beingAdded: boolean;
+}
+
+/** The ids shared/claims.md lists, in its order: `| D1 | …` and `| +D29 | …` table rows, the `+` read off into `beingAdded`. */
+export function idsInClaimsMarkdown(markdown: string): ClaimsMarkdownId[] {
+  return [...markdown.matchAll(/^\|\s*(\+?)([DK]\d+)\s*\|/gm)].map((m) => ({ id: m[2]!, beingAdded: m[1] === '+' }));
 }

@@ -1,6 +1,7 @@
 import type { OutcomeKind } from '../outcome/outcome.ts';
 import type { Probe } from '../probes/probe.ts';
 import type { Expectation } from '../verdict/expect.ts';
+import type { AttemptRole } from '../verdict/verdict.ts';
 
 /**
  * One attempt of a claim: a probe (traffic or a fact check, see
@@ -14,8 +15,8 @@ export interface AttemptSpec extends Probe {
   readonly expect?: Expectation;
   /** The part of the article's sentence this attempt tries, where the sentence says two things at once ("directly, without the bridge"). */
   readonly half?: string;
-  /** Why this attempt is there when it is not the article's own: a contrast or a positive control. */
-  readonly role?: 'contrast' | 'control';
+  /** Why this attempt is there when it is not the article's own: a contrast, a positive control, or a finding beside the claim (never deciding it). */
+  readonly role?: AttemptRole;
 }
 
 /** One statement of an article, tried for real. */

@@ -19,10 +19,18 @@ export function combine(statuses: readonly VerdictStatus[]): VerdictStatus {
   return 'confirmed';
 }
 
-/** What a claim's verdict rests on: each attempt's verdict, and whether it is the article's own or a contrast/control. */
+/**
+ * Why an attempt is there when it is not the article's own: a `contrast` or
+ * `control` the lab needs to behave for the claim to count as tried, or a
+ * `finding` — something the lab saw beside the claim (what `--internal` lets
+ * through), reported with its evidence and never deciding the verdict.
+ */
+export type AttemptRole = 'contrast' | 'control' | 'finding';
+
+/** What a claim's verdict rests on: each attempt's verdict, and whether it is the article's own or a contrast/control/finding. */
 export interface JudgedAttempt {
   readonly verdict: VerdictStatus;
-  readonly role?: 'contrast' | 'control';
+  readonly role?: AttemptRole;
   readonly half?: string;
   readonly connection: string;
 }
@@ -33,10 +41,11 @@ export interface JudgedAttempt {
  * name resolving where Docker serves names) leaves the claim untested:
  * inconclusive. Otherwise the article's own attempts decide, and `because`
  * names the half (or connection) that was refuted or could not be checked.
+ * Findings are left out: they are reported, not judged against the article.
  */
 export function claimVerdict(attempts: readonly JudgedAttempt[]): { status: VerdictStatus; because?: string } {
   const name = (a: JudgedAttempt) => (a.half ? `"${a.half}" (${a.connection})` : a.connection);
-  const controls = attempts.filter((a) => a.role);
+  const controls = attempts.filter((a) => a.role === 'contrast' || a.role === 'control');
   const own = attempts.filter((a) => !a.role);
   const failedControl = controls.find((a) => a.verdict !== 'confirmed');
   if (failedControl) return { status: 'inconclusive', because: `the ${failedControl.role} ${name(failedControl)} was ${failedControl.verdict === 'refuted' ? 'not as the lab needs it' : 'not checked'}, so the claim was not really tried` };

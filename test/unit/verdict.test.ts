@@ -62,6 +62,12 @@ describe('claimVerdict', () => {
   it('is confirmed when every own attempt is and every control behaved', () => {
     expect(claimVerdict([own('confirmed'), { verdict: 'confirmed', role: 'control', connection: 'x' }])).toEqual({ status: 'confirmed' });
   });
+  it('leaves a finding out of the verdict, whatever it observed or failed to check', () => {
+    for (const verdict of ['refuted', 'inconclusive'] as const) {
+      expect(claimVerdict([own('confirmed'), { verdict, role: 'finding', connection: '--internal to the host' }])).toEqual({ status: 'confirmed' });
+    }
+    expect(claimVerdict([own('refuted'), { verdict: 'confirmed', role: 'finding', connection: 'f' }]).status).toBe('refuted');
+  });
 });
 
 describe('explain', () => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { EnvironmentError, UsageError } from '../errors.ts';
@@ -25,7 +26,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 const usage = `usage:
   npm run scenario                                                list scenarios, where they run, their claims
-  npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario
+  npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario (--junit DIR/ with --all: a file per scenario)
   npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster]
                                                                   run every (Kubernetes / Docker / that CNI's) scenario; the Kubernetes ones share one cluster
   npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
@@ -80,7 +81,9 @@ async function scenario(argv: string[]): Promise<number> {
   if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) throw new UsageError(`--repeat takes a whole number of rounds, not "${values.repeat}"`);
   const specs = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker ? 'docker' : undefined, cni: values.cni, claims });
   if (specs.length === 0) throw new UsageError('no scenario matches');
-  if (specs.length > 1 && values.junit) throw new UsageError('--junit names one file: use it with one scenario');
+  // --junit DIR/ (a trailing slash): one <scenario>.junit.xml per scenario there; a file name takes one scenario.
+  const junitDir = values.junit?.endsWith('/');
+  if (specs.length > 1 && values.junit && !junitDir) throw new UsageError('--junit FILE names one file: use it with one scenario, or give a directory with a trailing slash (--junit DIR/) for one file per scenario');
   await ensureWritable(values.results);
   // The layout engine (WebAssembly) loads while the lab starts, so writing the HTML report waits for nothing.
   void loadGraphviz().catch(() => undefined);
@@ -100,7 +103,7 @@ async function scenario(argv: string[]): Promise<number> {
       });
       currentRun = undefined;
       const writing = performance.now();
-      const paths = await writeResults(result, values.results, values.junit);
+      const paths = await writeResults(result, values.results, junitDir ? join(values.junit!, `${spec.name}.junit.xml`) : values.junit);
       const summary = await appendStepSummary(scenarioSummary(result));
       // bench/bench.ts reads this figure: writing the reports may add at most 5% to a run.
       const reportMs = Math.round(performance.now() - writing);

@@ -59,4 +59,13 @@ describe("the workflow's jobs are project commands", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/usage: column.sh kubernetes CNI DIR \| docker DIR/);
   });
+
+  it('a batch takes --junit DIR/ (a file per scenario), and a single --junit FILE only with one scenario', async () => {
+    const run = await promisify(execFile)('node', ['src/cli/main.ts', 'scenario', '--all', '--docker', '--junit', join(tmpdir(), 'one.xml')]).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--junit DIR/');
+  });
 });

@@ -101,11 +101,14 @@ export default defineScenario({
       attempts: [
         { ...httpGet('127.0.0.1', 8081), from: 'on-host', role: 'control' },
         { ...withHostEvidence(httpGet(hostOnLan, 8081), portEvidence(8081)), half: 'the port is open to the outside' },
+        // moby#45610: a LAN neighbour with a route to the bridge reaches the container's own IP and port, published on loopback or not.
+        { ...watchingForward(httpGet(Found.addressOf('loopback-only'), 80, '/', whereDropped)), from: 'outside-routed', half: "the container's own IP and port, from a LAN neighbour with a route to the bridge" },
       ],
       why: {
-        'http-status': "the host reaches 127.0.0.1:8081: docker-proxy listens there and relays to the container's :80",
+        'http-status':
+          "the host reaches 127.0.0.1:8081: docker-proxy listens there and relays to the container's :80; a neighbour routing 172.17.0.0/16 via the host reaches the container's own :80, since Docker 20.10's DOCKER chain accepts a published container port from any interface, whatever host address the port was published on (moby#45610)",
         refused: "-p 127.0.0.1:8081:80 binds the host's loopback only: nothing listens on the host's LAN address at 8081 and the DNAT rule matches -d 127.0.0.1 only, so the host answers the outside client with a reset; publishing need not open a port to the outside",
-        timeout: 'the outside client got no answer at host:8081',
+        timeout: "no answer: at host:8081, or at the container's own :80 through the host, whose FORWARD dropped it (its policy and counter are in the detail)",
       },
     },
     {
@@ -131,16 +134,21 @@ export default defineScenario({
       id: 'D27',
       article: '004',
       from: 'host',
-      says: '어떻게 8080 포트에서 80 포트로 트래픽 전달? NAT 규칙 생성: iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80 — this rule forwards host:8080 to the container\'s :80',
+      says: '어떻게 8080 포트에서 80 포트로 트래픽 전달? NAT 규칙 생성: iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80; iptables -t nat -A DOCKER -j DNAT --dport 8080 --to-destination 172.17.0.3:80 — these rules forward host:8080 to the container\'s :80',
       expect: Expect.holds('iptables accepts the rule'),
       attempts: [
-        { ...articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'd27article'), half: 'the article\'s rule, verbatim' },
+        { ...articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'd27article'), half: "the article's first rule (-A PREROUTING), verbatim" },
+        // The article's second rule, into the DOCKER chain its host has (made first in the lab namespace: the chain is not what is tried).
+        {
+          ...articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'DOCKER', '-j', 'DNAT', '--dport', '8080', '--to-destination', '172.17.0.3:80'], 'd27docker2', ['DOCKER']),
+          half: "the article's second rule (-A DOCKER), verbatim",
+        },
         // The rules dockerd wrote for web's -p 8080:80, read off this host: iptables in a lab namespace takes a well-formed DNAT rule.
         { ...dockerPublishRulesAccepted(8080, 'd27docker'), role: 'control' },
       ],
       why: {
         fact:
-          'iptables needs `-p tcp` before `--dport` (the port match belongs to the protocol), and `--to-destination 80` names no address; the rule Docker writes for -p 8080:80 is `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.x:80`, reached from PREROUTING for local destinations',
+          'iptables needs `-p tcp` before `--dport` (the port match belongs to the protocol), which both of the article\'s rules lack, and the first one\'s `--to-destination 80` names no address; the rule Docker writes for -p 8080:80 is `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.x:80`, reached from PREROUTING for local destinations',
       },
     },
   ],

@@ -87,9 +87,11 @@ export function dnatRuleFor(hostPort: number, workload: string, containerPort: n
 /**
  * Which interface the source's kernel would send a packet for `address` out
  * of (`ip -j route get`). Holds when it is `device`. "Network is unreachable"
- * (no route at all) is an observation too.
+ * (no route at all) is an observation too: it holds with `noRouteHolds`,
+ * where the statement is only about the paths a source does use ("talks
+ * only through docker0" is not broken by a source that cannot talk at all).
  */
-export function routeVia(address: HostRef, device: string): Probe {
+export function routeVia(address: HostRef, device: string, options: { readonly noRouteHolds?: boolean } = {}): Probe {
   const describe = `ip route get ${describeHost(address)} (inside the source)`;
   return {
     describe,
@@ -99,7 +101,10 @@ export function routeVia(address: HostRef, device: string): Probe {
           const route = await check.must(source.exec(['ip', '-j', 'route', 'get', resolved]), `looking up the route to ${resolved}`, [0, 2]);
           if (route.exitCode === 2) {
             check.need(/unreachable/i.test(route.stderr) || undefined, `a readable routing answer: ${route.stderr.trim()}`);
-            return { holds: false, observed: `no route to ${resolved} at all (${route.stderr.trim()}): nothing goes through ${device} either` };
+            const observed = `no route to ${resolved} at all (${route.stderr.trim()}): `;
+            return options.noRouteHolds
+              ? { holds: true, observed: `${observed}the source sends it nowhere, so nothing goes around ${device}` }
+              : { holds: false, observed: `${observed}nothing goes through ${device} either` };
           }
           const dev = check.need(check.json<{ dev?: string }[]>(route, 'the route')[0]?.dev, `the route's device for ${resolved}`);
           return { holds: dev === device, observed: `${resolved} goes out of ${dev}${dev === device ? '' : `, not ${device}`}` };

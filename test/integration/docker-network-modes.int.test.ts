@@ -18,6 +18,13 @@ describe('docker-network-modes on a real engine', () => {
     expect(run.claim('D16').attempts[0]!.answeredBy).toBe(`np-${run.runId}-host-web`);
   });
 
+  it('D22: only the host-network half refutes it; the --network none container, with no route at all, has no path around docker0', () => {
+    const d22 = run.claim('D22');
+    expect(d22.verdict).toBe('refuted');
+    expect(d22.because).toMatch(/^refuted: "a --network host container reaches outside through docker0"/);
+    expect(d22.attempts[2]!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/^no route to \S+ at all .*sends it nowhere/) });
+  });
+
   it("D25: the container's namespace is found through its SandboxKey and entered", () => {
     expect(run.claim('D25').evidence.attempts[0]!.map((e) => e.command)).toEqual(expect.arrayContaining([expect.stringMatching(/^nsenter --net=\/var\/run\/docker\/netns\/\w+ ip -4 -o addr show eth0$/), 'ip netns list']));
   });

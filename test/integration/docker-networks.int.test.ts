@@ -11,8 +11,20 @@ describe('docker-networks on a real engine', () => {
 
   it('reaches a conclusive verdict on evidence for every claim, contrasts and controls included', () => {
     for (const id of ['D9', 'D10', 'D11', 'D12', 'D14', 'D21']) run.expectConclusive(id);
-    expect(run.claim('D14').attempts.filter((a) => a.role === 'contrast').map((a) => a.verdict)).toEqual(['confirmed', 'confirmed']);
+    expect(run.claim('D14').attempts.filter((a) => a.role === 'contrast').map((a) => a.verdict)).toEqual(['confirmed']);
     expect(run.claim('D10').attempts.find((a) => a.role === 'control')?.verdict).toBe('confirmed');
+  });
+
+  it('D14: enable_icc=false isolating the pair confirms "can be isolated"; --internal reaching the host\'s own address is a finding beside it', () => {
+    const d14 = run.claim('D14');
+    expect(d14.verdict).toBe('confirmed');
+    expect(d14.attempts.map((a) => [a.role ?? 'own', a.outcome.kind])).toEqual([
+      ['own', 'timeout'],
+      ['contrast', 'success'],
+      ['finding', 'refused'],
+      ['finding', 'refused'],
+    ]);
+    expect(d14.attempts[2]!.from).toBe('sealed-client');
   });
 
   it("D21: the isolation attempt counts only because no Docker network was created while it ran (20.10 rewrites the isolation jump on each create)", () => {

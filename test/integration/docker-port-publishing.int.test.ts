@@ -39,13 +39,25 @@ describe('docker-port-publishing on a real engine', () => {
     expect(run.claim('D23').attempts[0]!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'loopback-only' });
   });
 
+  it("D23: the LAN neighbour with a route reaches the loopback-published container's own IP and port (moby#45610), through the DOCKER chain's accept", () => {
+    const routed = run.claim('D23').attempts[2]!;
+    expect(routed.from).toBe('outside-routed');
+    expect(routed.outcome).toEqual({ kind: 'http-status', status: 200, server: 'loopback-only' });
+    expect(routed.answeredBy).toBe(`np-${run.runId}-loopback-only`);
+    expect(run.claim('D23').evidence.attempts[2]!.map((e) => e.command)).toContain('iptables -L DOCKER -n -v -x');
+  });
+
   it("D26: the published port on the host's LAN address is the control, and it answers", () => {
     expect(run.claim('D26').attempts[2]!.outcome).toEqual({ kind: 'http-status', status: 200, server: 'web' });
   });
 
-  it("D27: iptables rejects the article's rule (no -p tcp before --dport) and takes the rules Docker wrote, in lab namespaces", () => {
-    const [article, docker] = run.claim('D27').attempts;
+  it("D27: iptables rejects both of the article's rules (no -p tcp before --dport) and takes the rules Docker wrote, in lab namespaces", () => {
+    const [article, second, docker] = run.claim('D27').attempts;
     expect(article!.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('unknown option "--dport"') });
+    expect(second!.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('unknown option "--dport"') });
+    expect(second!.connection).toBe(
+      `ip netns exec np-${run.runId}-d27docker2 iptables -t nat -N DOCKER && ip netns exec np-${run.runId}-d27docker2 iptables -t nat -A DOCKER -j DNAT --dport 8080 --to-destination 172.17.0.3:80`,
+    );
     expect(docker!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/-A DOCKER .*--dport 8080 -j DNAT --to-destination 172\.17\.\d+\.\d+:80/) });
     expect(article!.connection).toBe(`ip netns exec np-${run.runId}-d27article iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);
   });

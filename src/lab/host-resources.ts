@@ -95,6 +95,8 @@ async function releaseIfMine(resource: string, me: Holder): Promise<void> {
 export const HostResource = {
   tcpPort: (port: number) => `host port ${port}/tcp`,
   labLan: (subnet: string) => `lab LAN ${subnet}`,
+  /** A Docker network's fixed subnet: the engine refuses a second network that overlaps it. */
+  subnet: (subnet: string) => `subnet ${subnet}`,
   /** A Service's fixed nodePort: every node of one cluster opens it, so one Service a cluster has it. */
   nodePort: (port: number) => `nodePort ${port}/tcp`,
   ofCluster: (cluster: string, resource: string) => `kind cluster ${cluster}: ${resource}`,

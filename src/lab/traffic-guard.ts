@@ -61,17 +61,21 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
     async coverRunContainers() {
       const ids = (await hostExecOrThrow(['docker', 'ps', '-q', '--filter', `label=${runLabel}=${run.id}`])).stdout.split('\n').filter(Boolean);
       const inspected = ids.length ? (JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedNetworks[]) : [];
-      const networks = new Map<string, string>();
+      /** The host device of each of the run's own bridge networks, by id; ids of docker0 ("bridge") and networks not the run's are absent. */
+      const ownBridges = new Map<string, string>();
+      let docker0Id: string | undefined;
       for (const id of new Set(inspected.flatMap((c) => Object.values(c.NetworkSettings.Networks).map((n) => n.NetworkID)))) {
-        const network = JSON.parse((await hostExecOrThrow(['docker', 'network', 'inspect', id, '--format', '{{json .}}'])).stdout) as { Name: string; Labels: Record<string, string> | null; Options: Record<string, string> | null };
-        networks.set(id, network.Labels?.[runLabel] === run.id ? `br-${id.slice(0, 12)}` : network.Name);
+        const network = JSON.parse((await hostExecOrThrow(['docker', 'network', 'inspect', id, '--format', '{{json .}}'])).stdout) as { Name: string; Driver: string; Labels: Record<string, string> | null; Options: Record<string, string> | null };
+        if (network.Name === 'bridge') docker0Id = id;
+        // A run's macvlan/ipvlan network has no bridge: its parent is a run link, covered from the start.
+        else if (network.Labels?.[runLabel] === run.id && network.Driver === 'bridge') ownBridges.set(id, network.Options?.['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`);
       }
       for (const container of inspected) {
         for (const attached of Object.values(container.NetworkSettings.Networks)) {
-          const bridge = networks.get(attached.NetworkID);
           // The run's own networks wholesale; docker0 by address; other networks (kind's, guarded on their own) are not the run's to hold.
-          if (bridge?.startsWith('br-')) await drop(bridge);
-          else if (bridge === 'bridge' && attached.IPAddress) await drop('docker0', attached.IPAddress);
+          const own = ownBridges.get(attached.NetworkID);
+          if (own) await drop(own);
+          else if (attached.NetworkID === docker0Id && attached.IPAddress) await drop('docker0', attached.IPAddress);
         }
       }
       for (const rule of await rulesMarked(holdMarker)) await deleteRule(rule);

@@ -110,9 +110,11 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
     const node = kind === 'pod' || kind === 'host-netns' ? kindNodes.find((n) => n.address === w.addresses.node) : undefined;
     return node ? kindNodeId(node.name) : labHostId;
   };
-  /** The addresses that are interfaces of the workload itself: a pod's node address and a Service's virtual IP are not. */
+  /** The addresses that are interfaces of the workload itself: a pod's node address, a Service's virtual IP and a joined namespace's are not. */
   const ownInterfaces = (w: StartedWorkload) =>
-    Object.entries(w.addresses).filter(([network, address]) => address && !(machineOf(w).startsWith('kind:') && (network === 'node' || network === 'clusterIP')));
+    w.place?.sharesNamespaceOf
+      ? []
+      : Object.entries(w.addresses).filter(([network, address]) => address && !(machineOf(w).startsWith('kind:') && (network === 'node' || network === 'clusterIP')));
   // Machines first, so that their children have a parent to sit in.
   for (const w of workloads.filter((w) => ['docker-host', 'kind-node'].includes(placeOf(w).kind))) {
     const id = workloadId(w.name);
@@ -144,7 +146,8 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
         names: namesOf(w),
       });
     }
-    if (place.kind === 'host-netns') links.push({ from: id, to: netnsId(machine), label: 'shares the namespace' });
+    if (place.sharesNamespaceOf) links.push({ from: id, to: workloadId(place.sharesNamespaceOf), label: 'shares the namespace' });
+    else if (place.kind === 'host-netns') links.push({ from: id, to: netnsId(machine), label: 'shares the namespace' });
     for (const [network, address] of ownInterfaces(w)) {
       // A pod's address is routed by its node (a veth into the node's namespace), whatever bridge the CNI may add.
       if (machine.startsWith('kind:') && place.kind === 'pod') {

@@ -7,17 +7,22 @@ import type { ScenarioSpec } from './scenario.ts';
 /** scenarios/, one file a scenario; NETPROOF_SCENARIOS_DIR points elsewhere (tests of broken files). */
 export const scenariosDir = process.env.NETPROOF_SCENARIOS_DIR ?? fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-/** Names of the scenarios in scenarios/, one file each. */
-export async function scenarioNames(): Promise<string[]> {
-  return (await readdir(scenariosDir)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+/** Names of the scenarios in scenarios/ (or `dir`: the tests' fixture scenarios), one file each. */
+export async function scenarioNames(dir = scenariosDir): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 }
 
-export async function loadScenario(name: string): Promise<ScenarioSpec> {
-  const names = await scenarioNames();
+export function loadScenario(name: string): Promise<ScenarioSpec> {
+  return loadScenarioFrom(scenariosDir, name);
+}
+
+/** A scenario file of another folder, loaded and checked as scenarios/' are (the tests' fixture scenarios). */
+export async function loadScenarioFrom(dir: string, name: string): Promise<ScenarioSpec> {
+  const names = await scenarioNames(dir);
   if (!names.includes(name)) {
     throw new UsageError(`unknown scenario "${name}". Known scenarios: ${names.join(', ')}`);
   }
-  const file = join(scenariosDir, `${name}.ts`);
+  const file = join(dir, `${name}.ts`);
   try {
     const module = (await import(pathToFileURL(file).href)) as { default?: ScenarioSpec };
     if (!module.default) throw new ScenarioError('it has no default export: end it with `export default defineScenario({ … })`');

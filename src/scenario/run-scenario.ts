@@ -58,6 +58,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const { facts, guard, kind, fingerprint } = await during(`starting the environment: ${spec.environment.description}`, () =>
       spec.environment.start({ run, logger, images: [...new Set(imageNames.map((name) => images[name]))], keepCluster: options.keepCluster }),
     );
+    // A network's fixed subnet is taken before any other resource: every run takes them in that order, so none waits in a circle.
+    const subnets = Object.values(spec.networks ?? {}).flatMap((n) => n.hostResources ?? []);
+    if (subnets.length > 0) await acquireHostResources(run, subnets, { logger });
     const networks: Record<string, StartedLabNetwork> = {};
     for (const [name, network] of Object.entries(spec.networks ?? {})) {
       networks[name] = await logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));

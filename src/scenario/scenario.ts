@@ -3,6 +3,7 @@ import { supportedCnis } from '../environment/kind/cluster-config.ts';
 import { ScenarioError } from '../errors.ts';
 import { catalogue } from '../images/catalogue.ts';
 import type { EnvironmentSpec } from '../environment/environment.ts';
+import { networkProblem } from '../workloads/network-mode.ts';
 import type { WorkloadSpec } from '../workloads/workload.ts';
 import type { ClaimSpec } from './claim.ts';
 
@@ -40,12 +41,15 @@ export function defineScenario(spec: ScenarioSpec): ScenarioSpec {
     if (claim.attempts.length === 0) fail(`claim ${claim.id} has no attempts`, claim.id);
     if (!/^\d{3}$/.test(claim.article)) fail(`claim ${claim.id} names article "${claim.article}", not a 3-digit file number of shared/articles`, claim.article);
   }
+  const networkChoices = { declared: Object.keys(spec.networks ?? {}), workloads: workloadNames };
   for (const [name, workload] of Object.entries(spec.workloads)) {
+    // Networks first: `container:<workload>` is also a dependency, and its own message says what can be written.
+    for (const [network, primary] of [...(workload.network ? [[workload.network, true] as const] : []), ...(workload.networks ?? []).map((n) => [n, false] as const)]) {
+      const problem = networkProblem(name, network, networkChoices, primary);
+      if (problem) fail(problem, network);
+    }
     for (const dependency of workload.dependsOn ?? []) {
       if (!(dependency in spec.workloads)) fail(`workload ${name} depends on "${dependency}", which is not a workload (${workloadNames.join(', ')})`, dependency);
-    }
-    for (const network of workload.networks ?? []) {
-      if (!(network in (spec.networks ?? {}))) fail(`workload ${name} joins network "${network}", which the scenario does not declare under networks (${Object.keys(spec.networks ?? {}).join(', ') || 'none'})`, network);
     }
     for (const image of workload.images) {
       if (!(image in catalogue)) fail(`workload ${name} runs image "${image}", which the lab does not build (${Object.keys(catalogue).join(', ')})`, image);

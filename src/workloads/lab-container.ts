@@ -1,16 +1,21 @@
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { EnvironmentError } from '../errors.ts';
+import { EnvironmentError, ScenarioError } from '../errors.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import { runResourceName } from '../lab/names.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { containerContextCommands, containerExec } from './container-exec.ts';
+import { parseNetworkMode, sharedNamespaceOf } from './network-mode.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
 export interface ContainerOptions {
   readonly image: ImageName;
-  /** `bridge` (docker0, the default), `host`, `none`, or the name of one of the scenario's networks. */
+  /**
+   * `bridge` (docker0, the default), `host`, `none`, `container:<workload>`
+   * (that workload's namespace, as a pod's containers share one; started
+   * after it), or the name of one of the scenario's networks.
+   */
   readonly network?: string;
   /** Further scenario networks to connect it to after start. */
   readonly alsoOn?: readonly string[];
@@ -68,25 +73,29 @@ const labDns = ['127.0.0.1'];
  */
 export function container(options: ContainerOptions): WorkloadSpec {
   const network = options.network ?? 'bridge';
+  const joined = sharedNamespaceOf(network);
+  if (joined !== undefined) refuseWhatTheSharedNamespaceOwns(network, options);
   return {
-    description: options.description ?? `${options.image} container on ${network}`,
+    description: options.description ?? (joined !== undefined ? `${options.image} container in ${joined}'s network namespace (--network ${network})` : `${options.image} container on ${network}`),
     images: [options.image],
-    dependsOn: Object.keys(options.links ?? {}),
+    dependsOn: [...(joined !== undefined ? [joined] : []), ...Object.keys(options.links ?? {})],
     // A host-network server binds a host port; -p binds one on the host too.
     hostResources: [
       ...(network === 'host' && options.listens ? [HostResource.tcpPort(options.listens)] : []),
       ...(options.publish ?? []).map((p) => HostResource.tcpPort(p.host)),
     ],
-    networks: [network, ...(options.alsoOn ?? [])].filter((n) => !['bridge', 'host', 'none'].includes(n)),
+    network,
+    networks: options.alsoOn ?? [],
     async start(name, env) {
       let builder = new LabGenericContainer(env.images[options.image])
         .withName(runResourceName(env.run.id, name))
-        .withNetworkMode(dockerNetworkName(network, env))
+        .withNetworkMode(dockerNetworkMode(network, env))
         .withLabels(env.run.labels)
-        .withDns(labDns)
         // np-serve answers with this name: an answer says which lab server gave it.
         .withEnvironment({ NP_SERVER_ID: runResourceName(env.run.id, name), ...options.env })
         .withCommand([...(options.command ?? ['sleep', 'infinity'])]);
+      // A joined namespace keeps its owner's resolv.conf (Docker refuses --dns there): the owner's is the lab's already.
+      if (joined === undefined) builder = builder.withDns(labDns);
       if (options.aliases?.length) builder = builder.withNetworkAliases(...options.aliases);
       if (options.links) {
         builder = builder.withLinks(Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [runResourceName(env.run.id, workload), alias])));
@@ -98,11 +107,27 @@ export function container(options: ContainerOptions): WorkloadSpec {
       if (options.listens) builder = builder.withWaitStrategy(Wait.forSuccessfulCommand(`np-probe tcp 127.0.0.1 ${options.listens} --timeout 1`));
       const started = await builder.start();
       env.run.defer(`remove ${name}`, async () => void (await started.stop({ remove: true, timeout: 0 })));
-      for (const extra of options.alsoOn ?? []) await hostExecOrThrow(['docker', 'network', 'connect', dockerNetworkName(extra, env), started.getId()]);
+      for (const extra of options.alsoOn ?? []) await hostExecOrThrow(['docker', 'network', 'connect', dockerNetworkMode(extra, env), started.getId()]);
+      if (joined !== undefined) {
+        // Docker reports no networks for it: its interfaces, addresses and ports are the owner's.
+        const owner = env.workloads[joined]!;
+        return { ...startedContainer(name, this.description, started, owner.addresses), place: { kind: owner.place?.kind === 'host-netns' ? 'host-netns' : 'container', sharesNamespaceOf: joined } };
+      }
       const workload = startedContainer(name, this.description, started, await addressesOf(started.getId(), env));
       return network === 'host' ? { ...workload, place: { kind: 'host-netns' } } : workload;
     },
   };
+}
+
+/** What Docker refuses beside --network container:<owner> (the namespace, its names and ports are the owner's), said when the file loads. */
+function refuseWhatTheSharedNamespaceOwns(network: string, options: ContainerOptions): void {
+  const owned = [
+    ...(options.publish?.length ? ['publish (-p: publish the port on the owner; it serves this namespace)'] : []),
+    ...(options.aliases?.length ? ["aliases (give them to the owner: its names reach this namespace)"] : []),
+    ...(options.links ? ['links (give them to the owner)'] : []),
+    ...(options.alsoOn?.length ? ['alsoOn (connect the owner to the network instead)'] : []),
+  ];
+  if (owned.length > 0) throw new ScenarioError(`a workload on network '${network}' shares that namespace and cannot also have ${owned.join(', ')}`, { near: network });
 }
 
 /** Wraps a testcontainers container as a workload probes can use. */
@@ -130,9 +155,23 @@ export async function addressesOf(containerId: string, env: StartedEnvironment):
   return Object.fromEntries(Object.entries(byDockerName).filter(([, n]) => n.IPAddress).map(([dockerName, n]) => [scenarioName(dockerName), n.IPAddress]));
 }
 
-function dockerNetworkName(network: string, env: StartedEnvironment): string {
-  if (['bridge', 'host', 'none'].includes(network)) return network;
-  const started = env.networks[network];
-  if (!started) throw new EnvironmentError(`no network "${network}" in this scenario`, 'declare it under networks in the scenario file');
-  return started.dockerName;
+/** `--network` for a mode as written: Docker's modes as they are, another workload's container, a scenario network's engine name. */
+function dockerNetworkMode(written: string, env: StartedEnvironment): string {
+  const mode = parseNetworkMode(written);
+  switch (mode.kind) {
+    case 'bridge':
+    case 'host':
+    case 'none':
+      return mode.kind;
+    case 'container': {
+      const owner = env.workloads[mode.workload];
+      if (!owner) throw new EnvironmentError(`no workload "${mode.workload}" has started to share its namespace`, 'name a workload of the scenario in container:<workload>');
+      return `container:${owner.containerName}`;
+    }
+    case 'network': {
+      const started = env.networks[mode.name];
+      if (!started) throw new EnvironmentError(`no network "${mode.name}" in this scenario`, 'declare it under networks in the scenario file');
+      return started.dockerName;
+    }
+  }
 }

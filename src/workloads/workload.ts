@@ -13,7 +13,9 @@ export interface WorkloadSpec {
   readonly hostResources?: readonly string[];
   /** Things of the kind cluster only one run on it may have at a time (a fixed nodePort): taken like host resources, per cluster. */
   readonly clusterResources?: readonly string[];
-  /** The scenario networks it joins (checked when the scenario is loaded). */
+  /** Its network as written (`bridge`, `host`, `none`, `container:<workload>`, a declared network): checked when the scenario is loaded (src/workloads/network-mode.ts). */
+  readonly network?: string;
+  /** Further scenario networks it is connected to after it starts (checked when the scenario is loaded). */
   readonly networks?: readonly string[];
   start(name: string, env: StartedEnvironment): Promise<StartedWorkload>;
 }
@@ -38,4 +40,6 @@ export interface WorkloadPlace {
   readonly kind: 'container' | 'pod' | 'host-netns' | 'docker-host' | 'kind-node' | 'router' | 'outside-client';
   /** The machine workload it runs in (a Docker host, a kind node); absent: the lab host. */
   readonly on?: string;
+  /** The workload whose network namespace it shares (`--network container:<workload>`): its addresses are that one's. */
+  readonly sharesNamespaceOf?: string;
 }

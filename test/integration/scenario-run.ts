@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { noopLogger } from '../../src/log.ts';
 import type { ClaimResult, ScenarioResult } from '../../src/report/result.ts';
-import { loadScenario } from '../../src/scenario/registry.ts';
+import { loadScenarioFrom, scenariosDir } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
@@ -22,8 +22,9 @@ export interface ScenarioRun {
   expectConclusive(id: string): void;
 }
 
-export async function runForTest(name: string, runId: string): Promise<ScenarioRun> {
-  const result = await runScenario(await loadScenario(name), { logger: noopLogger, runId, secrets: ['mysecretpassword'] });
+/** Runs scenarios/<name>.ts, or the file of that name in `dir` (the fixture scenarios), as the CLI would load it. */
+export async function runForTest(name: string, runId: string, dir = scenariosDir): Promise<ScenarioRun> {
+  const result = await runScenario(await loadScenarioFrom(dir, name), { logger: noopLogger, runId, secrets: ['mysecretpassword'] });
   const claim = (id: string) => {
     const found = result.claims.find((c) => c.id === id);
     if (!found) throw new Error(`${name} has no claim ${id}`);

@@ -63,7 +63,7 @@ describe('a broken scenario file', () => {
     ['ghost', /ghost\.ts:\d+: claim D1 is tried from "phantom", which is not a workload \(web\) or "host"/],
     ['twice', /twice\.ts:\d+: claim D1 appears twice: give each claim its own id/],
     ['circle', /circle\.ts:\d+: workloads depend on each other in a circle: a → b → a/],
-    ['netless', /netless\.ts:\d+: workload web joins network "backstage", which the scenario does not declare under networks/],
+    ['netless', /netless\.ts:\d+: workload web joins network "backstage", which the scenario does not declare under networks and which is not a Docker network mode; write one of: .bridge., .host., .none., .container:<workload>. \(no other workload to join\), a network declared under networks \(none declared\)/],
     ['imageless', /imageless\.ts:\d+: workload web runs image "nosuchimage", which the lab does not build/],
     ['misnamed', /misnamed\.ts:\d+: it declares the name "other-name": a scenario is named after its file/],
   ])('%s: exit 2, the file and line, what to change, no stack trace', async (name, message) => {

@@ -86,7 +86,8 @@ export function buildTopology(env: Pick<StartedEnvironment, 'facts' | 'networks'
   add({ id: bridgeId(labHostId, 'bridge'), kind: 'bridge', label: `docker0\n${facts.bridgeSubnet}`, parent: labHostId });
   links.push({ from: netnsId(labHostId), to: bridgeId(labHostId, 'bridge'), label: facts.bridgeGateway });
   for (const network of Object.values(env.networks)) {
-    add({ id: bridgeId(labHostId, network.name), kind: 'bridge', label: `${network.bridge} (${network.name})\n${network.subnet}`, parent: labHostId });
+    const role = network.driver && network.driver !== 'bridge' ? `, ${network.driver} parent` : '';
+    add({ id: bridgeId(labHostId, network.name), kind: 'bridge', label: `${network.bridge} (${network.name}${role})\n${network.subnet}`, parent: labHostId });
     links.push({ from: netnsId(labHostId), to: bridgeId(labHostId, network.name), label: network.gateway });
   }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { macvlanNetwork } from '../../src/environment/docker/lab-parent-network.ts';
 import { userNetwork } from '../../src/environment/docker/lab-network.ts';
@@ -5,6 +6,7 @@ import { docker } from '../../src/environment/environment.ts';
 import { ScenarioError } from '../../src/errors.ts';
 import { networksExist } from '../../src/probes/engine-checks.ts';
 import { buildTopology } from '../../src/report/topology.ts';
+import { loadScenarioFrom, scenarioNames } from '../../src/scenario/registry.ts';
 import { defineScenario, type ScenarioSpec } from '../../src/scenario/scenario.ts';
 import { Expect } from '../../src/verdict/expect.ts';
 import { container } from '../../src/workloads/lab-container.ts';
@@ -110,5 +112,16 @@ describe('the topology of a shared namespace', () => {
     const topology = buildTopology({ facts, networks: {}, workloads: { app: workload('app'), db: workload('db', { place: { kind: 'container', sharesNamespaceOf: 'app' } }) } }, [], 't');
     expect(topology.links).toContainEqual({ from: 'w:db', to: 'w:app', label: 'shares the namespace' });
     expect(topology.nodes.filter((n) => n.addresses?.includes('172.17.0.5')).map((n) => n.id)).toEqual(['w:app']);
+  });
+});
+
+describe('the fixture scenarios of each mode', () => {
+  const fixtures = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url));
+  it('load through the registry with everything declared in their own file', async () => {
+    expect(await scenarioNames(fixtures)).toEqual(['modes-container', 'modes-internal', 'modes-macvlan']);
+    const [sidecar, internal, macvlan] = await Promise.all(['modes-container', 'modes-internal', 'modes-macvlan'].map((name) => loadScenarioFrom(fixtures, name)));
+    expect(sidecar!.workloads.db!.dependsOn).toEqual(['app']);
+    expect(internal!.networks!.sealed!.description).toBe('user-defined bridge network (internal) --subnet 198.18.213.0/24');
+    expect(macvlan!.networks!.segment!.description).toMatch(/^macvlan network \(bridge mode\)/);
   });
 });

@@ -91,7 +91,7 @@ async function labParentLink(network: string, run: LabRun): Promise<string> {
 async function refuseWithoutKernelSupport(driver: string, mode: string, namespace: string): Promise<void> {
   const tried = await hostExec(['ip', '-n', namespace, 'link', 'add', 'try', 'link', parentPeer, 'type', driver, 'mode', mode]);
   if (tried.exitCode !== 0) {
-    throw new EnvironmentError(`this kernel cannot make a ${driver} link (${mode} mode): ${tried.stderr.trim()}`, `run the scenario on a kernel with ${driver} support (CONFIG_${driver.toUpperCase()})`);
+    throw new EnvironmentError(`this kernel cannot make ${driver} links (${mode} mode): ${tried.stderr.trim()}`, `run the scenario on a kernel with ${driver} support (CONFIG_${driver.toUpperCase()})`);
   }
   await hostExecOrThrow(['ip', '-n', namespace, 'link', 'delete', 'try']);
 }

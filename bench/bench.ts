@@ -18,8 +18,8 @@ import { execa } from 'execa';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { supportedCnis, type Cni } from '../src/environment/kind/cluster-config.ts';
+import { benchHelp, parseBenchArgs } from '../src/cli/bench-options.ts';
+import { renderHelp } from '../src/cli/help.ts';
 import { ensureImages, imageRef } from '../src/images/build-images.ts';
 import type { ImageName } from '../src/images/catalogue.ts';
 import { consoleLogger } from '../src/log.ts';
@@ -27,12 +27,13 @@ import { loadScenario, scenarioNames } from '../src/scenario/registry.ts';
 import { kindScenarios } from './kind-bench.ts';
 import { soak } from './soak.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, suite: { type: 'boolean' }, kind: { type: 'boolean' }, soak: { type: 'boolean' }, cni: { type: 'string', default: 'kindnet' } } });
-const runs = Number(values.runs ?? (values.soak ? 20 : values.suite || values.kind ? 3 : 5));
-if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');
-const cnis = values.cni.split(',') as Cni[];
-const unknownCni = cnis.find((cni) => !(supportedCnis as readonly string[]).includes(cni));
-if (unknownCni !== undefined) throw new Error(`--cni ${unknownCni}: use one or more of ${supportedCnis.join(', ')}, comma-separated`);
+// scripts/netproof.sh has checked the flags (main.ts --validate-only bench) before preparing the engine.
+const values = parseBenchArgs(process.argv.slice(2));
+if (values.help) {
+  process.stdout.write(renderHelp(benchHelp));
+  process.exit(0);
+}
+const { runs, cnis } = values;
 
 const logger = consoleLogger();
 const results = await mkdtemp(join(tmpdir(), 'netproof-bench-'));

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { consoleLogger } from '../log.ts';
 import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
@@ -6,28 +6,41 @@ import { clusterExists, deleteKindCluster, startKindCluster } from '../environme
 import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
 import { ensureKindTool, ensureKindToolchain } from '../environment/kind/node-image.ts';
 import { ExitCode } from './exit-codes.ts';
+import { helpOption, renderHelp } from './help.ts';
+import { labNeeded, type Mode } from './mode.ts';
 
 export const clusterUsage = `  npm run cluster up [-- --cni kindnet] [--workers N] [--name NAME]   build what is missing, create a kind cluster, wait until Ready
   npm run cluster down [-- --name NAME | --all]                      delete it (or every kind cluster); nothing is left behind
   npm run cluster build                                              only build the node image and tools (cached)`;
 
+const clusterOptions = {
+  ...helpOption,
+  name: { type: 'string', default: 'netproof' },
+  cni: { type: 'string', default: 'kindnet' },
+  workers: { type: 'string', default: '2' },
+  all: { type: 'boolean' },
+} as const satisfies ParseArgsOptionsConfig;
+
+const clusterHelp = { command: 'cluster', meanings: { all: 'with down: every kind cluster' }, usage: clusterUsage, options: clusterOptions, variables: ['NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'CI'] };
+
 /** `npm run cluster up|down|build`: a kind cluster built with zero registry pulls. */
-export async function clusterCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string', default: 'netproof' },
-      cni: { type: 'string', default: 'kindnet' },
-      workers: { type: 'string', default: '2' },
-      all: { type: 'boolean' },
-    },
-  });
+export async function clusterCommand(argv: string[], mode: Mode = 'run'): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: clusterOptions });
+  if (values.help) {
+    if (mode === 'validate') return labNeeded(false);
+    process.stdout.write(renderHelp(clusterHelp));
+    return ExitCode.ran;
+  }
   const logger = consoleLogger();
   const [action] = positionals;
   const name = values.name;
   if (positionals.length !== 1 || !['up', 'down', 'build'].includes(action!)) throw new UsageError(`cluster: say up, down or build\n${clusterUsage}`);
   if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(name)) throw new UsageError(`cluster: --name must be lowercase letters, digits and dashes`);
+  const cni = values.cni as Cni;
+  if (!supportedCnis.includes(cni)) throw new UsageError(`cluster: --cni must be one of ${supportedCnis.join(', ')}`);
+  if (!/^[0-8]$/.test(values.workers)) throw new UsageError(`cluster: --workers takes a whole number 0..8, not "${values.workers}"`);
+  const workers = Number(values.workers);
+  if (mode === 'validate') return labNeeded(true);
 
   if (action === 'build') {
     const toolchain = await ensureKindToolchain(logger);
@@ -42,10 +55,6 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     return ExitCode.ran;
   }
 
-  const cni = values.cni as Cni;
-  if (!supportedCnis.includes(cni)) throw new UsageError(`cluster: --cni must be one of ${supportedCnis.join(', ')}`);
-  const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 0 || workers > 8) throw new UsageError('cluster: --workers must be 0..8');
   const toolchain = await ensureKindToolchain(logger);
   if (await clusterExists(toolchain, name)) {
     logger.info(`kind cluster ${name} is already up`);

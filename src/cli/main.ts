@@ -1,16 +1,19 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
 import { EnvironmentError, UsageError } from '../errors.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { compareCommand, compareUsage } from '../compare/compare-command.ts';
+import { helpOption, renderHelp, type CommandHelp } from './help.ts';
+import { benchHelp, parseBenchArgs } from './bench-options.ts';
+import { labNeeded, type Mode } from './mode.ts';
 import { LabRun } from '../lab/lab-run.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import { loadGraphviz } from '../report/html/topology-svg.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { appendStepSummary, scenarioSummary } from '../report/step-summary.ts';
 import { renderBatchSummary, renderTable } from '../report/table.ts';
-import { ensureWritable, writeResults } from '../report/write-results.ts';
+import { ensureWritable, ensureWritableFile, writeResults } from '../report/write-results.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { abandonClusterCreations } from '../environment/kind/kind-cluster.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
@@ -24,67 +27,109 @@ import { claimIds, renderListing, scenarioListing, selectScenarios } from './sce
 // here, so the lab reaps its own resources (lab/sweep.ts) instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
-const usage = `usage:
-  npm run scenario                                                list scenarios, where they run, their claims
+const scenarioUsage = `  npm run scenario                                                list scenarios, where they run, their claims
   npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario (--junit DIR/ with --all: a file per scenario)
   npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster]
                                                                   run every (Kubernetes / Docker / that CNI's) scenario; the Kubernetes ones share one cluster
   npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
   npm run scenario <name> -- --repeat N                           try the claims N times on one environment; per-claim counts, flaky marked
   npm run scenario -- --list [--json]                             list scenarios and their claims
-  npm run scenario -- --claims [--json]                           every claim of the articles: id, article, section, what it says, scenario
-  npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left
+  npm run scenario -- --claims [--json]                           every claim of the articles: id, article, section, what it says, scenario`;
+const cleanUsage = `  npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left`;
+
+const usage = `usage:
+${scenarioUsage}
+${cleanUsage}
 ${clusterUsage}
-${compareUsage}`;
+${compareUsage}
+Each command's every flag and variable: npm run <command> -- --help`;
+
+const scenarioOptions = {
+  ...helpOption,
+  list: { type: 'boolean' },
+  claims: { type: 'boolean' },
+  json: { type: 'boolean' },
+  junit: { type: 'string' },
+  strict: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  'run-id': { type: 'string' },
+  results: { type: 'string', default: 'results' },
+  all: { type: 'boolean' },
+  kind: { type: 'boolean' },
+  docker: { type: 'boolean' },
+  'reuse-cluster': { type: 'boolean' },
+  cni: { type: 'string' },
+  claim: { type: 'string' },
+  repeat: { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;
+
+const scenarioHelp: CommandHelp = {
+  command: 'scenario',
+  usage: scenarioUsage,
+  options: scenarioOptions,
+  variables: ['NETPROOF_CNI', 'NETPROOF_ENGINE', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'NETPROOF_SCENARIOS_DIR', 'NETPROOF_ARTICLES', 'NETPROOF_RUN_DIR', 'NETPROOF_LOCK_DIR', 'NETPROOF_COMPOSE_PLUGIN_DIR', 'GITHUB_STEP_SUMMARY', 'CI'],
+};
+const cleanOptions = { ...helpOption, all: { type: 'boolean' } } as const satisfies ParseArgsOptionsConfig;
+const cleanHelp: CommandHelp = { command: 'clean', usage: cleanUsage, options: cleanOptions, meanings: { all: 'every run, kept ones (--keep) and live ones too' }, variables: ['NETPROOF_RUN_DIR', 'NETPROOF_CACHE'] };
 
 const logger = progressLogger();
 let currentRun: LabRun | undefined;
 
+/** The command being run; a usage error names its --help. */
+let current = '';
+
+/**
+ * `main.ts <command> …` runs the command; `main.ts --validate-only <command> …`
+ * only parses and checks its arguments and prints whether it needs the lab
+ * (scripts/netproof.sh then gets root and the engine ready, or not): a
+ * mistake is said before anything is installed or started.
+ */
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'clean') return clean(rest);
-  if (command === 'scenario') return scenario(rest);
-  if (command === 'cluster') return clusterCommand(rest);
-  if (command === 'compare') return compareCommand(rest);
-  throw new UsageError(`unknown command "${command ?? ''}"`);
+  const mode: Mode = argv[0] === '--validate-only' ? 'validate' : 'run';
+  const [command, ...rest] = mode === 'validate' ? argv.slice(1) : argv;
+  current = command ?? '';
+  if (command === 'clean') return clean(rest, mode);
+  if (command === 'scenario') return scenario(rest, mode);
+  if (command === 'cluster') return clusterCommand(rest, mode);
+  if (command === 'compare') return compareCommand(rest, mode);
+  // bench/bench.ts runs the measures; its flags are checked here first, with the others.
+  if (command === 'bench' && mode === 'validate') return labNeeded(!parseBenchArgs(rest).help);
+  throw new UsageError(`unknown command "${command ?? ''}": use scenario, cluster, compare, clean (or bench, test)`);
 }
 
-async function scenario(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      list: { type: 'boolean' },
-      claims: { type: 'boolean' },
-      json: { type: 'boolean' },
-      junit: { type: 'string' },
-      strict: { type: 'boolean' },
-      keep: { type: 'boolean' },
-      'run-id': { type: 'string' },
-      results: { type: 'string', default: 'results' },
-      all: { type: 'boolean' },
-      kind: { type: 'boolean' },
-      docker: { type: 'boolean' },
-      'reuse-cluster': { type: 'boolean' },
-      cni: { type: 'string' },
-      claim: { type: 'string' },
-      repeat: { type: 'string' },
-    },
-  });
+/** `--help`: the command's every flag and variable; needs nothing. */
+function help(text: CommandHelp, mode: Mode): number {
+  if (mode === 'validate') return labNeeded(false);
+  process.stdout.write(renderHelp(text));
+  return ExitCode.ran;
+}
+
+/** `--repeat 3`: a decimal whole number >= 1 (Number() would also take `1e3` and `0x10`). */
+function rounds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value.trim())) throw new UsageError(`--repeat takes a decimal whole number of rounds (1, 2, 3, …), not "${value}"`);
+  return Number(value);
+}
+
+async function scenario(argv: string[], mode: Mode): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: scenarioOptions });
+  if (values.help) return help(scenarioHelp, mode);
   if (values.claims) {
+    if (mode === 'validate') return labNeeded(false);
     process.stdout.write(renderClaimListings(await claimListings(), values.json ?? false) + '\n');
     return ExitCode.ran;
   }
   const claims = claimIds(values.claim);
-  if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return list(values.json ?? false);
-  const repeat = values.repeat === undefined ? undefined : Number(values.repeat);
-  if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) throw new UsageError(`--repeat takes a whole number of rounds, not "${values.repeat}"`);
+  if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return mode === 'validate' ? labNeeded(false) : list(values.json ?? false);
+  const repeat = rounds(values.repeat);
   const specs = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker ? 'docker' : undefined, cni: values.cni, claims });
   if (specs.length === 0) throw new UsageError('no scenario matches');
   // --junit DIR/ (a trailing slash): one <scenario>.junit.xml per scenario there; a file name takes one scenario.
   const junitDir = values.junit?.endsWith('/');
   if (specs.length > 1 && values.junit && !junitDir) throw new UsageError('--junit FILE names one file: use it with one scenario, or give a directory with a trailing slash (--junit DIR/) for one file per scenario');
   await ensureWritable(values.results);
+  if (values.junit !== undefined) await (junitDir ? ensureWritable(values.junit, '--junit DIR/') : ensureWritableFile(values.junit, '--junit'));
+  if (mode === 'validate') return labNeeded(true);
   // The layout engine (WebAssembly) loads while the lab starts, so writing the HTML report waits for nothing.
   void loadGraphviz().catch(() => undefined);
   // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
@@ -133,14 +178,29 @@ async function list(json: boolean): Promise<number> {
   return broken.length > 0 ? ExitCode.usage : ExitCode.ran;
 }
 
-async function clean(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { all: { type: 'boolean' } } });
+async function clean(argv: string[], mode: Mode): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: cleanOptions });
+  if (values.help) return help(cleanHelp, mode);
+  if (mode === 'validate') return labNeeded(true);
   const swept = await sweepStale({ all: values.all });
   for (const [id, report] of swept) {
     logger.info(`run ${id}: removed ${report.clusters} kind clusters, ${report.namespaces} namespaces, ${report.containers} containers, ${report.networks} networks, ${report.rules} iptables rules, ${report.netns} netns, ${report.links} links`);
   }
   logger.info(swept.size === 0 ? 'nothing to clean' : `cleaned ${swept.size} run(s)`);
   return ExitCode.ran;
+}
+
+/** After a mistake: the command's own usage lines and where every flag is (every command's, when the command is unknown). */
+function usageOf(command: string): string {
+  const lines = ({ scenario: scenarioUsage, clean: cleanUsage, cluster: clusterUsage, compare: compareUsage, bench: benchHelp.usage } as Record<string, string>)[command];
+  return lines ? `usage:\n${lines}\nevery flag and variable: npm run ${command} -- --help` : usage;
+}
+
+/** A parse error in the user's words: Node's advice on unknown options (put them after a second `--`) never helps here. */
+function usageMessage(error: Error): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message);
+  if (unknown) return `unknown flag ${unknown[1]} for ${current}: \`npm run ${current} -- --help\` lists its flags`;
+  return error.message;
 }
 
 /** Set once a signal is being handled: its teardown decides the exit code. */
@@ -168,7 +228,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (stopping) return;
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`);
+      process.stderr.write(`error: ${usageMessage(error as Error)}\n${usageOf(current)}\n`);
       process.exit(ExitCode.usage);
     }
     if (error instanceof EnvironmentError) {

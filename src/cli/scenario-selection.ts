@@ -36,15 +36,18 @@ export async function selectScenarios(selection: Selection): Promise<ScenarioSpe
   } else throw new UsageError('name a scenario, or use --all or --claim');
   if (!claims?.length) return specs;
   const held = new Set(specs.flatMap((spec) => spec.claims.map((c) => c.id)));
-  const unknown = claims.filter((id) => !held.has(id));
+  // Ids are matched case-insensitively (`--claim d1` is D1): no two claims differ only in case.
+  const byLowerCase = new Map([...held].map((id) => [id.toLowerCase(), id]));
+  const wanted = claims.map((id) => byLowerCase.get(id.toLowerCase()) ?? id);
+  const unknown = wanted.filter((id) => !held.has(id));
   if (unknown.length > 0) {
     throw new UsageError(`no selected scenario holds claim ${unknown.join(', ')}; they hold ${[...held].join(' ')}`);
   }
   // Every workload still starts: a claim's probes may use any of them (a server, a peer's address).
-  return specs.map((spec) => ({ ...spec, claims: spec.claims.filter((c) => claims.includes(c.id)) })).filter((spec) => spec.claims.length > 0);
+  return specs.map((spec) => ({ ...spec, claims: spec.claims.filter((c) => wanted.includes(c.id)) })).filter((spec) => spec.claims.length > 0);
 }
 
-/** `--claim D1,K5` → ['D1', 'K5']. */
+/** `--claim D1,K5` → ['D1', 'K5'] (as typed: selectScenarios matches them case-insensitively). */
 export const claimIds = (value: string | undefined): string[] | undefined =>
   value
     ?.split(',')

@@ -1,6 +1,7 @@
+import { UsageError } from '../errors.ts';
 import { withoutRunIds } from '../lab/names.ts';
 import { formatOutcome } from '../outcome/outcome.ts';
-import type { ClaimResult } from '../report/result.ts';
+import type { AttemptResult, ClaimResult } from '../report/result.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
 import type { ResultColumn } from './read-results.ts';
 
@@ -8,13 +9,17 @@ export interface ComparedCell {
   readonly verdict: VerdictStatus;
   /** The first attempt's outcome, as reports print it. */
   readonly outcome: string;
+  /** Every attempt's outcome, in order, each labelled with its half or role where it has one (`[contrast] refused`). */
+  readonly attempts: readonly string[];
+  /** Which attempt (or half) made the verdict refuted or inconclusive, as the results say. */
+  readonly because?: string;
   readonly scenario: string;
 }
 
 export interface ComparedRow {
   readonly claim: string;
   readonly says: string;
-  /** Whether the environments disagree: a different verdict, a different outcome, or a claim one of them did not run. */
+  /** Whether the environments disagree: a different verdict, a different outcome of any attempt, or a claim one of them did not run. */
   readonly differs: boolean;
   readonly cells: Readonly<Record<string, ComparedCell | undefined>>;
 }
@@ -47,9 +52,15 @@ export const outcomeShape = (outcome: string) =>
     .replace(/\b\d+\.\d+\.\d+\.\d+(\/\d+)?\b/g, '<ip>')
     .replace(/\d+ms\b/g, '…ms');
 
+/** Column names must tell the columns apart: two alike is a usage error saying how to name them. */
+export function distinctColumnNames(names: readonly string[]): void {
+  const twice = names.filter((name, i) => names.indexOf(name) !== i);
+  if (twice.length > 0) throw new UsageError(`compare: two columns are named ${[...new Set(twice)].join(', ')} (${names.join(', ')}): name each NAME=DIR, e.g. ${twice[0]}-a=DIR ${twice[0]}-b=DIR`);
+}
+
 export function compareColumns(columns: readonly ResultColumn[]): Comparison {
   const names = columns.map((c) => c.name);
-  if (new Set(names).size !== names.length) throw new Error(`two columns are named alike (${names.join(', ')}): name them NAME=DIR`);
+  distinctColumnNames(names);
   const rows = new Map<string, { says: string; cells: Record<string, ComparedCell> }>();
   for (const column of columns) {
     for (const result of column.results) {
@@ -62,14 +73,24 @@ export function compareColumns(columns: readonly ResultColumn[]): Comparison {
   }
   const compared = [...rows].map(([claim, row]): ComparedRow => {
     const cells = names.map((n) => row.cells[n]);
-    const differs = cells.some((c) => !c) || new Set(cells.map((c) => `${c!.verdict} ${outcomeShape(c!.outcome)}`)).size > 1;
+    const differs = cells.some((c) => !c) || new Set(cells.map((c) => [c!.verdict, ...c!.attempts].map(outcomeShape).join('\n'))).size > 1;
     return { claim, says: row.says, differs, cells: row.cells };
   });
   compared.sort((a, b) => Number(b.differs) - Number(a.differs) || claimOrder(a.claim, b.claim));
   return { columns: names, rows: compared, fingerprints: Object.fromEntries(columns.map((c) => [c.name, fingerprintOf(c)])) };
 }
 
-const cellOf = (claim: ClaimResult, scenario: string): ComparedCell => ({ verdict: claim.verdict, outcome: formatOutcome(claim.outcome), scenario });
+const cellOf = (claim: ClaimResult, scenario: string): ComparedCell => ({
+  verdict: claim.verdict,
+  outcome: formatOutcome(claim.outcome),
+  attempts: claim.attempts.length > 0 ? claim.attempts.map(attemptText) : [formatOutcome(claim.outcome)],
+  ...(claim.because ? { because: claim.because } : {}),
+  scenario,
+});
+
+/** `[half: …]` or `[contrast]` before the outcome, so an attempt that is not the article's own reads as such. */
+const attemptText = (attempt: AttemptResult): string =>
+  `${attempt.half ? `[${attempt.half}] ` : ''}${attempt.role ? `[${attempt.role}] ` : ''}${formatOutcome(attempt.outcome)}`;
 
 const claimOrder = (a: string, b: string) => a[0]!.localeCompare(b[0]!) || Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
 

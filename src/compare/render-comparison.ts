@@ -1,8 +1,10 @@
 import type { CompareMatrix } from '../report/html/compare-page.ts';
 import type { Comparison } from './compare-matrix.ts';
 
-const cellText = (cell: Comparison['rows'][number]['cells'][string]) => (cell ? `${cell.outcome} · **${cell.verdict}**` : 'not run');
+type Cell = Comparison['rows'][number]['cells'][string];
 const escapeCell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+/** The verdict, then every attempt on a line of its own (`<br>`, which Markdown tables allow). */
+const cellText = (cell: Cell) => (cell ? [`**${cell.verdict}**`, ...cell.attempts.map((a, i) => `${i + 1}. ${escapeCell(a)}`)].join('<br>') : 'not run');
 
 /** The comparison as Markdown: one table (differing rows first, marked ≠), then each column's fingerprint. */
 export function comparisonMarkdown(comparison: Comparison): string {
@@ -15,7 +17,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     '',
     `| | claim | ${columns.map(escapeCell).join(' | ')} |`,
     `|---|---|${columns.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.differs ? '≠' : ''} | ${row.claim} | ${columns.map((c) => escapeCell(cellText(row.cells[c]))).join(' | ')} |`),
+    ...rows.map((row) => `| ${row.differs ? '≠' : ''} | ${row.claim} | ${columns.map((c) => cellText(row.cells[c])).join(' | ')} |`),
     '',
     '## Fingerprints',
     '',
@@ -34,10 +36,11 @@ export function comparisonMatrix(comparison: Comparison, dirOf: (column: string)
     rows: comparison.rows.map((row) => ({
       claim: row.claim,
       says: row.says,
+      differs: row.differs,
       cells: Object.fromEntries(
         comparison.columns.map((c) => {
           const cell = row.cells[c];
-          return [c, cell ? { verdict: cell.verdict, observed: cell.outcome, href: `${dirOf(c)}/${cell.scenario}.html#claim-${row.claim}` } : undefined];
+          return [c, cell ? { verdict: cell.verdict, observed: cell.attempts.join('\n'), href: `${dirOf(c)}/${cell.scenario}.html#claim-${row.claim}` } : undefined];
         }),
       ),
     })),

@@ -99,6 +99,6 @@ describe('other mistakes a user makes', () => {
     // Under a regular file: no directory can be made there (ENOTDIR), for root too.
     const { exitCode, stderr } = await execa('node', ['src/cli/main.ts', 'scenario', 'docker-host-db', '--results', 'package.json/results'], { reject: false, cwd: root });
     expect(exitCode).toBe(2);
-    expect(stderr).toMatch(/cannot write results to package\.json\/results: ENOTDIR; choose another directory with --results DIR/);
+    expect(stderr).toMatch(/cannot write to package\.json\/results: ENOTDIR; choose another with --results DIR/);
   });
 });

@@ -5,7 +5,7 @@ import { filters, page } from './page.ts';
 /** One cell of a comparison: a claim's verdict in one environment (a CNI), and where its evidence is. */
 export interface CompareCell {
   readonly verdict: VerdictStatus;
-  /** Short words for the cell, e.g. the outcomes (`timeout, refused`). */
+  /** Short words for the cell, e.g. the outcomes (`timeout, refused`); one line per attempt. */
   readonly observed?: string;
   /** The evidence: a relative link, e.g. `kind-netpol-calico.html#claim-K5`. */
   readonly href?: string;
@@ -16,12 +16,12 @@ export interface CompareMatrix {
   readonly title: string;
   /** Column names in order (`kindnet`, `calico`, `cilium`). */
   readonly columns: readonly string[];
-  readonly rows: readonly { readonly claim: string; readonly says?: string; readonly cells: Readonly<Record<string, CompareCell | undefined>> }[];
+  readonly rows: readonly { readonly claim: string; readonly says?: string; readonly differs?: boolean; readonly cells: Readonly<Record<string, CompareCell | undefined>> }[];
 }
 
-/** A row whose verdict is not the same in every column (a missing cell counts as different). */
+/** A row whose verdict is not the same in every column (a missing cell counts as different), unless the row says itself (compare: any attempt's outcome). */
 export const differs = (row: CompareMatrix['rows'][number], columns: readonly string[]): boolean =>
-  new Set(columns.map((column) => row.cells[column]?.verdict ?? 'missing')).size > 1;
+  row.differs ?? new Set(columns.map((column) => row.cells[column]?.verdict ?? 'missing')).size > 1;
 
 /** results/compare.html: the matrix with differing rows first, each cell linking to its evidence. */
 export function renderCompareHtml(matrix: CompareMatrix): string {
@@ -30,7 +30,7 @@ export function renderCompareHtml(matrix: CompareMatrix): string {
     (['refuted', 'inconclusive'] as const).filter((v) => matrix.columns.some((c) => row.cells[c]?.verdict === v));
   const cell = (value: CompareCell | undefined) => {
     if (!value) return '<td class="cell muted">not run</td>';
-    const words = `<span class="badge ${html(value.verdict)}">${html(value.verdict)}</span>${value.observed ? ` <span class="muted">${html(value.observed)}</span>` : ''}`;
+    const words = `<span class="badge ${html(value.verdict)}">${html(value.verdict)}</span>${value.observed ? ` <span class="muted">${value.observed.split('\n').map(html).join('<br>')}</span>` : ''}`;
     return `<td class="cell">${value.href ? `<a href="${html(value.href)}">${words}</a>` : words}</td>`;
   };
   const body = rows

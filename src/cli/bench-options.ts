@@ -1,0 +1,46 @@
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
+import { UsageError } from '../errors.ts';
+import { helpOption, type CommandHelp } from './help.ts';
+
+/** `npm run bench`'s flags (bench/bench.ts runs the measures; main.ts --validate-only checks them first). */
+const benchOptions = {
+  ...helpOption,
+  runs: { type: 'string' },
+  suite: { type: 'boolean' },
+  kind: { type: 'boolean' },
+  soak: { type: 'boolean' },
+  cni: { type: 'string', default: 'kindnet' },
+} as const satisfies ParseArgsOptionsConfig;
+
+export const benchHelp: CommandHelp = {
+  command: 'bench',
+  usage: `  npm run bench                         docker-host-db: median wall time of the CLI (images warm) against a plain shell script doing the same (5 runs)
+  npm run bench -- --suite              every Docker scenario, one after another: per-scenario medians, the suite's median (3 runs)
+  npm run bench -- --soak [--runs N]    the Docker suite N times (default 20), then 3 side by side: flips, conclusive rate, leaks
+  npm run bench -- --kind [--cni kindnet,flannel]   per CNI: \`scenario -- --all --kind\` with cluster creation, and one scenario on a running cluster`,
+  options: benchOptions,
+  meanings: { cni: `with --kind: the CNIs to measure, comma-separated, of ${supportedCnis.join(', ')} (default kindnet)`, kind: 'per CNI: the Kubernetes scenarios with and without cluster creation' },
+  variables: ['NETPROOF_CNI_SUPPLY', 'NETPROOF_CACHE', 'CI'],
+  notes: 'Figures, not a test: it needs root and the engine, like a scenario run.',
+};
+
+export interface BenchOptions {
+  readonly help: boolean;
+  readonly runs: number;
+  readonly suite: boolean;
+  readonly kind: boolean;
+  readonly soak: boolean;
+  readonly cnis: readonly Cni[];
+}
+
+/** The bench's command line; a mistake is a UsageError (exit 2). */
+export function parseBenchArgs(args: readonly string[]): BenchOptions {
+  const { values } = parseArgs({ args: [...args], options: benchOptions });
+  if (values.runs !== undefined && !/^[1-9][0-9]*$/.test(values.runs)) throw new UsageError(`--runs takes a decimal whole number >= 1, not "${values.runs}"`);
+  const runs = Number(values.runs ?? (values.soak ? 20 : values.suite || values.kind ? 3 : 5));
+  const cnis = values.cni.split(',') as Cni[];
+  const unknownCni = cnis.find((cni) => !(supportedCnis as readonly string[]).includes(cni));
+  if (unknownCni !== undefined) throw new UsageError(`--cni ${unknownCni}: use one or more of ${supportedCnis.join(', ')}, comma-separated`);
+  return { help: values.help ?? false, runs, suite: values.suite ?? false, kind: values.kind ?? false, soak: values.soak ?? false, cnis };
+}

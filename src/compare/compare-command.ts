@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { helpOption, renderHelp } from '../cli/help.ts';
+import { helpOption, renderHelp, type CommandHelp } from '../cli/help.ts';
 import { labNeeded, type Mode } from '../cli/mode.ts';
 import { UsageError } from '../errors.ts';
 import { renderCompareHtml } from '../report/html/compare-page.ts';
@@ -13,8 +13,8 @@ import { comparisonMarkdown, comparisonMatrix } from './render-comparison.ts';
 
 export const compareUsage = `  npm run compare -- DIR|NAME=DIR ... [--out DIR]   one table of several result directories (a column each: a CNI, an engine, a machine)`;
 
-const compareOptions = { ...helpOption, out: { type: 'string', default: 'results/compare' } } as const satisfies ParseArgsOptionsConfig;
-const compareHelp = {
+export const compareOptions = { ...helpOption, out: { type: 'string', default: 'results/compare' } } as const satisfies ParseArgsOptionsConfig;
+export const compareHelp: CommandHelp = {
   command: 'compare',
   usage: compareUsage,
   options: compareOptions,

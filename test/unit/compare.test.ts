@@ -1,12 +1,16 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.ts';
+import { renderCompareHtml } from '../../src/report/html/compare-page.ts';
+import { comparisonMarkdown, comparisonMatrix } from '../../src/compare/render-comparison.ts';
 import { compareCommand } from '../../src/compare/compare-command.ts';
 import { compareColumns, outcomeShape } from '../../src/compare/compare-matrix.ts';
 import { readColumn } from '../../src/compare/read-results.ts';
 import type { Outcome } from '../../src/outcome/outcome.ts';
-import type { ClaimResult, ScenarioResult } from '../../src/report/result.ts';
+import type { AttemptResult, ClaimResult, ScenarioResult } from '../../src/report/result.ts';
 
 const claim = (id: string, outcome: Outcome, verdict: ClaimResult['verdict']): ClaimResult => ({
   id, article: '003', from: 'client', says: `says ${id}`, expected: 'x', connection: 'c', outcome, verdict,
@@ -56,8 +60,8 @@ describe('compare', () => {
     const markdown = await readFile(join(out, 'compare.md'), 'utf8');
     expect(printed.join('')).toBe(markdown);
     expect(markdown).toContain('| | claim | kindnet | fl |');
-    expect(markdown).toContain('| ≠ | K17 | fact: no cni0 on 3 nodes · **refuted** | fact: cni0 on 3 nodes · **confirmed** |');
-    expect(markdown).toMatch(/\| {2}\| K8 \| http-status\(200\) from np-aaa111-server · \*\*confirmed\*\* \|/);
+    expect(markdown).toContain('| ≠ | K17 | **refuted**<br>1. fact: no cni0 on 3 nodes | **confirmed**<br>1. fact: cni0 on 3 nodes |');
+    expect(markdown).toMatch(/\| {2}\| K8 \| \*\*confirmed\*\*<br>1\. http-status\(200\) from np-aaa111-server \|/);
     expect(markdown).toContain('### fl');
     expect(JSON.parse(await readFile(join(out, 'compare.json'), 'utf8')).rows).toHaveLength(3);
     const html = await readFile(join(out, 'compare.html'), 'utf8');
@@ -73,6 +77,89 @@ describe('compare', () => {
     await mkdir(join(root, 'empty'));
     await expect(readColumn(join(root, 'empty'))).rejects.toThrow(/no results/);
     await expect(compareCommand([a])).rejects.toThrow(/two or more/);
+  });
+
+  describe("a user's mistake is a usage error naming the file and what to do", () => {
+    let root: string;
+    let good: string;
+    /** compareCommand with a second, good column; its rejection. */
+    const rejection = (column: string, ...rest: string[]) => compareCommand([column, `good=${good}`, '--out', join(root, 'out'), ...rest]);
+    beforeAll(async () => {
+      root = await mkdtemp(join(tmpdir(), 'np-compare-'));
+      good = await resultsDir(root, 'good', [result('kindnet', [claim('K9', { kind: 'fact', holds: true, observed: 'x' }, 'confirmed')], 'r1')]);
+    });
+    const fileIn = async (dir: string, name: string, text: string) => {
+      await mkdir(join(root, dir), { recursive: true });
+      await writeFile(join(root, dir, name), text);
+      return join(root, dir);
+    };
+
+    it('a missing directory, an empty one, one with only JSON no scenario wrote', async () => {
+      await expect(rejection(join(root, 'nope'))).rejects.toThrow(new UsageError(`compare: ${join(root, 'nope')}: no such directory; give a directory that \`npm run scenario -- --results DIR\` wrote`));
+      await mkdir(join(root, 'empty'));
+      await expect(rejection(join(root, 'empty'))).rejects.toThrow(/^compare: \S+empty holds no results\/<scenario>\.json; run `npm run scenario -- --all --results \S+empty` first/);
+      const vitestOnly = await fileIn('vitest-only', 'vitest.json', '{"numTotalTests": 1}');
+      await expect(rejection(vitestOnly)).rejects.toThrow(/holds no results\/<scenario>\.json \(only \S+vitest\.json, which no scenario wrote\)/);
+    });
+
+    it('truncated JSON, a null file, a *.json directory: each named', async () => {
+      const truncated = await fileIn('truncated', 'k8s-services.json', JSON.stringify(result('kindnet', [], 'r')).slice(0, 40));
+      await expect(rejection(truncated)).rejects.toThrow(UsageError);
+      await expect(rejection(truncated)).rejects.toThrow(/k8s-services\.json is not whole JSON \(.*\): a run was cut short\? run its scenario again, or move the file out/);
+      await expect(rejection(await fileIn('null', 'a.json', 'null'))).rejects.toThrow(/null\/a\.json holds null, not a scenario's results/);
+      await mkdir(join(root, 'dirjson', 'old.json'), { recursive: true });
+      await expect(rejection(join(root, 'dirjson'))).rejects.toThrow(/dirjson\/old\.json is a directory, not a results file: rename it or move it out/);
+    });
+
+    it('a results file of another schema version is reported, never dropped', async () => {
+      const v2 = await fileIn('v2', 'k8s-pod-network.json', JSON.stringify({ ...result('kindnet', [], 'r'), schemaVersion: 2 }));
+      await writeFile(join(v2, 'k8s-host-db.json'), JSON.stringify({ ...result('kindnet', [], 'r'), scenario: 'k8s-host-db' }));
+      await expect(rejection(v2)).rejects.toThrow(/v2\/k8s-pod-network\.json is a results file of schema 2; this netproof reads schema 1/);
+    });
+
+    it('duplicate or empty column names, and an --out that cannot be made', async () => {
+      await expect(compareCommand([good, good])).rejects.toThrow(/two columns are named good \(good, good\): name each NAME=DIR/);
+      await expect(compareCommand([`=${good}`, good])).rejects.toThrow(/"=\S+good" has an empty column name: write NAME=DIR/);
+      await expect(compareCommand([`a=`, good])).rejects.toThrow(/"a=" names no directory/);
+      // Under a regular file no directory can be made (ENOTDIR), for root too; under /proc Node's recursive mkdir never returned.
+      await expect(rejection(`other=${good}`, '--out', join(good, 'vitest.json', 'out'))).rejects.toThrow(/cannot write to \S+vitest\.json\/out: ENOTDIR; choose another with --out DIR/);
+      await expect(rejection(`other=${good}`, '--out', '/proc/netproof-compare')).rejects.toThrow(/cannot write to \/proc\/netproof-compare: ENOENT/);
+    });
+
+    it('through the CLI: exit 2, the message and the usage, no stack trace', async () => {
+      const cli = await execa('node', ['src/cli/main.ts', 'compare', await fileIn('cut', 'x.json', '{"schemaVersion": 1,'), good], { reject: false });
+      expect(cli.exitCode).toBe(2);
+      expect(cli.stderr).toMatch(/^error: compare: \S+cut\/x\.json is not whole JSON/);
+      expect(cli.stderr).toContain('npm run compare -- --help');
+      expect(cli.stderr).not.toMatch(/^\s+at /m);
+    }, 30_000);
+  });
+
+  it('shows every attempt of a cell, and a row differs when any attempt does (K14: the MetalLB half)', async () => {
+    const attempt = (outcome: Outcome, extra: Partial<AttemptResult> = {}): AttemptResult => ({ connection: 'c', expected: 'x', outcome, verdict: 'confirmed', explanation: '', durationMs: 1, ...extra });
+    const k14 = (metallb: Outcome): ClaimResult => ({
+      ...claim('K14', { kind: 'fact', holds: true, observed: 'metallb.io not served' }, 'confirmed'),
+      attempts: [
+        attempt({ kind: 'fact', holds: true, observed: 'metallb.io not served' }, { role: 'control' }),
+        attempt({ kind: 'fact', holds: true, observed: 'EXTERNAL-IP <pending>' }, { half: 'pending without a load balancer' }),
+        attempt(metallb, { half: 'an address with MetalLB' }),
+      ],
+    });
+    const root = await mkdtemp(join(tmpdir(), 'np-compare-'));
+    const a = await resultsDir(root, 'kindnet', [result('kindnet', [k14({ kind: 'http-status', status: 200, server: 'lbweb-7d9c8b6f5-x2k4q' })], 'r1')]);
+    const b = await resultsDir(root, 'flannel', [result('flannel', [k14({ kind: 'timeout', afterMs: 3004 })], 'r2')]);
+    const c = await resultsDir(root, 'kube-router', [result('kube-router', [k14({ kind: 'http-status', status: 200, server: 'lbweb-5f6b7c8d9-qq2rs' })], 'r3')]);
+    // The first attempts are alike everywhere: only the third tells flannel apart.
+    expect(compareColumns([await readColumn(a), await readColumn(c)]).rows[0]!.differs).toBe(false);
+    const comparison = compareColumns([await readColumn(a), await readColumn(b)]);
+    expect(comparison.rows[0]!.differs).toBe(true);
+    expect(comparison.rows[0]!.cells.flannel!.attempts).toEqual(['[control] fact: metallb.io not served', '[pending without a load balancer] fact: EXTERNAL-IP <pending>', '[an address with MetalLB] timeout(3004ms)']);
+    const markdown = comparisonMarkdown(comparison);
+    expect(markdown).toContain('3. [an address with MetalLB] http-status(200) from lbweb-7d9c8b6f5-x2k4q');
+    expect(markdown).toContain('3. [an address with MetalLB] timeout(3004ms)');
+    const html = renderCompareHtml(comparisonMatrix(comparison, (name) => `../${name}`));
+    expect(html).toContain('[an address with MetalLB] timeout(3004ms)');
+    expect(html).toMatch(/<tr class="row differs[^"]*" id="row-K14">/);
   });
 
   it('shapes outcomes without run ids, addresses or durations', () => {

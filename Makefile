@@ -9,6 +9,7 @@ npm_args = $(if $(strip $(ARGS)),-- $(ARGS))
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@echo 'make exits 2 whenever its command fails, whatever the code; npm run gives the exit codes (README: Exit codes).'
 
 scenario: ## run scenario S (ARGS: --claim D1, --repeat N, --all …); with no S, list the scenarios
 	npm run scenario $(S) $(npm_args)
@@ -22,7 +23,7 @@ cluster-up: ## start the lab's kind cluster (builds what is missing first)
 cluster-down: ## delete the lab's kind cluster
 	npm run cluster down $(npm_args)
 
-compare: ## CNI x claim matrix (results/compare.*)
+compare: ## one table of result directories (ARGS="results/kindnet results/flannel") → results/compare/compare.{md,json,html}
 	npm run compare $(npm_args)
 
 clean: ## remove what dead runs left

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compareOptions } from '../../src/compare/compare-command.ts';
 
 /** The Makefile's targets are aliases of npm scripts: each recipe is one `npm run <script>` (or `npm test`) of package.json. */
 const makefile = readFileSync('Makefile', 'utf8');
@@ -32,5 +33,14 @@ describe('Makefile', () => {
     expect(dry('cluster-up')).toBe('npm run cluster up');
     const help = execFileSync('make', ['help'], { encoding: 'utf8' });
     for (const { target } of recipes) expect(help).toContain(`make ${target}`);
+  });
+
+  it.runIf(hasMake)("says where compare writes, and that make's exit code is 2 whatever its command's was", () => {
+    const help = execFileSync('make', ['help'], { encoding: 'utf8' });
+    expect(help).toMatch(new RegExp(`make compare .*→ ${compareOptions.out.default}/compare\\.\\{md,json,html\\}`));
+    // GNU make reports a failed recipe as its own 2: a command's 1, 3 or 4 does not come through.
+    const failed = spawnSync('make', ['-s', '-f', '-', 'fails'], { input: 'fails:\n\t@exit 3\n', encoding: 'utf8' });
+    expect(failed.status).toBe(2);
+    expect(help).toContain('make exits 2 whenever its command fails, whatever the code; npm run gives the exit codes');
   });
 });

@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-command=${1:?usage: netproof.sh scenario|test|clean|bench [args]}
+command=${1:?usage: netproof.sh scenario|cluster|compare|clean|bench|test [args]}
 shift
 
 node_version=22.23.3
@@ -41,12 +41,13 @@ export TESTCONTAINERS_RYUK_DISABLED=true
 # an engine, and is answered before anything is installed or started. The CLI
 # parses them (main.ts --validate-only) and answers `lab` or `no-lab`; vitest
 # checks its own.
-if [ "$command" = test ]; then
-  needs=lab
-else
-  needs=$(node src/cli/main.ts --validate-only "$command" "$@") || exit $?
-  needs=${needs##*$'\n'}
-fi
+case "$command" in
+  test) needs=lab ;;
+  # compare reads files only, and checks its own arguments as it starts.
+  compare) needs=no-lab ;;
+  *) needs=$(node src/cli/main.ts --validate-only "$command" "$@") || exit $?
+     needs=${needs##*$'\n'} ;;
+esac
 
 if [ "$needs" = lab ]; then
   # The lab changes iptables, network namespaces and routes: that takes root. A

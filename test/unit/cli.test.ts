@@ -37,7 +37,7 @@ describe('netproof CLI', { timeout: 30_000 }, () => {
     ]);
     expect([flag, unknownClaim, repeat, all].map((r) => r.exitCode)).toEqual([2, 2, 2, 2]);
     expect(unknownClaim.stderr).toContain('no selected scenario holds claim D99');
-    expect(repeat.stderr).toContain('--repeat takes a whole number');
+    expect(repeat.stderr).toContain('--repeat takes a decimal whole number');
     expect(all.stderr).toContain('--all runs every scenario: name none');
   });
 });

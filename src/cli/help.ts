@@ -18,7 +18,7 @@ export const flags: Readonly<Record<string, Flag>> = {
   list: { meaning: 'list the scenarios, where they run and their claim ids (also: no scenario name)' },
   claims: { meaning: "every claim of the articles: id, article, section, what it says, the scenario trying it" },
   json: { meaning: 'with --list or --claims: JSON on stdout (use `npm run -s` so npm prints no banner before it)' },
-  junit: { value: 'FILE', meaning: 'also write JUnit XML (one scenario): a refuted claim is a <failure>, an inconclusive one an <error>; checked before the lab starts' },
+  junit: { value: 'FILE', meaning: 'also write JUnit XML: a refuted claim is a <failure>, an inconclusive one an <error>; FILE for one scenario, DIR/ (a trailing slash) for a <scenario>.junit.xml each; checked before the lab starts' },
   strict: { meaning: 'exit 1 when any claim is refuted' },
   keep: { meaning: "leave the lab running for a look; `npm run clean -- --all` removes it" },
   'run-id': { value: 'ID', meaning: 'name the run (np-<ID>-… resources) instead of a random id' },

@@ -88,9 +88,9 @@ const cellOf = (claim: ClaimResult, scenario: string): ComparedCell => ({
   scenario,
 });
 
-/** `[half: …]` or `[contrast]` before the outcome, so an attempt that is not the article's own reads as such. */
+/** The half (`[on worker]`), role (`[contrast]`) and another source (`from outside-routed:`) before the outcome, so an attempt that is not the article's own reads as such. */
 const attemptText = (attempt: AttemptResult): string =>
-  `${attempt.half ? `[${attempt.half}] ` : ''}${attempt.role ? `[${attempt.role}] ` : ''}${formatOutcome(attempt.outcome)}`;
+  `${attempt.half ? `[${attempt.half}] ` : ''}${attempt.role ? `[${attempt.role}] ` : ''}${attempt.from ? `from ${attempt.from}: ` : ''}${formatOutcome(attempt.outcome)}`;
 
 const claimOrder = (a: string, b: string) => a[0]!.localeCompare(b[0]!) || Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
 

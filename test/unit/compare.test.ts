@@ -142,7 +142,7 @@ describe('compare', () => {
       attempts: [
         attempt({ kind: 'fact', holds: true, observed: 'metallb.io not served' }, { role: 'control' }),
         attempt({ kind: 'fact', holds: true, observed: 'EXTERNAL-IP <pending>' }, { half: 'pending without a load balancer' }),
-        attempt(metallb, { half: 'an address with MetalLB' }),
+        attempt(metallb, { half: 'an address with MetalLB', from: 'outside' }),
       ],
     });
     const root = await mkdtemp(join(tmpdir(), 'np-compare-'));
@@ -153,12 +153,12 @@ describe('compare', () => {
     expect(compareColumns([await readColumn(a), await readColumn(c)]).rows[0]!.differs).toBe(false);
     const comparison = compareColumns([await readColumn(a), await readColumn(b)]);
     expect(comparison.rows[0]!.differs).toBe(true);
-    expect(comparison.rows[0]!.cells.flannel!.attempts).toEqual(['[control] fact: metallb.io not served', '[pending without a load balancer] fact: EXTERNAL-IP <pending>', '[an address with MetalLB] timeout(3004ms)']);
+    expect(comparison.rows[0]!.cells.flannel!.attempts).toEqual(['[control] fact: metallb.io not served', '[pending without a load balancer] fact: EXTERNAL-IP <pending>', '[an address with MetalLB] from outside: timeout(3004ms)']);
     const markdown = comparisonMarkdown(comparison);
-    expect(markdown).toContain('3. [an address with MetalLB] http-status(200) from lbweb-7d9c8b6f5-x2k4q');
-    expect(markdown).toContain('3. [an address with MetalLB] timeout(3004ms)');
+    expect(markdown).toContain('3. [an address with MetalLB] from outside: http-status(200) from lbweb-7d9c8b6f5-x2k4q');
+    expect(markdown).toContain('3. [an address with MetalLB] from outside: timeout(3004ms)');
     const html = renderCompareHtml(comparisonMatrix(comparison, (name) => `../${name}`));
-    expect(html).toContain('[an address with MetalLB] timeout(3004ms)');
+    expect(html).toContain('[an address with MetalLB] from outside: timeout(3004ms)');
     expect(html).toMatch(/<tr class="row differs[^"]*" id="row-K14">/);
   });
 

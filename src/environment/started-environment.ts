@@ -6,6 +6,7 @@ import type { StartedWorkload } from '../workloads/workload.ts';
 import type { DockerFacts } from './docker/docker-facts.ts';
 import type { StartedLabNetwork } from './docker/lab-network.ts';
 import type { KindLab } from './kind/kind-lab.ts';
+import type { SetupsMade } from '../setup/setup.ts';
 
 /** Everything a workload or probe may use during a run. */
 export interface StartedEnvironment {
@@ -21,4 +22,6 @@ export interface StartedEnvironment {
   readonly networks: Readonly<Record<string, StartedLabNetwork>>;
   /** Workloads by name as they start ("host" is the Docker host itself). */
   readonly workloads: Readonly<Record<string, StartedWorkload>>;
+  /** During an attempt with a setup: what the runner set up for it (read with `madeBy`). */
+  readonly setupsMade?: SetupsMade;
 }

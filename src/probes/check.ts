@@ -23,19 +23,15 @@ export interface FactFound {
   readonly detail?: string;
 }
 
-/** Runs `body` with a recording context; a CheckFailed or any error becomes check-failed, with the evidence gathered so far. */
-export async function checked(
-  connection: string,
-  body: (check: CheckContext) => Promise<Omit<Observation, 'connection' | 'evidence'> & { connection?: string; evidence?: readonly ExecResult[] }>,
-  target?: ProbeTarget,
-): Promise<Observation> {
+/** A context that records every command it is given: what a check and a claim's setup run with. */
+export function recordingContext(): { readonly check: CheckContext; readonly evidence: ExecResult[] } {
   const evidence: ExecResult[] = [];
   const record = async (result: Promise<ExecResult> | ExecResult) => {
     const done = await result;
     evidence.push(done);
     return done;
   };
-  const context: CheckContext = {
+  const check: CheckContext = {
     record,
     async must(result, what, okExits = [0]) {
       const done = await record(result);
@@ -56,6 +52,16 @@ export async function checked(
       }
     },
   };
+  return { check, evidence };
+}
+
+/** Runs `body` with a recording context; a CheckFailed or any error becomes check-failed, with the evidence gathered so far. */
+export async function checked(
+  connection: string,
+  body: (check: CheckContext) => Promise<Omit<Observation, 'connection' | 'evidence'> & { connection?: string; evidence?: readonly ExecResult[] }>,
+  target?: ProbeTarget,
+): Promise<Observation> {
+  const { check: context, evidence } = recordingContext();
   try {
     const found = await body(context);
     // The body's own connection (a probe it ran, with every value resolved) wins over the description.

@@ -1,5 +1,6 @@
 import type { OutcomeKind } from '../outcome/outcome.ts';
 import type { Probe } from '../probes/probe.ts';
+import type { Setup } from '../setup/setup.ts';
 import type { Expectation } from '../verdict/expect.ts';
 import type { AttemptRole } from '../verdict/verdict.ts';
 
@@ -17,6 +18,8 @@ export interface AttemptSpec extends Probe {
   readonly half?: string;
   /** Why this attempt is there when it is not the article's own: a contrast, a positive control, or a finding beside the claim (never deciding it). */
   readonly role?: AttemptRole;
+  /** What the runner sets up right before this attempt and undoes after it (the probe only observes); its locks are held over the whole claim. */
+  readonly setup?: Setup<unknown>;
 }
 
 /** One statement of an article, tried for real. */

@@ -1,0 +1,56 @@
+import { during } from '../../errors.ts';
+import { hostExec } from '../../exec/host-exec.ts';
+import { acquireHostResources, HostResource } from '../../lab/host-resources.ts';
+import { made, type RunContext } from './run-context.ts';
+import type { Step } from './step.ts';
+
+/** The scenario's environment (the engine's guard and facts, a kind cluster): it registers its own teardown with the run. */
+export const startEnvironment: Step<RunContext> = {
+  name: 'starting the environment',
+  async run(context) {
+    const { spec, options, logger } = context;
+    const images = made(context, 'images');
+    context.environment = await during(`starting the environment: ${spec.environment.description}`, () =>
+      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], keepCluster: options.keepCluster }),
+    );
+  },
+};
+
+/** The scenario's user-defined networks, each covered by the traffic guard as soon as it exists. */
+export const createNetworks: Step<RunContext> = {
+  name: "creating the scenario's networks",
+  skip: ({ spec }) => Object.keys(spec.networks ?? {}).length === 0,
+  async run(context) {
+    const { guard } = made(context, 'environment');
+    const run = made(context, 'run');
+    // A network's fixed subnet is taken before any other resource: every run takes them in that order, so none waits in a circle.
+    const subnets = Object.values(context.spec.networks ?? {}).flatMap((n) => n.hostResources ?? []);
+    if (subnets.length > 0) await acquireHostResources(run, subnets, { logger: context.logger });
+    for (const [name, network] of Object.entries(context.spec.networks ?? {})) {
+      context.networks[name] = await context.logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));
+      await guard.coverBridge(context.networks[name].bridge);
+    }
+  },
+};
+
+/** The host resources (and cluster-wide ones) only one run at a time may have; the environment as workloads and probes see it. */
+export const holdHostResources: Step<RunContext> = {
+  name: 'taking the host resources the workloads need',
+  async run(context) {
+    const { spec, logger } = context;
+    const run = made(context, 'run');
+    const { facts, guard, kind } = made(context, 'environment');
+    const exclusive = Object.values(spec.workloads).flatMap((w) => [
+      ...(w.hostResources ?? []),
+      ...(kind ? (w.clusterResources ?? []).map((r) => HostResource.ofCluster(kind.cluster.name, r)) : []),
+    ]);
+    // Docker's nat rules "before" are read once the run holds its host ports: a run that held them
+    // a moment ago may have left an identical rule (same port, same first docker0 address) until its end.
+    let factsNow = facts;
+    if (exclusive.length > 0) {
+      await acquireHostResources(run, exclusive, { logger });
+      factsNow = { ...facts, natRulesAtStart: await hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']) };
+    }
+    context.env = { run, logger, facts: factsNow, kind, guard, images: made(context, 'images'), networks: context.networks, workloads: context.workloads };
+  },
+};

@@ -151,7 +151,7 @@ export default defineScenario({
         },
       ],
       preconditions: [
-        `MetalLB (v0.15.2, built from its Go module) is installed by the last attempt itself, after the pending half, into the run's own ${runResourceName('<run>', 'metallb')}, and removed (the Service's status cleared) before the attempt ends; one run at a time has MetalLB in a cluster`,
+        `MetalLB (v0.15.2, built from its Go module) is installed by the runner right before the last attempt, after the pending half, into the run's own ${runResourceName('<run>', 'metallb')}, and removed (the Service's status cleared) right after it; one run at a time has MetalLB in a cluster, from the claim's first attempt to its last`,
         "its IPAddressPool is 4 addresses at the top of the kind nodes' network (read at run time, none a container's), for Services of the run's namespace only; the outside client sits on that network, its gateway the lab router without uplink",
       ],
       why: {

@@ -4,6 +4,8 @@ import { asComposeProject } from '../workloads/compose-project.ts';
 import { checked, checkFact } from './check.ts';
 import { httpGet } from './http-get.ts';
 import type { Probe } from './probe.ts';
+import { composeUpAgain } from '../setup/compose-up-again.ts';
+import { madeBy, type ObservingProbe } from '../setup/setup.ts';
 
 /**
  * A request to nginx in a compose project whose default.conf has
@@ -111,17 +113,20 @@ export function composeCreatesNetwork(): Probe {
 }
 
 /**
- * `docker compose up` again, the project unchanged: does it create another
- * network (a different id), as "every time up runs" says, or keep the first?
+ * After `docker compose up` again, the project unchanged (the runner's
+ * setup, see composeUpAgain): is there another network (a different id),
+ * as "every time up runs" says, or only the first?
  */
-export function composeUpAgainNewNetwork(): Probe {
+export function composeUpAgainNewNetwork(): ObservingProbe<void> {
   const describe = 'docker compose up again (same project), then docker network ls';
+  const setup = composeUpAgain();
   return {
     describe,
-    run: (source) =>
+    setup,
+    run: (source, env) =>
       checkFact(describe, async (check) => {
+        madeBy(env, setup);
         const project = asComposeProject(source);
-        await check.must(project.compose(['--progress', 'plain', 'up', '--detach', '--wait']), 'the second docker compose up');
         const after = (await check.must(networksOf(project.project), "listing the project's networks")).stdout.split('\n').filter(Boolean);
         const fresh = after.filter((line) => !line.startsWith(project.network.id));
         return {

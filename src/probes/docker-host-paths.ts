@@ -2,33 +2,25 @@ import { hostExec } from '../exec/host-exec.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
 import { checked, checkFact } from './check.ts';
 import type { Probe } from './probe.ts';
-
-export interface StaticRoute {
-  /** The docker host whose namespace gets the route. */
-  readonly on: string;
-  /** The destination subnet, e.g. the other engine's bridge subnet. */
-  readonly to: string;
-  /** The docker host whose LAN address is the next hop. */
-  readonly via: string;
-}
+import { madeBy, type ObservingProbe } from '../setup/setup.ts';
+import { staticRoute, type StaticRoute } from '../setup/static-route.ts';
 
 /**
- * A probe tried after `ip route replace TO via <VIA's LAN address>` in ON's
- * namespace (idempotent; the route goes with ON's container). The route
- * must take, else the check failed; `ip route get` for the probe's target
- * is recorded, to show the path the packet took.
+ * A probe tried after the runner added `ip route replace TO via <VIA's LAN
+ * address>` in ON's namespace (staticRoute); `ip route get` for the probe's
+ * target is recorded, to show the path the packet took.
  */
-export function throughRoute(probe: Probe, route: StaticRoute): Probe {
+export function throughRoute(probe: Probe, route: StaticRoute): ObservingProbe<void> {
+  const setup = staticRoute(route);
   return {
     ...probe,
     note: [probe.note, `after ip route replace ${route.to} via <${route.via}'s LAN address> on ${route.on}`].filter(Boolean).join('; '),
+    setup,
     run: (source, env) =>
-      checked(probe.describe, async (check) => {
-        const on = dockerHostNamed(route.on, env);
-        const via = dockerHostNamed(route.via, env);
-        await check.must(on.inNamespace(['ip', 'route', 'replace', route.to, 'via', via.lanAddress]), `adding the route to ${route.to} on ${route.on}`);
+      checked(probe.describe, async () => {
+        madeBy(env, setup);
         const observed = await probe.run(source, env);
-        const path = observed.target ? [await on.inNamespace(['ip', 'route', 'get', observed.target.host])] : [];
+        const path = observed.target ? [await dockerHostNamed(route.on, env).inNamespace(['ip', 'route', 'get', observed.target.host])] : [];
         return { ...observed, evidence: [...observed.evidence, ...path] };
       }),
   };

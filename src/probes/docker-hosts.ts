@@ -3,6 +3,8 @@ import { dockerHostNamed } from '../workloads/docker-host.ts';
 import { checked, type CheckContext } from './check.ts';
 import { runNpProbe } from './np-probe.ts';
 import type { Probe } from './probe.ts';
+import { madeBy, type ObservingProbe } from '../setup/setup.ts';
+import { swarmOverlay } from '../setup/swarm-overlay.ts';
 
 /** How each host's engine and namespace see a network: `docker network inspect` and `ip route`, recorded. */
 async function recordHostsView(check: CheckContext, env: StartedEnvironment, hosts: readonly string[], network: string): Promise<void> {
@@ -52,26 +54,23 @@ export interface OverSwarmOverlayOptions {
 
 /**
  * What the article prescribes instead: both engines in one swarm, an
- * attachable overlay network, the same two containers connected to it; then
- * HTTP from the source to the target's overlay address. Every set-up step
- * must succeed, else the check failed; the answer names its server.
+ * attachable overlay network, the same two containers connected to it (the
+ * runner sets that up, see swarmOverlay); then HTTP from the source to the
+ * target's overlay address. The answer names its server.
  */
-export function overSwarmOverlay(options: OverSwarmOverlayOptions): Probe {
+export function overSwarmOverlay(options: OverSwarmOverlayOptions): ObservingProbe<void> {
   const { workload, port } = options.target;
   const describe = `GET http://<${workload} on ${options.overlay}>:${port}/ (overlay ${options.overlay})`;
+  const setup = swarmOverlay({ manager: options.manager, worker: options.worker, workload, overlay: options.overlay });
   return {
     describe,
     note: `${workload}'s address on the swarm overlay, after swarm init/join and docker network connect`,
+    setup,
     run: (source, env) =>
       checked(describe, async (check) => {
+        madeBy(env, setup);
         const manager = dockerHostNamed(options.manager, env);
         const worker = dockerHostNamed(options.worker, env);
-        await check.must(manager.docker(['swarm', 'init', '--advertise-addr', manager.lanAddress]), 'docker swarm init');
-        const token = (await check.must(manager.docker(['swarm', 'join-token', '-q', 'worker']), 'reading the worker join token')).stdout.trim();
-        await check.must(worker.docker(['swarm', 'join', '--token', token, `${manager.lanAddress}:2377`]), 'docker swarm join');
-        await check.must(manager.docker(['network', 'create', '--driver', 'overlay', '--attachable', options.overlay]), 'creating the overlay');
-        await check.must(manager.docker(['network', 'connect', options.overlay, source.containerName]), `connecting ${source.name} to the overlay`);
-        await check.must(worker.docker(['network', 'connect', options.overlay, workload]), `connecting ${workload} to the overlay`);
         const inspected = await check.must(worker.docker(['inspect', workload, '--format', `{{(index .NetworkSettings.Networks "${options.overlay}").IPAddress}}`]), `reading ${workload}'s overlay address`);
         const address = check.need(inspected.stdout.trim() || undefined, `${workload}'s address on ${options.overlay}`);
         const requested = await runNpProbe(source, ['http', `http://${address}:${port}/`], 5, `GET http://${address}:${port}/ (overlay ${options.overlay})`, { host: address, port });

@@ -31,7 +31,7 @@ export const whereDropped = { timeoutSeconds: 2 } as const;
  * policy and how many packets it dropped meanwhile (a machine-wide
  * counter: other traffic of the machine may add to it).
  */
-export function watchingForward(probe: Probe, machine = 'host'): Probe {
+export function watchingForward<P extends Probe>(probe: P, machine = 'host'): P {
   return {
     ...probe,
     async run(source, env) {

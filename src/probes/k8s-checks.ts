@@ -1,25 +1,14 @@
-import type { V1Pod } from '@kubernetes/client-node';
 import { kindLabOf, type KindLab, type KindNode } from '../environment/kind/kind-lab.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { podName } from '../workloads/k8s-pod.ts';
-import { waitEndpoints, waitKubeProxy } from '../workloads/k8s-deployment.ts';
+import { endpointAddresses, podsReplaced, type ReplacedPods } from '../setup/replaced-pods.ts';
+import { madeBy, type ObservingProbe } from '../setup/setup.ts';
 import { checkFact, type CheckContext } from './check.ts';
-import { runNpProbe, type NpProbeReport } from './np-probe.ts';
+import { answeredGet, reportsIn, runNpProbe } from './np-probe.ts';
 import type { Probe } from './probe.ts';
 
 /** `kubectl` against the lab cluster, run for real so the evidence is the pasteable command and its output. */
 const kubectl = (lab: KindLab, args: readonly string[]) => lab.cluster.kubectl(['-n', lab.namespace, ...args]);
-
-/** np-probe's JSON lines, one per request. */
-const reportsIn = (result: ExecResult): NpProbeReport[] =>
-  result.stdout.split('\n').flatMap((line) => {
-    try {
-      const report = JSON.parse(line) as NpProbeReport;
-      return typeof report?.ok === 'boolean' ? [report] : [];
-    } catch {
-      return [];
-    }
-  });
 
 /**
  * An HTTP GET through nginx, then nginx's error log: the status is the
@@ -175,60 +164,31 @@ export function spreadOverPods(url: string, requests: number): Probe {
 }
 
 /**
- * GET the Service, delete every pod of its Deployment, wait (by watch) for the
- * replacements, GET again: holds when the second answer comes from a new pod
- * at a new IP, through the same Service port.
+ * After the runner replaced every pod of a Deployment (podsReplaced, which
+ * first checks that the Service answers), GET the Service again: holds when
+ * the answer comes from a new pod at a new IP, through the same Service port.
  */
-export function survivesPodReplacement(deploymentWorkload: string, replicas: number, url: string): Probe {
+export function survivesPodReplacement(deploymentWorkload: string, replicas: number, url: string): ObservingProbe<ReplacedPods> {
   const connection = `GET ${url}; kubectl delete pods -l app=${deploymentWorkload}; GET ${url}`;
+  const setup = podsReplaced(deploymentWorkload, replicas, url);
   return {
     describe: connection,
+    setup,
     run: (source, env) =>
       checkFact(connection, async (check) => {
         const lab = kindLabOf(env);
-        const get = async (when: string) => {
-          const result = await check.must(source.exec(['np-probe', 'http', url, '--timeout', '5']), `the GET ${when}`, [0, 1]);
-          const report = check.need(reportsIn(result).at(-1), `an np-probe report ${when}`);
-          if (report.status !== 200) throw new Error(`the GET ${when} got ${report.status ?? report.error}`);
-          return report;
-        };
-        const before = await get('before');
-        const endpointsBefore = await check.must(kubectl(lab, ['get', 'endpointslices', '-l', `kubernetes.io/service-name=${deploymentWorkload}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}']), 'the endpoints before');
-        const oldPods = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${deploymentWorkload}` })).items.map((p) => p.metadata!.name!);
-        await check.must(kubectl(lab, ['delete', 'pods', '-l', `app=${deploymentWorkload}`, '--wait=true']), 'deleting the pods');
-        const newIps = await waitNewPodsReady(lab, deploymentWorkload, replicas, oldPods);
-        await waitEndpoints(lab, deploymentWorkload, newIps);
-        await waitKubeProxy(lab, deploymentWorkload, newIps);
-        const endpointsAfter = await check.must(kubectl(lab, ['get', 'endpointslices', '-l', `kubernetes.io/service-name=${deploymentWorkload}`, '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}']), 'the endpoints after');
-        const after = await get('after');
-        const oldIps = new Set(endpointsBefore.stdout.trim().split(/\s+/));
+        const { oldPods, oldIps, answeredBefore } = madeBy(env, setup);
+        const endpointsAfter = await check.must(endpointAddresses(lab, deploymentWorkload), 'the endpoints after');
+        const after = await answeredGet(check, source, url, 'after');
         const endpoints = endpointsAfter.stdout.trim().split(/\s+/);
-        const fresh = !oldPods.some((pod) => after.served_by?.endsWith(`-${pod}`)) && endpoints.every((ip) => !oldIps.has(ip));
+        const fresh = !oldPods.some((pod) => after.served_by?.endsWith(`-${pod}`)) && endpoints.every((ip) => !oldIps.includes(ip));
         return {
           holds: fresh,
-          observed: `before: ${before.served_by} (endpoints ${[...oldIps].join(' ')}); after: ${after.served_by} (endpoints ${endpoints.join(' ')})`,
+          observed: `before: ${answeredBefore} (endpoints ${oldIps.join(' ')}); after: ${after.served_by} (endpoints ${endpoints.join(' ')})`,
           detail: fresh ? 'the Service kept its name and port; kube-proxy now sends to the new endpoints' : 'the answer came from an old pod or an old IP',
         };
       }),
   };
-}
-
-/** Waits, by watch, until `replicas` pods of the Deployment that are not among `oldPods` are Ready; returns their IPs. */
-async function waitNewPodsReady(lab: KindLab, app: string, replicas: number, oldPods: readonly string[]): Promise<string[]> {
-  const ready = new Map<string, string>();
-  await lab.client.waitFor<V1Pod>(
-    `/api/v1/namespaces/${lab.namespace}/pods`,
-    { labelSelector: `app=${app}` },
-    (pod, phase) => {
-      const name = pod.metadata?.name ?? '';
-      if (oldPods.includes(name)) return false;
-      if (phase !== 'DELETED' && pod.status?.podIP && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.set(name, pod.status.podIP);
-      else ready.delete(name);
-      return ready.size >= replicas;
-    },
-    `${replicas} new pods of ${app} Ready`,
-  );
-  return [...ready.values()];
 }
 
 /** kube-proxy's NAT rules for a Service on one node (their comments name `<namespace>/<service>`): the evidence of what happens to a packet for it. */

@@ -1,41 +1,28 @@
 import { kindNetwork } from '../environment/kind/kind-network.ts';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import { WatchTimedOut } from '../environment/kind/kube-client.ts';
-import { createPool, installMetallb, metallbNamespace, poolFromSubnet, poolObjects, removeMetallb } from '../environment/kind/metallb.ts';
-import { readVersions } from '../environment/kind/versions.ts';
-import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
-import { acquireHostResources, HostResource, releaseHostResources } from '../lab/host-resources.ts';
+import { metallbInstalled, type InstalledLoadBalancer } from '../setup/metallb.ts';
+import { madeBy, type ObservingProbe } from '../setup/setup.ts';
 import { checked, checkFact, type CheckContext, type FactFound } from './check.ts';
 import { runNpProbe } from './np-probe.ts';
 import type { Probe } from './probe.ts';
 
 type LoadBalancerStatus = { status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } };
 
-/**
- * What only one run at a time may have while K14 is tried: MetalLB in a
- * cluster (its CRDs and validating webhook are cluster-wide, one of each), and
- * the pool's addresses on the kind network, which every lab cluster shares
- * (two MetalLBs announcing one address would answer each other's ARP). Held
- * from the "no load balancer" control until MetalLB is removed again.
- */
-export const loadBalancerResources = (cluster: string) => [HostResource.ofCluster(cluster, 'MetalLB'), `load-balancer pool on ${kindNetwork}`];
-
-const holdLoadBalancer = (lab: KindLab, env: StartedEnvironment) => acquireHostResources(env.run, loadBalancerResources(lab.cluster.name), { logger: env.logger });
-
 const kubectl = (lab: KindLab, args: readonly string[]) => lab.cluster.kubectl(['-n', lab.namespace, ...args]);
 
 /**
  * The control of "without a load balancer": no `metallb.io` API group is
  * served and no LoadBalancer Service anywhere in the cluster has an external
- * address (which any implementation would give). It takes the cluster's
- * load-balancer lock, so another run's MetalLB cannot arrive until this run's
- * MetalLB half is over; a load balancer that is there anyway (not the lab's)
- * makes it fail, and the claim inconclusive.
+ * address (which any implementation would give). In K14 the runner holds the
+ * cluster's load-balancer lock over the claim (the MetalLB setup's), so
+ * another run's MetalLB cannot arrive meanwhile; a load balancer that is
+ * there anyway (not the lab's) makes it fail, and the claim inconclusive.
  */
 export function noLoadBalancerImplementation(): Probe {
-  return factWhileHeld('kubectl api-versions (a metallb.io group?); kubectl get services -A (a LoadBalancer Service with an external address?)', async (check, lab) => {
+  return loadBalancingFact('kubectl api-versions (a metallb.io group?); kubectl get services -A (a LoadBalancer Service with an external address?)', async (check, lab) => {
     const groups = await check.must(lab.cluster.kubectl(['api-versions']), 'the API groups');
     const metallb = groups.stdout.split('\n').filter((line) => line.startsWith('metallb.io/'));
     const listed = await check.must(
@@ -57,7 +44,7 @@ export function noLoadBalancerImplementation(): Probe {
  * means "still pending"; a watch that fails is check-failed.
  */
 export function loadBalancerPending(service: string, seconds: number): Probe {
-  return factWhileHeld(`kubectl get service ${service} (type LoadBalancer), watched ${seconds} s`, async (check, lab) => {
+  return loadBalancingFact(`kubectl get service ${service} (type LoadBalancer), watched ${seconds} s`, async (check, lab) => {
     await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service at the start');
     const assigned = await waitAddress(lab, service, seconds);
     const after = await check.must(kubectl(lab, ['get', 'service', service, '-o', 'jsonpath={.status.loadBalancer}']), 'the Service at the end');
@@ -68,16 +55,11 @@ export function loadBalancerPending(service: string, seconds: number): Probe {
   });
 }
 
-/** A fact check of the cluster's load balancing, made while this run holds the load-balancer lock. */
-function factWhileHeld(connection: string, body: (check: CheckContext, lab: KindLab) => Promise<FactFound>): Probe {
+/** A fact check of the cluster's load balancing. */
+function loadBalancingFact(connection: string, body: (check: CheckContext, lab: KindLab) => Promise<FactFound>): Probe {
   return {
     describe: connection,
-    run: (_source, env) =>
-      checkFact(connection, async (check) => {
-        const lab = kindLabOf(env);
-        await holdLoadBalancer(lab, env);
-        return body(check, lab);
-      }),
+    run: (_source, env) => checkFact(connection, (check) => body(check, kindLabOf(env))),
   };
 }
 
@@ -108,69 +90,53 @@ export interface MetallbOptions {
 
 /**
  * The second half of "an external IP only where a load balancer exists":
- * installs MetalLB (built from its Go module, L2 mode) into the run's own
- * MetalLB namespace, gives it a pool of a few addresses at the top of the
- * nodes' network (only for Services of the run's namespace), waits for the
- * Service's external address and for a speaker to announce it, then GETs
- * `http://<external IP>:<port>/` from the source (a client outside the
- * cluster on the nodes' network). The outcome is that GET; the evidence
- * is the pool and advertisement, the Service's status, MetalLB's events,
- * kube-proxy's rule for the address, and which node answers ARP for it (the
- * source's neighbour entry, matched to a node's MAC). MetalLB is removed, and
- * the Service's status cleared, before the attempt ends.
+ * with MetalLB installed by the runner (metallbInstalled: L2 mode, a pool of
+ * a few addresses at the top of the nodes' network, for Services of the
+ * run's namespace only), waits for the Service's external address and for a
+ * speaker to announce it, then GETs `http://<external IP>:<port>/` from the
+ * source (a client outside the cluster on the nodes' network). The outcome
+ * is that GET; the evidence is the install, the pool and advertisement, the
+ * Service's status, MetalLB's events, kube-proxy's rule for the address, and
+ * which node answers ARP for it (the source's neighbour entry, matched to a
+ * node's MAC), then MetalLB's removal.
  */
-export function loadBalancerThroughMetallb(service: string, port: number, options: MetallbOptions): Probe {
+export function loadBalancerThroughMetallb(service: string, port: number, options: MetallbOptions): ObservingProbe<InstalledLoadBalancer> {
   const describe = `MetalLB (L2) with a pool at the top of the nodes' subnet; GET http://<${service} external IP>${port === 80 ? '' : `:${port}`}/`;
+  const setup = metallbInstalled({ service, network: options.network, poolSize: options.poolSize });
   return {
     describe,
     note: `${service}'s external IP, as MetalLB assigns it`,
+    setup,
     run: (source, env) =>
       checked(describe, async (check) => {
         const lab = kindLabOf(env);
-        await holdLoadBalancer(lab, env);
-        try {
-          const version = (await readVersions()).METALLB_VERSION;
-          const subnet = check.need(env.networks[options.network]?.subnet, `the subnet of ${options.network}`);
-          const members = await check.must(hostExec(['docker', 'network', 'inspect', kindNetwork, '--format', '{{range .Containers}}{{.IPv4Address}} {{end}}']), `the addresses on ${kindNetwork}`);
-          const pool = poolFromSubnet(subnet, options.poolSize, members.stdout.split(/\s+/).filter(Boolean).map((a) => a.split('/')[0]!));
-          const installed = await installMetallb(lab, env.run, env.logger);
-          for (const result of installed.evidence) await check.record(result);
-          const poolName = 'lab-pool';
-          await check.record(createPool(lab, poolObjects(env.run.id, poolName, pool.range, lab.namespace)));
-          const mlb = metallbNamespace(env.run.id);
-          await check.must(lab.cluster.kubectl(['-n', mlb, 'get', 'ipaddresspools,l2advertisements', '-o', 'jsonpath={range .items[*]}{.kind} {.metadata.name}: {.spec}{"\\n"}{end}']), 'the pool and its advertisement');
-          const assigned = await waitAddress(lab, service, options.assignSeconds);
-          await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service');
-          if (assigned === undefined) {
-            await check.record(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`]));
-            return { outcome: { kind: 'fact', holds: false, observed: `MetalLB ${version} runs with pool ${pool.range}, but ${service} got no external address in ${options.assignSeconds} s` } };
-          }
-          const ip = check.need(/^\d+\.\d+\.\d+\.\d+$/.exec(assigned)?.[0], `an IPv4 external address (got ${assigned})`);
-          const announcer = await announcingNode(lab, mlb, service);
-          await check.record(lab.cluster.kubectl(['-n', mlb, 'get', 'servicel2statuses', '-o', 'jsonpath={range .items[*]}{.status.serviceNamespace}/{.status.serviceName} {.status.node} {.status.interfaces}{"\\n"}{end}']));
-          await check.must(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`, '-o', 'jsonpath={range .items[*]}{.lastTimestamp} {.source.component} {.reason}: {.message}{"\\n"}{end}']), "MetalLB's events on the Service");
-          const rule = announcer ? await kubeProxyRuleFor(lab, check, announcer, service, ip) : undefined;
-          const url = `http://${ip}${port === 80 ? '' : `:${port}`}/`;
-          const get = await runNpProbe(source, ['http', url], 5, `GET ${url}`, { host: ip, port });
-          for (const result of get.evidence) await check.record(result);
-          const arp = await answeredArp(lab, check, source.exec(['ip', 'neigh', 'show', ip]));
-          return {
-            ...get,
-            evidence: [],
-            detail: [
-              `MetalLB ${version} (L2) assigned ${ip} from pool ${poolName} (${pool.range}, Services of ${lab.namespace} only)`,
-              `announced by ${announcer ? `${announcer} (its ServiceL2Status)` : 'no speaker within 30 s'}`,
-              `kube-proxy there: ${rule ?? 'no rule for the address'}`,
-              `the client's neighbour entry: ${arp}`,
-              get.detail ?? '',
-            ].join('; '),
-          };
-        } finally {
-          await check.record(removeMetallb(lab, env.run.id).then(() => lab.cluster.kubectl(['get', 'crd', '-o', 'name', '-l', 'netproof.addon=metallb'])));
-          // MetalLB leaves the address in the Service's status when it goes: cleared, so the Service is as before (and a --repeat round starts pending).
-          await check.record(kubectl(lab, ['patch', 'service', service, '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":null}}}']));
-          await releaseHostResources(env.run, loadBalancerResources(lab.cluster.name));
+        const { version, namespace: mlb, poolName, poolRange } = madeBy(env, setup);
+        const assigned = await waitAddress(lab, service, options.assignSeconds);
+        await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service');
+        if (assigned === undefined) {
+          await check.record(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`]));
+          return { outcome: { kind: 'fact', holds: false, observed: `MetalLB ${version} runs with pool ${poolRange}, but ${service} got no external address in ${options.assignSeconds} s` } };
         }
+        const ip = check.need(/^\d+\.\d+\.\d+\.\d+$/.exec(assigned)?.[0], `an IPv4 external address (got ${assigned})`);
+        const announcer = await announcingNode(lab, mlb, service);
+        await check.record(lab.cluster.kubectl(['-n', mlb, 'get', 'servicel2statuses', '-o', 'jsonpath={range .items[*]}{.status.serviceNamespace}/{.status.serviceName} {.status.node} {.status.interfaces}{"\\n"}{end}']));
+        await check.must(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`, '-o', 'jsonpath={range .items[*]}{.lastTimestamp} {.source.component} {.reason}: {.message}{"\\n"}{end}']), "MetalLB's events on the Service");
+        const rule = announcer ? await kubeProxyRuleFor(lab, check, announcer, service, ip) : undefined;
+        const url = `http://${ip}${port === 80 ? '' : `:${port}`}/`;
+        const get = await runNpProbe(source, ['http', url], 5, `GET ${url}`, { host: ip, port });
+        for (const result of get.evidence) await check.record(result);
+        const arp = await answeredArp(lab, check, source.exec(['ip', 'neigh', 'show', ip]));
+        return {
+          ...get,
+          evidence: [],
+          detail: [
+            `MetalLB ${version} (L2) assigned ${ip} from pool ${poolName} (${poolRange}, Services of ${lab.namespace} only)`,
+            `announced by ${announcer ? `${announcer} (its ServiceL2Status)` : 'no speaker within 30 s'}`,
+            `kube-proxy there: ${rule ?? 'no rule for the address'}`,
+            `the client's neighbour entry: ${arp}`,
+            get.detail ?? '',
+          ].join('; '),
+        };
       }),
   };
 }

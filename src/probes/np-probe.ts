@@ -1,6 +1,7 @@
 import type { ExecResult } from '../exec/exec-result.ts';
 import type { Outcome } from '../outcome/outcome.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
+import type { CheckContext } from './check.ts';
 import type { Observation, ProbeTarget } from './probe.ts';
 
 /** What images/toolbox/np-probe prints. */
@@ -71,3 +72,22 @@ function parseReport(result: ExecResult): NpProbeReport | undefined {
 }
 
 const firstLine = (text = '') => text.trim().split('\n')[0]!.slice(0, 120);
+
+/** np-probe's JSON lines, one per request (a loop of them in one exec). */
+export const reportsIn = (result: ExecResult): NpProbeReport[] =>
+  result.stdout.split('\n').flatMap((line) => {
+    try {
+      const report = JSON.parse(line) as NpProbeReport;
+      return typeof report?.ok === 'boolean' ? [report] : [];
+    } catch {
+      return [];
+    }
+  });
+
+/** A GET from the source that must be answered 200 (else the check failed): its report, recorded. `when` names it in the reason. */
+export async function answeredGet(check: CheckContext, source: StartedWorkload, url: string, when: string): Promise<NpProbeReport> {
+  const result = await check.must(source.exec(['np-probe', 'http', url, '--timeout', '5']), `the GET ${when}`, [0, 1]);
+  const report = check.need(reportsIn(result).at(-1), `an np-probe report ${when}`);
+  if (report.status !== 200) throw new Error(`the GET ${when} got ${report.status ?? report.error}`);
+  return report;
+}

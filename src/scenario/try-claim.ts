@@ -43,7 +43,7 @@ export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, contex
  * not run. The undoing also runs after a failed setup (it takes a half-made
  * state) and, when the run ends first (a signal), with the run's teardown.
  */
-async function tryAttempt(attempt: AttemptSpec, source: StartedWorkload, env: StartedEnvironment): Promise<Observation> {
+export async function tryAttempt(attempt: AttemptSpec, source: StartedWorkload, env: StartedEnvironment): Promise<Observation> {
   const observe = (on: StartedEnvironment) => attempt.run(source, on).catch((error: unknown) => checkFailed(attempt.describe, error));
   const setup = attempt.setup;
   if (!setup) return observe(env);

@@ -4,6 +4,8 @@ import type { ExecResult } from '../../src/exec/exec-result.ts';
 import { docker0State, throughRoute, toLanGateway } from '../../src/probes/docker-host-paths.ts';
 import { httpGet } from '../../src/probes/http-get.ts';
 import { forwardPolicy, watchingForward } from '../../src/probes/iptables-checks.ts';
+import { noopLogger } from '../../src/log.ts';
+import { tryAttempt } from '../../src/scenario/try-claim.ts';
 import type { StartedDockerHost } from '../../src/workloads/docker-host.ts';
 import type { StartedWorkload } from '../../src/workloads/workload.ts';
 
@@ -55,7 +57,7 @@ function source(...outputs: ExecResult[]): StartedWorkload & { runs: number } {
   return workload;
 }
 
-const envWith = (workloads: Record<string, StartedWorkload>) => ({ run: { id: 'r1' }, workloads, facts: {} }) as unknown as StartedEnvironment;
+const envWith = (workloads: Record<string, StartedWorkload>) => ({ run: { id: 'r1', defer: () => undefined }, logger: noopLogger, workloads, facts: {} }) as unknown as StartedEnvironment;
 const np = (report: object, exitCode = 0) => ran(JSON.stringify({ host: '172.29.0.2', port: 8000, resolved: ['172.29.0.2'], elapsed_ms: 3, ...report }), exitCode);
 
 describe('docker0State', () => {
@@ -84,22 +86,29 @@ describe('docker0State', () => {
   });
 });
 
-describe('throughRoute', () => {
+describe('throughRoute: the route is the runner\'s setup, the probe observes', () => {
   const route = { on: 'hostA', to: '172.29.0.0/16', via: 'hostC' };
   it('sends nothing when the route does not take', async () => {
     const client = source(np({ ok: true, status: 200 }));
     const hostA = dockerHost([], [ran('', 2, 'RTNETLINK answers: Network is unreachable')]);
-    const observed = await throughRoute(httpGet('172.29.0.2', 8000), route).run(client, envWith({ hostA, hostC: dockerHost([], []) }));
+    const observed = await tryAttempt(throughRoute(httpGet('172.29.0.2', 8000), route), client, envWith({ hostA, hostC: dockerHost([], []) }));
     expect(observed.outcome).toMatchObject({ kind: 'check-failed', reason: expect.stringMatching(/adding the route to 172\.29\.0\.0\/16 on hostA/) });
     expect(client.runs).toBe(0);
   });
 
   it("keeps the probe's own outcome and adds the route and the path to the evidence", async () => {
     const hostA = dockerHost([], [ran(''), ran('172.29.0.2 via 172.27.0.4 dev eth0 src 172.27.0.3')]);
-    const observed = await throughRoute(httpGet('172.29.0.2', 8000), route).run(source(np({ ok: false, errno: 'ETIMEDOUT', error: 'timed out', elapsed_ms: 2004 }, 1)), envWith({ hostA, hostC: dockerHost([], []) }));
+    const observed = await tryAttempt(throughRoute(httpGet('172.29.0.2', 8000), route), source(np({ ok: false, errno: 'ETIMEDOUT', error: 'timed out', elapsed_ms: 2004 }, 1)), envWith({ hostA, hostC: dockerHost([], []) }));
     expect(observed.outcome).toEqual({ kind: 'timeout', afterMs: 2004 });
     expect(observed.connection).toBe('GET http://172.29.0.2:8000/');
     expect(observed.evidence.map((e) => e.stdout)).toEqual(['', expect.stringContaining('"ETIMEDOUT"'), '172.29.0.2 via 172.27.0.4 dev eth0 src 172.27.0.3']);
+  });
+
+  it('is check-failed, sending nothing, when tried without the runner having set the route up', async () => {
+    const client = source(np({ ok: true, status: 200 }));
+    const observed = await throughRoute(httpGet('172.29.0.2', 8000), route).run(client, envWith({ hostA: dockerHost([], []), hostC: dockerHost([], []) }));
+    expect(observed.outcome).toMatchObject({ kind: 'check-failed', reason: expect.stringMatching(/route to 172\.29\.0\.0\/16 .* was not performed/) });
+    expect(client.runs).toBe(0);
   });
 });
 

@@ -4,12 +4,15 @@ import { LabRun } from '../../src/lab/lab-run.ts';
 import { noopLogger } from '../../src/log.ts';
 import { articleRuleAccepted } from '../../src/probes/netns-checks.ts';
 import { hostSource } from '../../src/workloads/host-source.ts';
+import { hostExec } from '../../src/exec/host-exec.ts';
+import { tryAttempt } from '../../src/scenario/try-claim.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 
 /**
  * iptables rules tried in lab namespaces of a run's own (D27's probe), on
  * this machine's real iptables: accepted, rejected, or a command that says
- * nothing about the rule (check-failed); the namespaces go with the run.
+ * nothing about the rule (check-failed). The namespace is the runner's setup
+ * of the attempt: made before it, deleted after it.
  */
 describe('iptables rules in a lab namespace', () => {
   const runId = `ns${process.pid}`;
@@ -17,26 +20,31 @@ describe('iptables rules in a lab namespace', () => {
   let env: StartedEnvironment;
   beforeAll(async () => {
     run = await LabRun.start({ scenario: 'netns-checks test', logger: noopLogger, id: runId });
-    env = { run, workloads: {} } as unknown as StartedEnvironment;
+    env = { run, logger: noopLogger, workloads: {} } as unknown as StartedEnvironment;
   });
   afterAll(async () => {
     await run.teardown();
   });
 
   it("records the article rule as rejected, with iptables's own words", async () => {
-    const observed = await articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'a').run(hostSource, env);
+    const observed = await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'a'), hostSource, env);
     expect(observed.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('exit 2') });
     expect(observed.connection).toBe(`ip netns exec np-${runId}-a iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);
   });
 
   it('records a well-formed rule as accepted, with the nat table it made', async () => {
-    const observed = await articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '172.17.0.2:80'], 'b').run(hostSource, env);
+    const observed = await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '172.17.0.2:80'], 'b'), hostSource, env);
     expect(observed.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringContaining('--to-destination 172.17.0.2:80') });
   });
 
   it('is check-failed when the command fails in a way that says nothing about a rule', async () => {
-    const observed = await articleRuleAccepted(['false'], 'c').run(hostSource, env);
+    const observed = await tryAttempt(articleRuleAccepted(['false'], 'c'), hostSource, env);
     expect(observed.outcome.kind).toBe('check-failed');
+  });
+
+  it("deletes the attempt's namespace when the attempt is over", async () => {
+    await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-S'], 'd'), hostSource, env);
+    expect((await hostExec(['ip', 'netns', 'list'])).stdout).not.toContain(`np-${runId}-d`);
   });
 
   it('leaves no namespace behind once the run is torn down', async () => {

@@ -33,7 +33,8 @@ ${scenarioUsage}
 ${cleanUsage}
 ${clusterUsage}
 ${compareUsage}
-Each command's every flag and variable: npm run <command> -- --help`;
+Each command's every flag and variable: npm run <command> -- --help
+Flags go after \`--\`: npm keeps the ones before it for itself, and they never arrive.`;
 
 const logger = progressLogger();
 let currentRun: LabRun | undefined;
@@ -156,7 +157,7 @@ async function clean(argv: string[], mode: Mode): Promise<number> {
 /** After a mistake: the command's own usage lines and where every flag is (every command's, when the command is unknown). */
 function usageOf(command: string): string {
   const lines = ({ scenario: scenarioUsage, clean: cleanUsage, cluster: clusterUsage, compare: compareUsage, bench: benchHelp.usage } as Record<string, string>)[command];
-  return lines ? `usage:\n${lines}\nevery flag and variable: npm run ${command} -- --help` : usage;
+  return lines ? `usage:\n${lines}\nevery flag and variable: npm run ${command} -- --help (flags go after \`--\`: npm keeps the ones before it)` : usage;
 }
 
 /** A parse error in the user's words: Node's advice on unknown options (put them after a second `--`) never helps here. */

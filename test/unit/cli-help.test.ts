@@ -65,6 +65,8 @@ describe('flag values', () => {
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(/--repeat takes a decimal whole number of rounds \(1, 2, 3, …\), not "/);
     }
+    // The usage after a mistake says where flags go: npm swallows those before `--`.
+    expect(results[0]!.stderr).toContain('npm run scenario -- --help (flags go after `--`: npm keeps the ones before it)');
     expect(() => parseBenchArgs(['--runs', '1e1'])).toThrow(UsageError);
     expect(parseBenchArgs(['--runs', '12']).runs).toBe(12);
   }, 60_000);

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { renderCompareHtml } from '../../src/report/html/compare-page.ts';
 import { comparisonMarkdown, comparisonMatrix } from '../../src/compare/render-comparison.ts';
@@ -30,9 +30,17 @@ async function resultsDir(root: string, name: string, results: ScenarioResult[])
   return dir;
 }
 
+/** Each test's directory of result directories, removed when the file is done. */
+const roots: string[] = [];
+const tempRoot = async () => {
+  roots.push(await mkdtemp(join(tmpdir(), 'np-compare-')));
+  return roots.at(-1)!;
+};
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
 describe('compare', () => {
   it('puts the claims where environments disagree first, and ignores what differs on every run', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'np-compare-'));
+    const root = await tempRoot();
     const kindnet = await resultsDir(root, 'kindnet', [result('kindnet', [
       claim('K8', { kind: 'http-status', status: 200, server: 'np-aaa111-server' }, 'confirmed'),
       claim('K17', { kind: 'fact', holds: false, observed: 'no cni0 on 3 nodes' }, 'refuted'),
@@ -69,7 +77,7 @@ describe('compare', () => {
   });
 
   it('marks a claim one environment did not run, and refuses a directory without results', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'np-compare-'));
+    const root = await tempRoot();
     const a = await resultsDir(root, 'a', [result('kindnet', [claim('K9', { kind: 'fact', holds: true, observed: 'unique' }, 'confirmed')], 'r1')]);
     const b = await resultsDir(root, 'b', [result('flannel', [claim('K16', { kind: 'fact', holds: true, observed: 'x' }, 'confirmed')], 'r2')]);
     const comparison = compareColumns([await readColumn(a), await readColumn(b)]);
@@ -85,7 +93,7 @@ describe('compare', () => {
     /** compareCommand with a second, good column; its rejection. */
     const rejection = (column: string, ...rest: string[]) => compareCommand([column, `good=${good}`, '--out', join(root, 'out'), ...rest]);
     beforeAll(async () => {
-      root = await mkdtemp(join(tmpdir(), 'np-compare-'));
+      root = await tempRoot();
       good = await resultsDir(root, 'good', [result('kindnet', [claim('K9', { kind: 'fact', holds: true, observed: 'x' }, 'confirmed')], 'r1')]);
     });
     const fileIn = async (dir: string, name: string, text: string) => {
@@ -145,7 +153,7 @@ describe('compare', () => {
         attempt(metallb, { half: 'an address with MetalLB', from: 'outside' }),
       ],
     });
-    const root = await mkdtemp(join(tmpdir(), 'np-compare-'));
+    const root = await tempRoot();
     const a = await resultsDir(root, 'kindnet', [result('kindnet', [k14({ kind: 'http-status', status: 200, server: 'lbweb-7d9c8b6f5-x2k4q' })], 'r1')]);
     const b = await resultsDir(root, 'flannel', [result('flannel', [k14({ kind: 'timeout', afterMs: 3004 })], 'r2')]);
     const c = await resultsDir(root, 'kube-router', [result('kube-router', [k14({ kind: 'http-status', status: 200, server: 'lbweb-5f6b7c8d9-qq2rs' })], 'r3')]);

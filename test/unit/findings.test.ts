@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptResult, ClaimResult } from '../../src/report/result.ts';
 import { expectAsRecorded, findingsOf } from '../integration/findings.ts';
@@ -54,5 +54,7 @@ describe('golden findings', () => {
     expect(() => expectAsRecorded(golden, now)).not.toThrow();
     delete process.env.NETPROOF_UPDATE_FINDINGS;
     expect(() => expectAsRecorded(golden, now)).not.toThrow();
+    await rm(dirname(golden), { recursive: true, force: true });
+    await rm(diffFile, { force: true });
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterExists, deleteKindCluster, kindCluster } from '../../src/environment/kind/kind-cluster.ts';
 import { sharedClusterName } from '../../src/environment/kind/kind-lab.ts';
@@ -8,13 +8,22 @@ import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
+import { answeredBy, expectAsRecorded } from '../integration/findings.ts';
 
 const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services', 'k8s-ingress'] as const;
 const clusterSpec = { cni: 'kindnet', workers: 2 } as const;
 /** The findings on the lab's kindnet, per scenario and claim: "verdict (each attempt's outcome)". */
-const expectedFile = new URL('expected-findings.json', import.meta.url);
+const expectedFile = fileURLToPath(new URL('expected-findings.json', import.meta.url));
 
-const findings = (result: ScenarioResult) => Object.fromEntries(result.claims.map((c) => [c.id, `${c.verdict} (${c.attempts.map((a) => a.outcome.kind).join(', ')})`]));
+/**
+ * Who answered (`http-status by web-…`, findings.ts' answeredBy) joins these
+ * lines when the table is next recorded from a real kind run
+ * (NETPROOF_UPDATE_FINDINGS=1, which writes the diff and fails for review);
+ * until then the recorded table has outcomes only. Set `withServers` to record it.
+ */
+const withServers = false;
+const findings = (result: ScenarioResult) =>
+  Object.fromEntries(result.claims.map((c) => [c.id, `${c.verdict} (${c.attempts.map((a) => `${a.outcome.kind}${withServers ? answeredBy(a) : ''}`).join(', ')})`]));
 
 /**
  * Every Kubernetes scenario, for real, on one shared kindnet cluster (reused
@@ -52,9 +61,8 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
     }
   });
 
-  it('finds on kindnet what test/kind/expected-findings.json says', async () => {
-    const expected = JSON.parse(await readFile(expectedFile, 'utf8')) as Record<string, Record<string, string>>;
-    expect(Object.fromEntries([...results].map(([name, result]) => [name, findings(result)]))).toEqual(expected);
+  it('finds on kindnet what test/kind/expected-findings.json says', () => {
+    expectAsRecorded(expectedFile, Object.fromEntries([...results].map(([name, result]) => [name, findings(result)])));
   });
 
   it('records the cluster in the fingerprint: versions, kube-proxy mode, nodes, CIDRs', () => {

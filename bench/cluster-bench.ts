@@ -15,9 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostExec } from '../src/exec/host-exec.ts';
-import { supportedCnis, type Cni } from '../src/environment/kind/cluster-config.ts';
-import { startKindCluster } from '../src/environment/kind/kind-cluster.ts';
-import { ensureKindToolchain } from '../src/environment/kind/node-image.ts';
+import { ensureKindToolchain, startKindCluster, supportedCnis, type Cni } from '../src/environment/kind/index.ts';
 import { consoleLogger } from '../src/log.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string' }, cold: { type: 'boolean' }, workers: { type: 'string' }, cni: { type: 'string', default: 'kindnet' } } });

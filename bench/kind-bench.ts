@@ -1,8 +1,5 @@
 import { execa } from 'execa';
-import { clusterExists, deleteKindCluster, startKindCluster } from '../src/environment/kind/kind-cluster.ts';
-import type { Cni } from '../src/environment/kind/cluster-config.ts';
-import { sharedClusterName } from '../src/environment/kind/kind-lab.ts';
-import { ensureKindToolchain } from '../src/environment/kind/node-image.ts';
+import { clusterExists, deleteKindCluster, ensureKindToolchain, sharedClusterName, startKindCluster, type Cni } from '../src/environment/kind/index.ts';
 import type { Logger } from '../src/log.ts';
 
 /**

@@ -6,7 +6,7 @@
  * Servers are np-serve (they name themselves); clients run np-probe (a TCP
  * connect, 3 s timeout).
  */
-import { userNetwork } from '../src/environment/docker/lab-network.ts';
+import { userNetwork } from '../src/environment/docker/index.ts';
 import { docker } from '../src/environment/environment.ts';
 import { withoutBridge } from '../src/probes/engine-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';

@@ -9,7 +9,7 @@
  * and on the engine started with another --bip, beside host-gateway.
  */
 import { docker } from '../src/environment/environment.ts';
-import { userNetwork } from '../src/environment/docker/lab-network.ts';
+import { userNetwork } from '../src/environment/docker/index.ts';
 import { docker0State, throughRoute, toLanGateway } from '../src/probes/docker-host-paths.ts';
 import { acrossDefaultBridges, overSwarmOverlay } from '../src/probes/docker-hosts.ts';
 import { httpGet } from '../src/probes/http-get.ts';

@@ -6,7 +6,7 @@
  * claims, which serves nothing.
  */
 import { kind } from '../src/environment/environment.ts';
-import { kindNodeNetwork } from '../src/environment/kind/kind-node-network.ts';
+import { kindNodeNetwork } from '../src/environment/kind/index.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { ingressRouted } from '../src/probes/ingress-checks.ts';
 import { InKind } from '../src/probes/k8s-values.ts';

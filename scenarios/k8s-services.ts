@@ -5,7 +5,7 @@
  * --target-port=8080` that keeps answering when its pods are replaced.
  */
 import { kind } from '../src/environment/environment.ts';
-import { kindNodeNetwork } from '../src/environment/kind/kind-node-network.ts';
+import { kindNodeNetwork } from '../src/environment/kind/index.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
 import { loadBalancerPending, loadBalancerThroughMetallb, noLoadBalancerImplementation } from '../src/probes/load-balancer.ts';

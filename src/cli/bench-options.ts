@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
+import { supportedCnis, type Cni } from '../environment/kind/index.ts';
 import { UsageError } from '../errors.ts';
 import { helpOption, type CommandHelp } from './help.ts';
 

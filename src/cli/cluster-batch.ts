@@ -1,6 +1,4 @@
-import { sharedClusterName } from '../environment/kind/kind-lab.ts';
-import { clusterExists, deleteKindCluster } from '../environment/kind/kind-cluster.ts';
-import { ensureKindTool } from '../environment/kind/node-image.ts';
+import { clusterExists, deleteKindCluster, ensureKindTool, sharedClusterName } from '../environment/kind/index.ts';
 import { consoleLogger } from '../log.ts';
 import type { ScenarioSpec } from '../scenario/scenario.ts';
 

@@ -1,10 +1,7 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { consoleLogger } from '../log.ts';
-import { supportedCnis, type Cni } from '../environment/kind/cluster-config.ts';
-import { clusterExists, deleteKindCluster, startKindCluster } from '../environment/kind/kind-cluster.ts';
-import { kubeconfigPath } from '../environment/kind/kind-paths.ts';
-import { ensureKindTool, ensureKindToolchain } from '../environment/kind/node-image.ts';
+import { clusterExists, deleteKindCluster, ensureKindTool, ensureKindToolchain, kubeconfigPath, startKindCluster, supportedCnis, type Cni } from '../environment/kind/index.ts';
 import { ExitCode } from './exit-codes.ts';
 import { helpOption, renderHelp, type CommandHelp } from './help.ts';
 import { labNeeded, type Mode } from './mode.ts';

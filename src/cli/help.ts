@@ -1,4 +1,4 @@
-import { supportedCnis } from '../environment/kind/cluster-config.ts';
+import { supportedCnis } from '../environment/kind/index.ts';
 
 /**
  * `--help` of every command, from one description per flag and variable.

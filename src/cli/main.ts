@@ -16,7 +16,7 @@ import { appendStepSummary, scenarioSummary } from '../report/step-summary.ts';
 import { renderBatchSummary, renderTable } from '../report/table.ts';
 import { ensureWritable, ensureWritableFile, writeResults } from '../report/write-results.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
-import { abandonClusterCreations } from '../environment/kind/kind-cluster.ts';
+import { abandonClusterCreations } from '../environment/kind/index.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
 import { claimListings, renderClaimListings } from './claims-listing.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -148,7 +148,7 @@ async function clean(argv: string[], mode: Mode): Promise<number> {
   if (mode === 'validate') return labNeeded(true);
   const swept = await sweepStale({ all: values.all });
   for (const [id, report] of swept) {
-    logger.info(`run ${id}: removed ${report.clusters} kind clusters, ${report.namespaces} namespaces, ${report.containers} containers, ${report.networks} networks, ${report.rules} iptables rules, ${report.netns} netns, ${report.links} links`);
+    logger.info(`run ${id}: removed ${Object.entries(report).map(([what, count]) => `${count} ${what}`).join(', ')}`);
   }
   logger.info(swept.size === 0 ? 'nothing to clean' : `cleaned ${swept.size} run(s)`);
   return ExitCode.ran;

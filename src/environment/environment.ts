@@ -2,10 +2,8 @@ import { during } from '../errors.ts';
 import type { LabRun } from '../lab/lab-run.ts';
 import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
-import { readDockerFacts, type DockerFacts } from './docker/docker-facts.ts';
-import { chosenCni, type Cni } from './kind/cluster-config.ts';
-import { startKindLab, type KindLab, type KindLabSpec } from './kind/kind-lab.ts';
-import { packetsStoppedFromKind } from './kind/kind-network.ts';
+import { readDockerFacts, type DockerFacts } from './docker/index.ts';
+import { chosenCni, packetsStoppedFromKind, startKindLab, type Cni, type KindLab, type KindLabSpec } from './kind/index.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {

@@ -3,9 +3,8 @@ import type { LabRun } from '../lab/lab-run.ts';
 import type { TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import type { DockerFacts } from './docker/docker-facts.ts';
-import type { StartedLabNetwork } from './docker/lab-network.ts';
-import type { KindLab } from './kind/kind-lab.ts';
+import type { DockerFacts, StartedLabNetwork } from './docker/index.ts';
+import type { KindLab } from './kind/index.ts';
 import type { SetupsMade } from '../setup/setup.ts';
 
 /** Everything a workload or probe may use during a run. */

@@ -2,51 +2,42 @@ import { hostExec } from '../exec/host-exec.ts';
 import { anyRunRuleMarker, runIdOfName, runIdOfRule, runLabel, runLinkPrefix, runNamePrefix, runRuleMarker } from './names.ts';
 import { deleteRule, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
-import { deleteUnfinishedCluster } from '../environment/kind/kind-cluster.ts';
-import { kindRunIds, sweepKindRun } from './sweep-kind.ts';
+import { environmentSweepers, type SweepCounts } from './sweepers.ts';
 
-
-/** What a sweep removed, per kind. */
-export interface SweepReport {
-  /** kind clusters a run started for itself, and its namespaces in clusters that stay. */
-  clusters: number;
-  namespaces: number;
-  containers: number;
-  networks: number;
-  rules: number;
-  netns: number;
-  links: number;
-}
+/** What a sweep removed, per kind of resource: the environments' first, then the machine's (containers … links). */
+export type SweepReport = SweepCounts;
 
 /**
- * Removes everything a run made: containers (with volumes), networks,
- * iptables rules and network namespaces. Safe to repeat; order matters:
- * containers before the networks they sit on.
+ * Removes everything a run made: what each environment knows of, then on the
+ * machine containers (with volumes), networks, iptables rules, network
+ * namespaces and links. Safe to repeat; order matters: containers before the
+ * networks they sit on.
  */
 export async function sweepRun(runId: string): Promise<SweepReport> {
-  const report: SweepReport = { clusters: 0, namespaces: 0, containers: 0, networks: 0, rules: 0, netns: 0, links: 0 };
-  // Kubernetes first: a namespace's pods hold nothing on the host, a run's own cluster sits on the kind network.
-  Object.assign(report, await sweepKindRun(runId));
+  const report: SweepReport = {};
+  // The environments first: a Kubernetes namespace's pods hold nothing on the host, a run's own cluster sits on the kind network.
+  for (const sweeper of environmentSweepers()) Object.assign(report, await sweeper.sweepRun(runId));
   const containers = await dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]);
-  if (containers.length > 0) {
-    await hostExec(['docker', 'rm', '-f', '-v', ...containers]);
-    report.containers = containers.length;
+  if (containers.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...containers]);
+  report.containers = containers.length;
+  let networks = 0;
+  for (const network of await dockerIds(['network', 'ls', '-q', '--filter', `label=${runLabel}=${runId}`])) {
+    if ((await hostExec(['docker', 'network', 'rm', network])).exitCode === 0) networks++;
   }
-  const networks = await dockerIds(['network', 'ls', '-q', '--filter', `label=${runLabel}=${runId}`]);
-  for (const network of networks) {
-    if ((await hostExec(['docker', 'network', 'rm', network])).exitCode === 0) report.networks++;
-  }
-  for (const rule of await rulesMarked(runRuleMarker(runId))) {
-    await deleteRule(rule);
-    report.rules++;
-  }
-  for (const name of await netnsNamed(runNamePrefix(runId))) {
-    if ((await hostExec(['ip', 'netns', 'delete', name])).exitCode === 0) report.netns++;
-  }
-  for (const name of await linksNamed(runLinkPrefix(runId))) {
-    if ((await hostExec(['ip', 'link', 'delete', name])).exitCode === 0) report.links++;
-  }
+  report.networks = networks;
+  const rules = await rulesMarked(runRuleMarker(runId));
+  for (const rule of rules) await deleteRule(rule);
+  report['iptables rules'] = rules.length;
+  report.netns = await deleteEach(await netnsNamed(runNamePrefix(runId)), (name) => ['ip', 'netns', 'delete', name]);
+  report.links = await deleteEach(await linksNamed(runLinkPrefix(runId)), (name) => ['ip', 'link', 'delete', name]);
   return report;
+}
+
+/** Runs the delete command of each name; how many succeeded. */
+async function deleteEach(names: readonly string[], command: (name: string) => string[]): Promise<number> {
+  let deleted = 0;
+  for (const name of names) if ((await hostExec(command(name))).exitCode === 0) deleted++;
+  return deleted;
 }
 
 /** Every run id that has a resource on this machine, registered or not. */
@@ -63,7 +54,7 @@ export async function runsWithResources(): Promise<Set<string>> {
     const id = runIdOfName(name);
     if (id) ids.add(id);
   }
-  for (const id of await kindRunIds()) ids.add(id);
+  for (const sweeper of environmentSweepers()) for (const id of await sweeper.runIds()) ids.add(id);
   // Link names carry no separator; a link of a run that also left nothing else is found by its owner's sweep.
   return ids;
 }
@@ -80,11 +71,16 @@ export async function sweepStale(options: { all?: boolean; except?: string } = {
     const owned = record !== undefined && (record.keep || isAlive(record.pid));
     if (owned && !options.all) continue;
     const report = await sweepRun(id);
-    const unfinished = record?.cluster ? await deleteUnfinishedCluster(record.cluster) : { removed: 0, remaining: 0 };
-    if (unfinished.removed > 0) report.clusters++;
+    let remaining = 0;
+    for (const sweeper of environmentSweepers()) {
+      const unfinished = record && (await sweeper.sweepUnfinished?.(record));
+      if (!unfinished) continue;
+      for (const [what, count] of Object.entries(unfinished.removed)) report[what] = (report[what] ?? 0) + count;
+      remaining += unfinished.remaining;
+    }
     swept.set(id, report);
-    // A half-made cluster whose nodes still appear keeps its registration: the next sweep looks again.
-    if (unfinished.remaining === 0) await forgetRun(id);
+    // A half-made resource (a cluster whose nodes still appear) keeps its registration: the next sweep looks again.
+    if (remaining === 0) await forgetRun(id);
   }
   return swept;
 }

@@ -1,4 +1,4 @@
-import { kindLabOf } from '../environment/kind/kind-lab.ts';
+import { kindLabOf } from '../environment/kind/index.ts';
 import { traefikRoutersPath } from '../workloads/k8s-ingress.ts';
 import { checkFact } from './check.ts';
 import type { Probe } from './probe.ts';

@@ -1,4 +1,4 @@
-import { kindLabOf, type KindLab, type KindNode } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, type KindLab, type KindNode } from '../environment/kind/index.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { podName } from '../workloads/k8s-pod.ts';
 import { endpointAddresses, podsReplaced, type ReplacedPods } from '../setup/replaced-pods.ts';

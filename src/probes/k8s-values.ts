@@ -1,4 +1,4 @@
-import { kindLabOf, nodeNamed } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, nodeNamed } from '../environment/kind/index.ts';
 import type { LabValue } from './lab-value.ts';
 
 /** Values a kind lab reads off its cluster at run time. */

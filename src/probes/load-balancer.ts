@@ -1,6 +1,4 @@
-import { kindNetwork } from '../environment/kind/kind-network.ts';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
-import { WatchTimedOut } from '../environment/kind/kube-client.ts';
+import { kindLabOf, kindNetwork, WatchTimedOut, type KindLab } from '../environment/kind/index.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { metallbInstalled, type InstalledLoadBalancer } from '../setup/metallb.ts';

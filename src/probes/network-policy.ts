@@ -1,6 +1,5 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
-import type { Cni } from '../environment/kind/cluster-config.ts';
+import { kindLabOf, type Cni, type KindLab } from '../environment/kind/index.ts';
 import { labObjectName, runLabel, scenarioLabel } from '../lab/names.ts';
 import { formatOutcome, type Outcome } from '../outcome/outcome.ts';
 import { cellKey, compareTable, reachOf, type ObservedCell, type Reach, type TruthTable } from '../verdict/truth-table.ts';

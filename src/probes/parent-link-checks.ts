@@ -1,4 +1,4 @@
-import { parentPeer, parentPeerNamespace } from '../environment/docker/lab-parent-network.ts';
+import { parentPeer, parentPeerNamespace } from '../environment/docker/index.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { checkFact } from './check.ts';
 import type { Probe } from './probe.ts';

@@ -1,5 +1,5 @@
-import type { NetworkSpec } from '../environment/docker/lab-network.ts';
-import { supportedCnis } from '../environment/kind/cluster-config.ts';
+import type { NetworkSpec } from '../environment/docker/index.ts';
+import { supportedCnis } from '../environment/kind/index.ts';
 import { ScenarioError } from '../errors.ts';
 import { catalogue } from '../images/catalogue.ts';
 import type { EnvironmentSpec } from '../environment/environment.ts';

@@ -1,7 +1,4 @@
-import { kindLabOf } from '../environment/kind/kind-lab.ts';
-import { kindNetwork } from '../environment/kind/kind-network.ts';
-import { createPool, installMetallb, metallbNamespace, poolFromSubnet, poolObjects, removeMetallb } from '../environment/kind/metallb.ts';
-import { readVersions } from '../environment/kind/versions.ts';
+import { createPool, installMetallb, kindLabOf, kindNetwork, metallbNamespace, poolFromSubnet, poolObjects, readVersions, removeMetallb } from '../environment/kind/index.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import type { Setup } from './setup.ts';

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/index.ts';
 import { waitEndpoints, waitKubeProxy } from '../workloads/k8s-deployment.ts';
 import { answeredGet } from '../probes/np-probe.ts';
 import type { Setup } from './setup.ts';

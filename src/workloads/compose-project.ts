@@ -5,7 +5,7 @@ import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { runLabel, runNamePrefix, runResourceName, scenarioLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';
-import { inspectNetwork } from '../environment/docker/lab-network.ts';
+import { inspectNetwork } from '../environment/docker/index.ts';
 import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 

@@ -1,5 +1,5 @@
 import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/index.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import { runLabel } from '../lab/names.ts';
 import { containerSpec, podContextCommands, podWorkload } from './k8s-pod.ts';

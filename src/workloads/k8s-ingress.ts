@@ -1,7 +1,5 @@
 import type { KubernetesObject, V1Deployment, V1Ingress } from '@kubernetes/client-node';
-import { ensureAddOnImage } from '../environment/kind/add-on-image.ts';
-import type { AddOnArtefact } from '../environment/kind/go-artefacts.ts';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { ensureAddOnImage, kindLabOf, type AddOnArtefact, type KindLab } from '../environment/kind/index.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import { runLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';

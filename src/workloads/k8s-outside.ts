@@ -1,4 +1,4 @@
-import { kindLabOf, nodeNamed } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, nodeNamed } from '../environment/kind/index.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import { container } from './lab-container.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';

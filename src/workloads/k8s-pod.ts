@@ -1,5 +1,5 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/index.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { runLabel, runResourceName } from '../lab/names.ts';

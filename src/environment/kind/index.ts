@@ -1,5 +1,6 @@
 /**
- * Kind clusters for scenarios, built without a registry:
+ * kind, the lab's Kubernetes environment: the only module code outside
+ * src/environment/kind/ imports (the layering test holds it to that).
  *
  *   await using cluster = await startKindCluster({ cni: 'kindnet', workers: 2 }, logger);
  *   await cluster.loadImages([refs.django]);
@@ -7,9 +8,24 @@
  *
  * The first call on a machine builds kind, Kubernetes, containerd and every
  * image from the Go module proxy and Debian (cached under the lab's cache,
- * keyed by kind/versions.env); later calls only create the cluster.
+ * keyed by kind/versions.env); later calls only create the cluster. Importing
+ * it registers kind's sweeper, so sweeps find what runs left in clusters.
  */
-export { supportedCnis, type Cni, type KindClusterSpec } from './cluster-config.ts';
-export { deleteKindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
-export { ensureKindToolchain, type KindToolchain } from './node-image.ts';
+import { registerSweeper } from '../../lab/sweepers.ts';
+import { kindSweeper } from './kind-sweep.ts';
+
+registerSweeper(kindSweeper);
+
+export { ensureAddOnImage } from './add-on-image.ts';
+export { chosenCni, supportedCnis, type Cni, type KindClusterSpec } from './cluster-config.ts';
+export type { AddOnArtefact } from './go-artefacts.ts';
+export { abandonClusterCreations, clusterExists, deleteKindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
+export { kindLabOf, nodeNamed, sharedClusterName, startKindLab, type KindLab, type KindLabSpec, type KindNode } from './kind-lab.ts';
+export { kindNetwork, packetsStoppedFromKind } from './kind-network.ts';
+export { kindNodeNetwork } from './kind-node-network.ts';
+export { kubeconfigPath } from './kind-paths.ts';
+export { WatchTimedOut } from './kube-client.ts';
+export { createPool, installMetallb, metallbNamespace, poolFromSubnet, poolObjects, removeMetallb } from './metallb.ts';
+export { ensureKindTool, ensureKindToolchain, type KindToolchain } from './node-image.ts';
 export { runPodOnce, type PodRun, type RunPodOptions } from './run-pod.ts';
+export { readVersions } from './versions.ts';

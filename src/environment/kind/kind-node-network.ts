@@ -1,5 +1,5 @@
 import { hostExecOrThrow } from '../../exec/host-exec.ts';
-import type { NetworkSpec } from '../docker/lab-network.ts';
+import type { NetworkSpec } from '../docker/index.ts';
 import { kindBridge, kindNetwork } from './kind-network.ts';
 
 /**

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { dumpYaml, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
 import type { ExecResult } from '../../exec/exec-result.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
-import { clusterScopedKinds, deleteLabelled } from '../../lab/sweep-kind.ts';
 import { runLabel, runResourceName } from '../../lab/names.ts';
 import type { Logger } from '../../log.ts';
 import { ensureAddOnImage } from './add-on-image.ts';
+import { clusterScopedKinds, deleteLabelled } from './kind-sweep.ts';
 import type { KindLab } from './kind-lab.ts';
 
 /** Upstream's namespace in its manifest; the lab installs into a run-labelled one instead. */

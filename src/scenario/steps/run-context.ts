@@ -1,4 +1,4 @@
-import type { StartedLabNetwork } from '../../environment/docker/lab-network.ts';
+import type { StartedLabNetwork } from '../../environment/docker/index.ts';
 import type { LabEnvironment } from '../../environment/environment.ts';
 import type { StartedEnvironment } from '../../environment/started-environment.ts';
 import type { ImageName } from '../../images/catalogue.ts';

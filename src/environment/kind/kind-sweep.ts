@@ -1,9 +1,9 @@
-import { kindClusterLabel, removeNodeContainers } from '../environment/kind/kind-cluster.ts';
-import { removeKindNetworkIfUnused } from '../environment/kind/kind-network.ts';
-import type { ExecResult } from '../exec/exec-result.ts';
-import { hostExec } from '../exec/host-exec.ts';
-import { runIdOfName, runLabel, runNamePrefix } from './names.ts';
-
+import type { ExecResult } from '../../exec/exec-result.ts';
+import { hostExec } from '../../exec/host-exec.ts';
+import { runIdOfName, runLabel, runNamePrefix } from '../../lab/names.ts';
+import type { EnvironmentSweeper } from '../../lab/sweepers.ts';
+import { deleteUnfinishedCluster, kindClusterLabel, removeNodeContainers } from './kind-cluster.ts';
+import { removeKindNetworkIfUnused } from './kind-network.ts';
 
 /** kind clusters on this engine, by name, with their node containers (control plane first). */
 async function kindClusters(): Promise<Map<string, string[]>> {
@@ -48,7 +48,7 @@ export async function deleteLabelled(kubectl: (args: readonly string[]) => Promi
  * namespaces and cluster-scoped objects (label netproof.run=<id>) in clusters
  * that stay. Returns how many clusters and namespaces it removed.
  */
-export async function sweepKindRun(runId: string): Promise<{ clusters: number; namespaces: number }> {
+async function sweepKindRun(runId: string): Promise<{ clusters: number; namespaces: number }> {
   const report = { clusters: 0, namespaces: 0 };
   const clusters = await kindClusters();
   if (clusters.size === 0) return report;
@@ -65,7 +65,7 @@ export async function sweepKindRun(runId: string): Promise<{ clusters: number; n
 }
 
 /** Run ids that own a kind cluster, or a namespace or cluster-scoped object in one. */
-export async function kindRunIds(): Promise<Set<string>> {
+async function kindRunIds(): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const [cluster, nodes] of await kindClusters()) {
     const own = runIdOfName(cluster);
@@ -77,3 +77,22 @@ export async function kindRunIds(): Promise<Set<string>> {
   }
   return ids;
 }
+
+/**
+ * kind's part of every sweep: a run's own clusters and its namespaces and
+ * cluster-scoped objects in clusters that stay, and a cluster a dead process
+ * was still creating (its registration's `cluster`).
+ */
+export const kindSweeper: EnvironmentSweeper = {
+  environment: 'kind',
+  async sweepRun(runId) {
+    const { clusters, namespaces } = await sweepKindRun(runId);
+    return { 'kind clusters': clusters, namespaces };
+  },
+  runIds: kindRunIds,
+  async sweepUnfinished(record) {
+    if (!record.cluster) return { removed: { 'kind clusters': 0 }, remaining: 0 };
+    const { removed, remaining } = await deleteUnfinishedCluster(record.cluster);
+    return { removed: { 'kind clusters': removed > 0 ? 1 : 0 }, remaining };
+  },
+};

@@ -1,4 +1,5 @@
 import { supportedCnis } from '../environment/kind/index.ts';
+import { runNamePrefix } from '../lab/names.ts';
 
 /**
  * `--help` of every command, from one description per flag and variable.
@@ -21,7 +22,7 @@ export const flags: Readonly<Record<string, Flag>> = {
   junit: { value: 'FILE', meaning: 'also write JUnit XML: a refuted claim is a <failure>, an inconclusive one an <error>; FILE for one scenario, DIR/ (a trailing slash) for a <scenario>.junit.xml each; checked before the lab starts' },
   strict: { meaning: 'exit 1 when any claim is refuted' },
   keep: { meaning: "leave the lab running for a look; `npm run clean -- --all` removes it" },
-  'run-id': { value: 'ID', meaning: 'name the run (np-<ID>-… resources) instead of a random id' },
+  'run-id': { value: 'ID', meaning: `name the run (${runNamePrefix('<ID>')}… resources) instead of a random id` },
   results: { value: 'DIR', meaning: 'where to write <scenario>.json/.md/.html (default results/); checked before the lab starts' },
   all: { meaning: 'every scenario (narrowed by --docker, --kind, --cni), one summary at the end' },
   kind: { meaning: 'with --all: only the Kubernetes (kind) scenarios' },

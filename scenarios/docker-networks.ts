@@ -2,12 +2,15 @@
  * docker-networks — article 002's tour of Docker networking: the default
  * bridge (by IP, not by name), --link, user-defined networks with their own
  * DNS and br-<id> bridge, isolation inside one network by configuration
- * (enable_icc=false, --internal), and two user-defined networks kept apart.
+ * (enable_icc=false, --internal), and two user-defined networks kept apart;
+ * how the default bridge hands out addresses, and `brctl show`.
  * Servers are np-serve (they name themselves); clients run np-probe (a TCP
  * connect, 3 s timeout).
  */
 import { userNetwork } from '../src/environment/docker/index.ts';
 import { docker } from '../src/environment/environment.ts';
+import { bridgeAddressesInSubnet, bridgeAddressesUnpredictable } from '../src/probes/address-allocation.ts';
+import { brctlInstalledByDefault, brctlListsContainers, brctlListsNothingOn } from '../src/probes/brctl-checks.ts';
 import { withoutBridge } from '../src/probes/engine-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { hostBridgeFor } from '../src/probes/network-checks.ts';
@@ -36,6 +39,8 @@ export default defineScenario({
     back: userNetwork(),
     quiet: userNetwork({ options: { 'com.docker.network.bridge.enable_icc': 'false' } }),
     sealed: userNetwork({ internal: true }),
+    // No container joins it: brctl show's contrast, a bridge with nothing bound.
+    empty: userNetwork(),
   },
   workloads: {
     web: server('bridge'),
@@ -48,6 +53,7 @@ export default defineScenario({
     'quiet-web': server('quiet'),
     'quiet-client': client('quiet'),
     'sealed-client': client('sealed'),
+    viewer: container({ image: 'toolbox', network: 'host', description: "toolbox in the host's network namespace, where brctl show sees the host's bridges" }),
   },
   claims: [
     {
@@ -146,6 +152,36 @@ export default defineScenario({
         timeout: "the packet reached the host (back's gateway) and was routed toward front's bridge, where Docker's DOCKER-ISOLATION-STAGE rules dropped it: a silent drop, so the client waits out its timeout",
         success: 'on the same network the address answers: the contrast behaves',
         'no-route': 'the client has no route to the other network',
+      },
+    },
+    {
+      id: 'D29',
+      article: '002',
+      from: 'host',
+      says: '`bridge` 네트워크의 내부 컨테이너 IP는 `Subnet`에 할당된 대역폭 안에서 랜덤으로 배정된다 — container IPs in the bridge network are assigned randomly within the Subnet',
+      expect: Expect.holds('assigned randomly within the subnet'),
+      attempts: [
+        { ...bridgeAddressesInSubnet(['web', 'link-web', 'client', 'linked']), half: 'within the Subnet', expect: Expect.holds('inside the bridge subnet') },
+        { ...bridgeAddressesUnpredictable(), half: 'assigned randomly' },
+      ],
+      why: {
+        fact: "Docker's IPAM (libnetwork's bitmap allocator) hands out the lowest address of the pool no endpoint holds, skipping the gateway: in order, and a freed address is given again to the next container; the address is predictable from the bridge's endpoints, not random",
+      },
+    },
+    {
+      id: 'D30',
+      article: '002',
+      from: 'viewer',
+      says: '리눅스에 기본으로 설치된 명령인 `brctl show`를 사용해 `bridge`에 바인딩 된 컨테이너 확인이 가능하다 — `brctl show`, a command installed on Linux by default, shows the containers bound to the bridge',
+      expect: Expect.holds("lists each container's veth under its bridge"),
+      attempts: [
+        { ...brctlInstalledByDefault(), from: 'host', half: 'a command installed on Linux by default', expect: Expect.holds('part of a default install') },
+        { ...brctlListsContainers(['web', 'link-web', 'client', 'linked', 'front-web', 'front-client']), half: 'shows the containers bound to the bridge' },
+        // The contrast: a bridge no container joined lists nothing, so a listed veth means a bound container.
+        { ...brctlListsNothingOn('empty'), role: 'contrast', expect: Expect.holds('a bridge with no container lists no interface') },
+      ],
+      why: {
+        fact: "brctl (Debian's bridge-utils, priority optional: a default install leaves it out; iproute2's `bridge link` is what comes by default) reads each bridge's ports from sysfs: every container's host-side veth is a port of its network's bridge (docker0 or br-<id>), so it lists the veths, by interface name, not the containers",
       },
     },
   ],

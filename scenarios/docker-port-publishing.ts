@@ -11,6 +11,7 @@ import { docker } from '../src/environment/environment.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { watchingForward, whereDropped, withHostEvidence } from '../src/probes/iptables-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
+import { natCounterCounts, natListingShowsDnat } from '../src/probes/nat-listing.ts';
 import { dnatRuleFor } from '../src/probes/network-checks.ts';
 import { articleRuleAccepted, dockerPublishRulesAccepted } from '../src/probes/netns-checks.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
@@ -149,6 +150,22 @@ export default defineScenario({
       why: {
         fact:
           'iptables needs `-p tcp` before `--dport` (the port match belongs to the protocol), which both of the article\'s rules lack, and the first one\'s `--to-destination 80` names no address; the rule Docker writes for -p 8080:80 is `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.x:80`, reached from PREROUTING for local destinations',
+      },
+    },
+    {
+      id: 'D32',
+      article: '004',
+      from: 'host',
+      says: '`docker run -p 8080:80 nginx` … NAT 규칙 생성 … ⇒ `iptables -nvL -t nat` 으로 확인할 수 있음 — after -p 8080:80, `iptables -nvL -t nat` shows the DNAT rule of the published port',
+      expect: Expect.holds('chain DOCKER shows DNAT dpt:8080 to the container:80'),
+      attempts: [
+        { ...natListingShowsDnat({ workload: 'web', containerPort: 80, hostPort: 8080 }), half: 'shows the DNAT rule of the published port' },
+        { ...natCounterCounts({ workload: 'web', containerPort: 80, hostPort: 8080 }, httpGet(hostOnLan, 8080)), from: 'outside', half: 'with its counters (-v)', expect: Expect.holds("the rule's pkts count a request from outside") },
+        // The contrast: the unpublished container, on the same bridge, has no DNAT rule to show.
+        { ...natListingShowsDnat({ workload: 'unpublished', containerPort: 80 }), role: 'contrast', expect: Expect.holdsNot('no DNAT rule to the unpublished container') },
+      ],
+      why: {
+        fact: "dockerd writes one DNAT rule per published port into its own nat chain DOCKER (reached from PREROUTING and OUTPUT for local destinations), and none for a container without -p; -v shows each rule's packet counter, which counts the first packet of each new connection (the nat table sees only those)",
       },
     },
   ],

@@ -48,4 +48,6 @@ export const Expect = {
   }),
   /** For fact checks: the claim's predicate held on what was read. */
   holds: (label: string): Expectation => ({ label, accepts: (o) => o.kind === 'fact' && o.holds }),
+  /** For fact checks: the predicate did not hold (a contrast, where what the article's case shows must be absent). */
+  holdsNot: (label: string): Expectation => ({ label, accepts: (o) => o.kind === 'fact' && !o.holds }),
 } as const;

@@ -10,7 +10,7 @@ describe('docker-networks on a real engine', () => {
   });
 
   it('reaches a conclusive verdict on evidence for every claim, contrasts and controls included', () => {
-    for (const id of ['D9', 'D10', 'D11', 'D12', 'D14', 'D21']) run.expectConclusive(id);
+    for (const id of ['D9', 'D10', 'D11', 'D12', 'D14', 'D21', 'D29', 'D30']) run.expectConclusive(id);
     expect(run.claim('D14').attempts.filter((a) => a.role === 'contrast').map((a) => a.verdict)).toEqual(['confirmed']);
     expect(run.claim('D10').attempts.find((a) => a.role === 'control')?.verdict).toBe('confirmed');
   });
@@ -25,6 +25,26 @@ describe('docker-networks on a real engine', () => {
       ['finding', 'refused'],
     ]);
     expect(d14.attempts[2]!.from).toBe('sealed-client');
+  });
+
+  it('D29: each container the check starts gets the lowest free address of the bridge, predicted before its start: not random', () => {
+    const [subnet, order] = run.claim('D29').attempts;
+    expect(subnet!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/^all inside 172\.17\.0\.0\/16: /) });
+    expect(order!.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringMatching(/^each container got the lowest free address/) });
+    const predictions = [...(order!.outcome as { observed: string }).observed.matchAll(/predicted (\S+), got (\S+?)[;( ]/g)];
+    expect(predictions).toHaveLength(4);
+    for (const [, predicted, got] of predictions) expect(got).toBe(predicted);
+    // The fourth start comes after the first container was removed: it gets the freed address again.
+    expect(predictions[3]![2]).toBe(predictions[0]![2]);
+    expect(run.claim('D29').evidence.attempts[1]!.some((e) => e.command.startsWith('docker events ') && e.exitCode === 0)).toBe(true);
+  });
+
+  it("D30: brctl is no default install (bridge-utils' priority), and, run in the host's namespace, lists each container's veth under its bridge, an empty bridge with none", () => {
+    const [installed, lists, empty] = run.claim('D30').attempts;
+    expect(installed!.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringMatching(/^bridge-utils \(brctl\) is Priority: optional /) });
+    expect(lists!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/veth\w+ \(web\) under docker0, .*veth\w+ \(front-web\) under br-\w{12}/) });
+    expect(empty!.role).toBe('contrast');
+    expect(run.claim('D30').evidence.attempts[1]!.map((e) => e.command)).toContain(`docker exec np-${run.runId}-viewer brctl show`);
   });
 
   it("D21: the isolation attempt counts only because no Docker network was created while it ran (20.10 rewrites the isolation jump on each create)", () => {

@@ -14,7 +14,7 @@ describe('docker-port-publishing on a real engine', () => {
     run = await runForTest('docker-port-publishing', `pub${process.pid}`);
   });
 
-  it.each(['D17', 'D18', 'D23', 'D26', 'D27'])('%s reaches a verdict on evidence', (id) => {
+  it.each(['D17', 'D18', 'D23', 'D26', 'D27', 'D32'])('%s reaches a verdict on evidence', (id) => {
     run.expectConclusive(id);
   });
 
@@ -60,6 +60,15 @@ describe('docker-port-publishing on a real engine', () => {
     );
     expect(docker!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/-A DOCKER .*--dport 8080 -j DNAT --to-destination 172\.17\.\d+\.\d+:80/) });
     expect(article!.connection).toBe(`ip netns exec np-${run.runId}-d27article iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);
+  });
+
+  it("D32: iptables -nvL -t nat, as the article runs it, shows the DNAT rule of -p 8080:80, whose counter counts a request answered by the container; none for the unpublished one", () => {
+    const [shows, counts, contrast] = run.claim('D32').attempts;
+    expect(shows!.connection).toBe('iptables -nvL -t nat');
+    expect(shows!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/DNAT .*dpt:8080 to:172\.17\.\d+\.\d+:80/) });
+    expect(counts!.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringMatching(/^pkts (\d+) → (\d+) on /) });
+    expect(counts!.answeredBy).toBe(`np-${run.runId}-web`);
+    expect(contrast!.outcome).toMatchObject({ kind: 'fact', holds: false });
   });
 
   it('finds on this engine what the golden table records for a default Docker 20.10 host', () => {

@@ -53,6 +53,8 @@ describe('the claim catalogue', () => {
     const listed = JSON.parse(stdout) as { id: string; article: string; section: string; says: string; scenario: string | null }[];
     expect(listed.map((l) => l.id)).toEqual(catalogue.map((c) => c.id));
     expect(listed.find((l) => l.id === 'D11')).toEqual({ ...catalogue.find((c) => c.id === 'D11'), scenario: 'docker-networks' });
+    // A statement being added (+D32 in shared/claims.md) is listed with its article section, and its scenario once one tries it.
+    expect(listed.find((l) => l.id === 'D32')).toEqual({ id: 'D32', article: '004', section: '2. 호스트 외부에서 도커 컨테이너를 접속', says: expect.stringContaining('iptables -nvL -t nat'), scenario: 'docker-port-publishing' });
   });
 
   it('reads the ids off the claims table rows only, a leading + as being added', () => {

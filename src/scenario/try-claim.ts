@@ -20,7 +20,9 @@ import type { AttemptSpec, ClaimSpec } from './claim.ts';
 export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () => Promise<ExecResult[]>): Promise<ClaimResult> {
   const started = performance.now();
   const locks = [...new Set(claim.attempts.flatMap((a) => a.setup?.locks?.(env) ?? []))];
-  if (locks.length > 0) await acquireHostResources(env.run, locks, { logger: env.logger });
+  // Locks not taken (another run kept them past the wait) leave this claim untried, inconclusive, as a probe's lock did; the run goes on.
+  const notHeld = locks.length === 0 ? undefined : await acquireHostResources(env.run, locks, { logger: env.logger }).then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+  if (notHeld !== undefined) return untried(claim, `its setup's locks could not be taken: ${notHeld}`);
   const attempts: AttemptResult[] = [];
   const evidence: (readonly ExecResult[])[] = [];
   try {

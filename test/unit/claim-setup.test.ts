@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -98,6 +98,18 @@ describe("a claim's setup, performed by the runner", () => {
     await tryClaim(claim([plain('control', held), observing(setup('metallb', { locks: ['MetalLB'] }), held)]), env(), async () => []);
     expect(events).toEqual(['observe control holding MetalLB', 'apply metallb', 'observe metallb made holding MetalLB', 'undo metallb']);
     expect(await held()).toEqual([]);
+  });
+
+  it("leaves the claim untried (inconclusive), nothing set up or tried, when the setup's locks cannot be taken", async () => {
+    // A lock directory that is a file: taking any lock fails, as a wait that ran out would.
+    const file = join(process.env.NETPROOF_LOCK_DIR!, 'not-a-dir');
+    await writeFile(file, '');
+    process.env.NETPROOF_LOCK_DIR = file;
+    const result = await tryClaim(claim([plain('control'), observing(setup('metallb', { locks: ['MetalLB'] }))]), env(), async () => []);
+    expect(events).toEqual([]);
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.attempts.map((a) => a.outcome.kind)).toEqual(['check-failed', 'check-failed']);
+    expect(result.because).toMatch(/^its setup's locks could not be taken: /);
   });
 
   it('undoes once: the run teardown (a signal mid-claim) and the end of the attempt do not both undo', async () => {

@@ -62,7 +62,7 @@ export const catalogue: readonly CatalogueEntry[] = [
   entry('K15', '003', '클러스터 외부 접근 방법', 'an Ingress routes two paths to two Services'),
   entry('K16', '003', 'CNI 플러그인: 네트워크의 핵심', "the node's /etc/cni/net.d holds the CNI's config"),
   entry('K17', '002', '5.1 default 브릿지 cni0', 'a cni0 bridge plays the role of docker0'),
-  entry('K18', '003', 'CNI 플러그인: 네트워크의 핵심', 'a deny-ingress NetworkPolicy is enforced by Calico/Cilium and ignored by Flannel'),
+  entry('K18', '003', 'CNI 플러그인: 네트워크의 핵심', 'Calico: high performance, network policy support (tried as the NetworkPolicy conformance suite, judged on Calico only)'),
   entry('K19', '003', 'Service와 ClusterIP란?', 'a pod IP is cluster-internal and cannot be reached from outside'),
   entry('K20', '003', '실습 예시: ClusterIP 통신 확인', 'kubectl expose --port=80 --target-port=8080 maps 80 to 8080 and keeps answering when pod IPs change'),
   // Being added (`+D29` … in shared/claims.md): each is tried by at most one scenario until all are.

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/outcome/outcome.ts';
-import { enforcesPolicy } from '../../src/probes/network-policy.ts';
 import { cellKey, compareTable, reachOf, type ObservedCell, type TruthTable } from '../../src/verdict/truth-table.ts';
 
 const table: TruthTable = {
@@ -41,11 +40,6 @@ describe('NetworkPolicy truth tables', () => {
     expect(result.differences).toEqual([]);
     expect(result.inconclusive).toEqual(['a→s: check-failed', 'a→t: not probed']);
     expect(result.text.split('comparison')[1]).toContain('a  ? ? ');
-  });
-
-  it("takes each CNI's expectation from the article: enforced by Calico/Cilium, ignored by Flannel", () => {
-    expect(enforcesPolicy.flannel).toBe(false);
-    expect(enforcesPolicy.calico && enforcesPolicy.cilium).toBe(true);
   });
 });
 

@@ -7,7 +7,9 @@ import { UsageError } from '../errors.ts';
 import { renderCompareHtml } from '../report/html/compare-page.ts';
 import { appendStepSummary, compareSummary } from '../report/step-summary.ts';
 import { ensureWritable } from '../report/write-results.ts';
+import { policyCasesSection } from '../report/html/policy-cases-section.ts';
 import { compareColumns, distinctColumnNames } from './compare-matrix.ts';
+import { comparePolicyCases, policyCasesMarkdown } from './policy-cases.ts';
 import { columnArgument, readColumn } from './read-results.ts';
 import { comparisonMarkdown, comparisonMatrix } from './render-comparison.ts';
 
@@ -39,11 +41,12 @@ export async function compareCommand(args: readonly string[], mode: Mode = 'run'
     for (const file of column.skipped) process.stderr.write(`compare: skipped ${file}: JSON that no scenario wrote (no schemaVersion and scenario)\n`);
   }
   const comparison = compareColumns(columns);
-  const markdown = comparisonMarkdown(comparison);
+  const policyCases = comparePolicyCases(columns);
+  const markdown = [comparisonMarkdown(comparison), ...(policyCases ? policyCasesMarkdown(policyCases) : [])].join('\n');
   await writeFile(join(values.out, 'compare.md'), markdown);
-  await writeFile(join(values.out, 'compare.json'), JSON.stringify(comparison, null, 2) + '\n');
+  await writeFile(join(values.out, 'compare.json'), JSON.stringify({ ...comparison, ...(policyCases ? { policyCases } : {}) }, null, 2) + '\n');
   const matrix = comparisonMatrix(comparison, (name) => relative(values.out, columns.find((c) => c.name === name)!.source) || '.');
-  await writeFile(join(values.out, 'compare.html'), renderCompareHtml(matrix));
+  await writeFile(join(values.out, 'compare.html'), renderCompareHtml(matrix, policyCases ? policyCasesSection(policyCases) : ''));
   // In GitHub Actions the matrix goes to the job summary too.
   await appendStepSummary(compareSummary(matrix));
   process.stdout.write(markdown);

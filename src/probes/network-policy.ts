@@ -6,6 +6,7 @@
  * policy support") are judged only on Calico.
  */
 import { kindLabOf } from '../environment/kind/kind-lab.ts';
+import { caseRowsHeader, formatCaseRow } from '../netpol/case-rows.ts';
 import { policyCases, type PolicyCase } from '../netpol/cases.ts';
 import { formatVerdict, judgeCase, matrixSignature, probeKey, probeTypeOf, type CaseConformance, type ObservedMatrix } from '../netpol/conformance.ts';
 import { instantiate } from '../netpol/matrix.ts';
@@ -22,8 +23,9 @@ export const articleCni = 'calico';
  * Source pods probing at once. Chosen by measurement on 2 cores (README,
  * k8s-network-policy): each exec runs its 36 probes in parallel inside the
  * pod, so the pool bounds API-server execs and python start-ups, not probes.
+ * NETPROOF_NETPOL_CONCURRENCY overrides it, for measuring.
  */
-export const probeConcurrency = 4;
+export const probeConcurrency = Number(process.env.NETPROOF_NETPOL_CONCURRENCY) || 4;
 /** Per probe: a policy's drop is a timeout, so this is also a blocked cell's cost. */
 export const probeTimeoutSeconds = 1;
 /** A case's matrix is stable once it is as the model expects, or unchanged over this many matrices and at least `minSettleMs` after applying. */
@@ -69,14 +71,14 @@ export function networkPolicySuite(cases: readonly PolicyCase[] = policyCases): 
           const verdict = seen.run.failures.length > 0 ? undefined : judge(seen.run.cells);
           const line = verdict ? formatVerdict(verdict.verdict) : `inconclusive: ${seen.run.failures.join('; ')}`;
           tally.set(verdict?.verdict.kind ?? 'inconclusive', (tally.get(verdict?.verdict.kind ?? 'inconclusive') ?? 0) + 1);
-          rows.push(`${policyCase.name.padEnd(28)} ${(seen.convergedMs / 1000).toFixed(1).padStart(5)} s  ${line}`);
+          rows.push(formatCaseRow({ name: policyCase.name, convergedSeconds: seen.convergedMs / 1000, verdict: line }));
           sections.push(caseSection(policyCase, policies, seen, verdict, matrix));
         }
         const summary = [...tally].map(([kind, n]) => `${n} ${kind}`).join(', ');
         const detail = [
           `CNI ${cni}; ${cases.length} cases; ${matrix.shape.rows.length} sources × ${matrix.shape.columns.length} pods × ${matrix.shape.at.length} port/protocols per matrix; probe timeout ${probeTimeoutSeconds} s, ${probeConcurrency} sources at once; SCTP ${sctpNote}`,
           `no policy: open after ${(baseline.convergedMs / 1000).toFixed(1)} s`,
-          'case                         converged  verdict (against the model)',
+          caseRowsHeader,
           ...rows,
           '',
           ...sections,

@@ -23,8 +23,8 @@ export interface CompareMatrix {
 export const differs = (row: CompareMatrix['rows'][number], columns: readonly string[]): boolean =>
   row.differs ?? new Set(columns.map((column) => row.cells[column]?.verdict ?? 'missing')).size > 1;
 
-/** results/compare.html: the matrix with differing rows first, each cell linking to its evidence. */
-export function renderCompareHtml(matrix: CompareMatrix): string {
+/** results/compare.html: the matrix with differing rows first, each cell linking to its evidence; `after`, HTML placed below it (K18's per-case table). */
+export function renderCompareHtml(matrix: CompareMatrix, after = ''): string {
   const rows = [...matrix.rows].sort((a, b) => Number(differs(b, matrix.columns)) - Number(differs(a, matrix.columns)));
   const worst = (row: (typeof rows)[number]) =>
     (['refuted', 'inconclusive'] as const).filter((v) => matrix.columns.some((c) => row.cells[c]?.verdict === v));
@@ -46,6 +46,6 @@ export function renderCompareHtml(matrix: CompareMatrix): string {
 <p class="meta">${rows.filter((r) => differs(r, matrix.columns)).length} of ${rows.length} claims differ between ${matrix.columns.map(html).join(', ')}; they come first.</p>
 ${filters({ all: rows.length, refuted: count('refuted'), inconclusive: count('inconclusive') })}
 <table class="matrix"><thead><tr><th>claim</th>${matrix.columns.map((c) => `<th>${html(c)}</th>`).join('')}</tr></thead>
-<tbody>${body}</tbody></table>`,
+<tbody>${body}</tbody></table>${after}`,
   );
 }

@@ -233,6 +233,12 @@ describe('topology of a kind cluster', () => {
     expect(page).toContain('id="machine&#45;kind:netproof&#45;worker" class="cluster"');
     expect(page.match(/class="edge attempt /g)).toHaveLength(1);
   });
+
+  it("folds a many-line detail (K18's per-case matrices) under its first line, keeping its columns", async () => {
+    const withMatrix = { ...attempt('10.96.20.1', { kind: 'check-failed', reason: 'not applicable here' }, 'inconclusive'), detail: 'CNI kindnet; 26 cases\n— 80/TCP —\n     1 2\nx/a  . X' };
+    const page = await renderScenarioHtml({ ...scenarioResult, topology, claims: [claim('K18', 'client', [withMatrix], 'inconclusive')] });
+    expect(page).toContain('<details><summary class="muted">CNI kindnet; 26 cases</summary><pre>— 80/TCP —\n     1 2\nx/a  . X</pre></details>');
+  });
 });
 
 describe('topology of two compose projects', () => {

@@ -16,12 +16,18 @@ function commandBlock(command: ExecResult): string {
   return `<pre>$ ${html(command.command)}\n${html(output)}${output ? '\n' : ''}# exit ${command.exitCode ?? 'none'}, ${command.durationMs} ms</pre>`;
 }
 
+/** A one-line detail as words; a longer one (K18's per-case matrices, printed `.`/`X` as the netpol e2e does) folded, its first line the summary. */
+function detailBlock(detail: string): string {
+  const [first, ...rest] = detail.split('\n');
+  return rest.length === 0 ? `<div class="muted">${html(detail)}</div>` : `<details><summary class="muted">${html(first!)}</summary><pre>${html(rest.join('\n'))}</pre></details>`;
+}
+
 function attemptRow(claim: ClaimResult, attempt: AttemptResult, index: number): string {
   const from = attempt.from ?? claim.from;
   const role = attempt.role ? ` <span class="muted">(${html(attempt.role)})</span>` : '';
   const half = attempt.half ? `<div class="muted">${html(attempt.half)}</div>` : '';
   const answered = attempt.answeredBy ? `<div class="muted">answered by <code>${html(attempt.answeredBy)}</code></div>` : '';
-  const detail = attempt.detail ? `<div class="muted">${html(attempt.detail)}</div>` : '';
+  const detail = attempt.detail ? detailBlock(attempt.detail) : '';
   const note = attempt.note ? `<div class="muted">${html(attempt.note)}</div>` : '';
   return `<tr class="row verdict-${html(attempt.verdict)}" id="claim-${html(claim.id)}-${index + 1}">
 <td>${index + 1}${role}</td><td><code>${html(from)}</code></td><td><code>${html(attempt.connection)}</code>${note}${half}</td>

@@ -9,7 +9,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { runLabel } from '../lab/sweep.ts';
+import { runLabel, runResourceName, scenarioLabel } from '../lab/names.ts';
 import { podManifest, podWorkload, waitPodReady } from '../workloads/k8s-pod.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
 import type { MatrixShape, PortProtocol } from './conformance.ts';
@@ -43,7 +43,7 @@ export async function startPolicyMatrix(env: StartedEnvironment): Promise<Policy
   const namespace = (short: string) => `${lab.namespace}-${short}`;
   for (const short of ['x', 'y', 'z']) {
     const name = namespace(short);
-    await lab.client.core.createNamespace({ body: { metadata: { name, labels: { [runLabel]: env.run.id, 'netproof.scenario': env.run.scenario, [namespaceKey]: name } } } });
+    await lab.client.core.createNamespace({ body: { metadata: { name, labels: { [runLabel]: env.run.id, [scenarioLabel]: env.run.scenario, [namespaceKey]: name } } } });
     env.run.defer(`delete namespace ${name}`, () => lab.client.deleteNamespace(name));
   }
   const nodeOf = new Map<string, string>();
@@ -64,7 +64,7 @@ export async function startPolicyMatrix(env: StartedEnvironment): Promise<Policy
     columns: matrixPodNames,
     at,
     modelPod: new Map(matrixPodNames.map((pod) => [pod, matrixPodName(pod)])),
-    identity: (column) => `np-${env.run.id}-${matrixPodName(column as MatrixPodName)}`,
+    identity: (column) => runResourceName(env.run.id, matrixPodName(column as MatrixPodName)),
   };
   const list = (policies: readonly NetworkPolicy[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: policies });
   return {

@@ -1,0 +1,138 @@
+/**
+ * The conformance suite on a matrix lab: with no policy first (every cell must
+ * connect: the lab's control, and the baseline a refusal is read against),
+ * then each case applied, observed until the matrix is stable, judged against
+ * the model, removed. No kind here: the lab is whatever `PolicyMatrixLab`
+ * gives (a cluster's, or a simulated one in the unit tests).
+ */
+import type { ExecResult } from '../exec/exec-result.ts';
+import { caseRowsHeader, formatCaseRow } from './case-rows.ts';
+import type { PolicyCase } from './cases.ts';
+import { formatVerdict, judgeCase, matrixSignature, probeKey, probeTypeOf, type CaseConformance, type ObservedMatrix } from './conformance.ts';
+import { instantiate } from './matrix.ts';
+import type { PolicyMatrixLab } from './matrix-lab.ts';
+import type { NetworkPolicy } from './policy-types.ts';
+import { probeMatrix, type MatrixRun } from './probe-matrix.ts';
+
+export interface SuiteOptions {
+  /** Per probe: a policy's drop is a timeout, so this is also a blocked cell's cost. */
+  readonly timeoutSeconds: number;
+  /** Source pods probing at once. */
+  readonly concurrency: number;
+  /** A matrix is stable once as the model expects, or unchanged over `stableMatrices` matrices and at least `minSettleMs` after applying; `boundMs` at most. */
+  readonly stableMatrices: number;
+  readonly minSettleMs: number;
+  readonly boundMs: number;
+}
+
+export interface Settled {
+  readonly run: MatrixRun;
+  /** From the apply to the first matrix of the final, unchanged run of matrices. */
+  readonly convergedMs: number;
+  readonly how: string;
+}
+
+export interface CaseResult {
+  readonly policyCase: PolicyCase;
+  readonly policies: readonly NetworkPolicy[];
+  readonly settled: Settled;
+  /** Missing when a source gave no report for some probe. */
+  readonly conformance?: CaseConformance;
+}
+
+export type SuiteResult =
+  | { readonly open: false; readonly baseline: CaseConformance; readonly evidence: readonly ExecResult[] }
+  | { readonly open: true; readonly baselineMs: number; readonly cases: readonly CaseResult[]; readonly evidence: readonly ExecResult[] };
+
+export async function runPolicySuite(matrix: PolicyMatrixLab, cases: readonly PolicyCase[], options: SuiteOptions): Promise<SuiteResult> {
+  const evidence: ExecResult[] = [];
+  const open = (cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, [], cells, cells);
+  const baseline = await settle(matrix, async () => undefined, (run) => open(run.cells).verdict.kind === 'conformant', options);
+  evidence.push(...baseline.run.evidence);
+  const opened = open(baseline.run.cells);
+  if (baseline.run.failures.length > 0 || opened.verdict.kind !== 'conformant') return { open: false, baseline: opened, evidence };
+  const results: CaseResult[] = [];
+  for (const policyCase of cases) {
+    const policies = policyCase.policies.map((p) => instantiate(p, matrix.names));
+    const judge = (cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, policies, cells, baseline.run.cells);
+    const settled = await settle(matrix, () => matrix.apply(policies), (run) => judge(run.cells).verdict.kind === 'conformant', options);
+    await matrix.remove(policies);
+    evidence.push(...settled.run.evidence);
+    results.push({ policyCase, policies, settled, ...(settled.run.failures.length === 0 ? { conformance: judge(settled.run.cells) } : {}) });
+  }
+  return { open: true, baselineMs: baseline.convergedMs, cases: results, evidence };
+}
+
+/** Applies (`change`), then probes the whole matrix until it is as the model expects, or has stopped changing, or the bound passes; says which and how long. */
+async function settle(matrix: PolicyMatrixLab, change: () => Promise<void>, asExpected: (run: MatrixRun) => boolean, options: SuiteOptions): Promise<Settled> {
+  const started = Date.now();
+  await change();
+  const seen: { at: number; signature: string }[] = [];
+  for (;;) {
+    const run = await probeMatrix(matrix.sources, matrix.targets, matrix.shape.at, options);
+    const elapsed = Date.now() - started;
+    const signature = matrixSignature(run.cells);
+    seen.push({ at: elapsed, signature });
+    let first = seen.length - 1;
+    while (first > 0 && seen[first - 1]!.signature === signature) first--;
+    const convergedMs = seen[first]!.at;
+    if (run.failures.length === 0 && asExpected(run)) return { run, convergedMs, how: 'as the model expects' };
+    if (seen.length - first >= options.stableMatrices && elapsed >= options.minSettleMs) return { run, convergedMs, how: `unchanged over ${seen.length - first} matrices` };
+    if (elapsed >= options.boundMs) return { run, convergedMs, how: `still changing after ${options.boundMs / 1000} s` };
+  }
+}
+
+/** The per-case verdict words: the conformance's, or why there is none. */
+export const caseVerdictWords = (result: CaseResult, limit?: number) => (result.conformance ? formatVerdict(result.conformance.verdict, limit) : `inconclusive: ${result.settled.run.failures.join('; ')}`);
+
+/** Count per verdict kind, in the order first seen: `24 not enforced, 2 conformant`. */
+export function tallyOf(cases: readonly CaseResult[]): string {
+  const tally = new Map<string, number>();
+  for (const c of cases) tally.set(c.conformance?.verdict.kind ?? 'inconclusive', (tally.get(c.conformance?.verdict.kind ?? 'inconclusive') ?? 0) + 1);
+  return [...tally].map(([kind, n]) => `${n} ${kind}`).join(', ');
+}
+
+/** The report: the summary rows (compare reads them back), then each case with its matrices. */
+export function suiteDetail(header: readonly string[], baselineMs: number, cases: readonly CaseResult[], matrix: PolicyMatrixLab): string {
+  return [
+    ...header,
+    `no policy: open after ${(baselineMs / 1000).toFixed(1)} s`,
+    caseRowsHeader,
+    ...cases.map((c) => formatCaseRow({ name: c.policyCase.name, convergedSeconds: c.settled.convergedMs / 1000, verdict: caseVerdictWords(c) })),
+    '',
+    ...cases.map((c) => caseSection(c, matrix)),
+  ].join('\n');
+}
+
+/** One case: where it comes from, the policies as applied, how it settled, the verdict, the implementation-defined cells, the matrices. */
+function caseSection(result: CaseResult, matrix: PolicyMatrixLab): string {
+  const { policyCase, policies, settled, conformance } = result;
+  return [
+    `=== ${policyCase.name} — ${policyCase.source}`,
+    `policies: ${JSON.stringify(policies.map((p) => ({ namespace: p.metadata.namespace, name: p.metadata.name, spec: p.spec })))}`,
+    `settled: ${settled.how}, ${(settled.convergedMs / 1000).toFixed(1)} s after apply`,
+    `verdict: ${caseVerdictWords(result, 40)}`,
+    ...(conformance && conformance.refusedNotDropped.length > 0 ? [`refused rather than dropped (connected with no policy): ${conformance.refusedNotDropped.length} cells`] : []),
+    `left to implementations (shown, not judged): ${implementationDefined(settled.run.cells, matrix)}`,
+    conformance?.text ?? '',
+  ].join('\n');
+}
+
+/** The pod to itself, its own node and the other node: which of those cells did not connect. */
+function implementationDefined(cells: ObservedMatrix, matrix: PolicyMatrixLab): string {
+  const closed: Record<'self' | 'own node' | 'other node', string[]> = { self: [], 'own node': [], 'other node': [] };
+  const nodeRows = matrix.shape.rows.filter((row) => !matrix.shape.modelPod.has(row));
+  for (const column of matrix.shape.columns) {
+    for (const at of matrix.shape.at) {
+      for (const row of [column, ...nodeRows]) {
+        const cell = cells.get(probeKey(row, column, at));
+        if (!cell || probeTypeOf(cell.outcome) === 'connected') continue;
+        const what = row === column ? 'self' : row === `node:${matrix.nodeOf.get(column)}` ? 'own node' : 'other node';
+        closed[what].push(`${row}→${column} ${at.port}/${at.protocol} ${probeTypeOf(cell.outcome)}`);
+      }
+    }
+  }
+  return Object.entries(closed)
+    .map(([what, list]) => `${what}: ${list.length === 0 ? 'all connected' : `${list.length} not connected (${list.slice(0, 6).join(', ')}${list.length > 6 ? ', …' : ''})`}`)
+    .join('; ');
+}

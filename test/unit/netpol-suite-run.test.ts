@@ -1,0 +1,128 @@
+/**
+ * The suite's loop (apply, probe until stable, judge, remove) on a simulated
+ * matrix lab: each source's `np-probe batch` is answered by a fake CNI that
+ * drops, rejects or ignores what the applied policies deny, after a lag. The
+ * real matrix runs on kind (test/kind/cni.kind.test.ts); this pins the
+ * reading of what it observes.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ExecResult } from '../../src/exec/exec-result.ts';
+import { readCaseRows } from '../../src/netpol/case-rows.ts';
+import { policyCases } from '../../src/netpol/cases.ts';
+import type { MatrixShape, PortProtocol } from '../../src/netpol/conformance.ts';
+import { matrixModel, matrixPodName, matrixPodNames, type MatrixNames, type MatrixPodName } from '../../src/netpol/matrix.ts';
+import type { PolicyMatrixLab } from '../../src/netpol/matrix-lab.ts';
+import { decide } from '../../src/netpol/model.ts';
+import type { NetworkPolicy, Protocol } from '../../src/netpol/policy-types.ts';
+import { runPolicySuite, suiteDetail, tallyOf, type SuiteOptions } from '../../src/netpol/suite.ts';
+import type { StartedWorkload } from '../../src/workloads/workload.ts';
+
+type Behaviour = 'drop' | 'reject' | 'ignore' | 'tcp-only';
+const options: SuiteOptions = { concurrency: 4, timeoutSeconds: 1, stableMatrices: 2, minSettleMs: 0, boundMs: 2_000 };
+const at: PortProtocol[] = [80, 81].flatMap((port) => (['TCP', 'UDP'] as Protocol[]).map((protocol) => ({ port, protocol })));
+
+/** A lab whose CNI acts on applied policies `lagMs` later, as `behaviour` says; `deaf` pods serve nothing. */
+function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] = []): PolicyMatrixLab & { applied: string[][] } {
+  const names: MatrixNames = { namespace: (s) => `np-sim-${s}`, ipOf: (pod) => `10.244.${(matrixPodNames.indexOf(pod) % 2) + 1}.${matrixPodNames.indexOf(pod) + 10}`, podCidr: '10.244.0.0/16' };
+  const model = matrixModel(names, ['TCP', 'UDP']);
+  let policies: readonly NetworkPolicy[] = [];
+  let effectiveAt = 0;
+  const applied: string[][] = [];
+  const podByIp = new Map(model.pods.map((p) => [p.ip, p]));
+  const source = (row: string): StartedWorkload => ({
+    name: row,
+    description: row,
+    containerName: row,
+    contextCommands: [],
+    addresses: {},
+    exec: async (argv): Promise<ExecResult> => {
+      const batch = JSON.parse(argv[2]!) as { id: string; kind: string; url?: string; host?: string; port?: number }[];
+      const from = model.pods.find((p) => p.name === matrixPodName(row as MatrixPodName));
+      const lines = batch.map((probe) => {
+        const [host, port] = probe.url ? probe.url.slice(7, -1).split(':') : [probe.host!, String(probe.port)];
+        const to = podByIp.get(host!)!;
+        const protocol: Protocol = probe.kind === 'http' ? 'TCP' : 'UDP';
+        const active = Date.now() >= effectiveAt ? policies : [];
+        const denied = from !== undefined && from !== to && !decide(model, active, { from: { pod: from }, to: { pod: to }, port: Number(port), protocol }).allowed;
+        const enforced = denied && (behaviour === 'drop' || behaviour === 'reject' || (behaviour === 'tcp-only' && protocol === 'TCP'));
+        const base = { id: probe.id, host, port: Number(port), resolved: [host], elapsed_ms: 1 };
+        if (deaf.includes(to.name)) return { ...base, ok: false, errno: 'ECONNREFUSED', error: 'refused' };
+        if (enforced) return behaviour === 'reject' ? { ...base, ok: false, errno: 'ECONNREFUSED', error: 'refused' } : { ...base, ok: false, errno: 'ETIMEDOUT', error: 'timed out' };
+        return { ...base, ok: true, ...(protocol === 'TCP' ? { status: 200 } : {}), served_by: `np-sim-${to.name}` };
+      });
+      return { command: `kubectl exec ${row} -- np-probe batch …`, exitCode: 0, stdout: lines.map((l) => JSON.stringify(l)).join('\n'), stderr: '', durationMs: 1, startedAt: '' };
+    },
+  });
+  const rows = [...matrixPodNames, 'node:worker', 'node:worker2'];
+  const shape: MatrixShape = { rows, columns: matrixPodNames, at, modelPod: new Map(matrixPodNames.map((p) => [p, matrixPodName(p)])), identity: (column) => `np-sim-${matrixPodName(column as MatrixPodName)}` };
+  return {
+    names,
+    model,
+    shape,
+    applied,
+    sources: new Map(rows.map((row) => [row, source(row)])),
+    targets: matrixPodNames.map((pod) => ({ name: pod, ip: names.ipOf(pod) })),
+    nodeOf: new Map(matrixPodNames.map((pod, i) => [pod, i % 2 ? 'worker2' : 'worker'])),
+    apply: async (next) => {
+      applied.push(next.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+      policies = next;
+      effectiveAt = Date.now() + lagMs;
+    },
+    remove: async () => {
+      policies = [];
+    },
+  };
+}
+
+const run = async (lab: PolicyMatrixLab) => {
+  const result = await runPolicySuite(lab, policyCases, options);
+  if (!result.open) throw new Error('the simulated matrix is not open');
+  return result;
+};
+
+describe('the suite on a simulated CNI', () => {
+  it('a CNI that drops what the model denies: every case conformant, each applied in the run\'s namespaces and removed', async () => {
+    const lab = simulatedLab('drop');
+    const result = await run(lab);
+    expect(tallyOf(result.cases)).toBe(`${policyCases.length} conformant`);
+    expect(lab.applied[0]).toEqual(['np-sim-x/deny-ingress']);
+    expect(result.evidence.length).toBe(11 * (policyCases.length + 1));
+  });
+
+  it('a CNI that rejects: still conformant, the refusals listed as rejected rather than dropped', async () => {
+    const result = await run(simulatedLab('reject'));
+    expect(tallyOf(result.cases)).toBe(`${policyCases.length} conformant`);
+    expect(result.cases[0]!.conformance!.refusedNotDropped).toHaveLength(24 * at.length);
+  });
+
+  it('a CNI that ignores policies: every case that blocks a cell "not enforced", the allow-all ones conformant; the rows compare reads', async () => {
+    const lab = simulatedLab('ignore');
+    const result = await run(lab);
+    expect(tallyOf(result.cases)).toBe(`${policyCases.length - 2} not enforced, 2 conformant`);
+    const rows = readCaseRows(suiteDetail(['CNI sim'], result.baselineMs, result.cases, lab));
+    expect(rows.map((r) => r.name)).toEqual(policyCases.map((c) => c.name));
+    expect(rows[0]!.verdict).toBe('not enforced (96 cells differ, every cell open)');
+  });
+
+  it('a CNI that filters TCP only: the cases that block UDP are "partly", naming the UDP cells', async () => {
+    const result = await run(simulatedLab('tcp-only'));
+    const denyAll = result.cases.find((c) => c.policyCase.name === 'deny-all-ingress')!.conformance!.verdict;
+    expect(denyAll.kind).toBe('partly');
+    expect(denyAll.kind === 'partly' && denyAll.differing.every((d) => /^8[01]\/UDP /.test(d))).toBe(true);
+    expect(result.cases.find((c) => c.policyCase.name === 'named-port')!.conformance!.verdict.kind).toBe('partly');
+  });
+
+  it('waits for a CNI that acts late (up to minSettleMs), and says how long it took; later than that reads as not enforced', async () => {
+    const late = await runPolicySuite(simulatedLab('drop', 150), policyCases.slice(0, 3), { ...options, minSettleMs: 400 });
+    expect(late.open && tallyOf(late.cases)).toBe('3 conformant');
+    expect(late.open && late.cases[2]!.settled.convergedMs).toBeGreaterThanOrEqual(150);
+    const tooLate = await runPolicySuite(simulatedLab('drop', 150), policyCases.slice(0, 1), options);
+    expect(tooLate.open && tallyOf(tooLate.cases)).toBe('1 not enforced');
+  });
+
+  it('a matrix that is not open with no policy reads nothing', async () => {
+    const result = await runPolicySuite(simulatedLab('drop', 0, ['y-b']), policyCases, options);
+    expect(result.open).toBe(false);
+    expect(!result.open && result.baseline.verdict.kind).toBe('inconclusive');
+  });
+});

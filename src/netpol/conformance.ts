@@ -14,7 +14,7 @@ export type ProbeType = 'connected' | 'refused' | 'timeout' | 'other';
 
 export interface ProbeCell {
   readonly outcome: Outcome;
-  /** Which lab server answered (np-serve names itself np-<run>-<pod>). */
+  /** Which lab server answered (np-serve names itself after the run and its pod). */
   readonly answeredBy?: string;
 }
 

@@ -7,7 +7,7 @@
  * with the run's teardown (or a sweep).
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/index.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { runLabel, runResourceName, scenarioLabel } from '../lab/names.ts';
 import { podManifest, podWorkload, waitPodReady } from '../workloads/k8s-pod.ts';

@@ -26,7 +26,7 @@ export const portName = (port: number, protocol: Protocol) => `serve-${port}-${p
 export type MatrixPodName = `${(typeof matrixNamespaces)[number]}/${(typeof matrixPods)[number]}`;
 export const matrixPodNames: readonly MatrixPodName[] = matrixNamespaces.flatMap((ns) => matrixPods.map((p) => `${ns}/${p}` as const));
 
-/** How short names map onto a run: x → np-<run>-x, and each pod's IP once it runs. */
+/** How short names map onto a run: x → the run namespace with -x, and each pod's IP once it runs. */
 export interface MatrixNames {
   namespace(short: string): string;
   /** The pod's IP, read once it runs. */

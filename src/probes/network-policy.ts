@@ -5,7 +5,7 @@
  * policy support") are judged only on Calico; on another CNI the per-case
  * table is a finding.
  */
-import { kindLabOf } from '../environment/kind/kind-lab.ts';
+import { kindLabOf } from '../environment/kind/index.ts';
 import { policyCases, type PolicyCase } from '../netpol/cases.ts';
 import { formatVerdict } from '../netpol/conformance.ts';
 import { startPolicyMatrix } from '../netpol/matrix-lab.ts';
@@ -24,7 +24,7 @@ export const articleCni = 'calico';
  */
 export const suiteOptions: SuiteOptions = {
   concurrency: Number(process.env.NETPROOF_NETPOL_CONCURRENCY) || 4,
-  timeoutSeconds: 1,
+  timeoutSeconds: 3,
   stableMatrices: 3,
   minSettleMs: 6_000,
   boundMs: 30_000,

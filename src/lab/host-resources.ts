@@ -1,10 +1,10 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { LabRun } from './lab-run.ts';
-import { isAlive } from './run-registry.ts';
+import { lockHolder, tryLock } from './lock-file.ts';
 
 /**
  * Things of the host that only one run at a time can have, because an
@@ -25,33 +25,10 @@ interface Holder {
 
 const fileOf = (resource: string) => join(lockDir(), `${resource.replace(/[^\w.-]+/g, '_')}.lock`);
 
-async function holderOf(resource: string): Promise<Holder | undefined> {
-  try {
-    return JSON.parse(await readFile(fileOf(resource), 'utf8')) as Holder;
-  } catch {
-    return undefined;
-  }
-}
+const holderOf = (resource: string) => lockHolder<Holder>(fileOf(resource));
 
-/** Takes the resource if free (or held by a dead process); false while a live run holds it. */
-async function tryTake(resource: string, me: Holder): Promise<boolean> {
-  await mkdir(lockDir(), { recursive: true });
-  try {
-    const file = await open(fileOf(resource), 'wx');
-    await file.writeFile(JSON.stringify(me));
-    await file.close();
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const holder = await holderOf(resource);
-  // Taken again by the run that holds it (a step that takes it per attempt, as --repeat tries claims again): it has it.
-  if (holder?.run === me.run && holder.pid === me.pid) return true;
-  // A file half-written a moment ago reads as nothing: wait for it rather than take it over.
-  if (holder === undefined || isAlive(holder.pid)) return false;
-  await rm(fileOf(resource), { force: true });
-  return tryTake(resource, me);
-}
+/** Takes the resource if free (or held by a dead process); false while a live run holds it. Taken again by the run that holds it (a step that takes it per attempt, as --repeat tries claims again): it has it. */
+const tryTake = (resource: string, me: Holder) => tryLock(fileOf(resource), me, (holder) => holder.run === me.run && holder.pid === me.pid);
 
 export interface AcquireOptions {
   readonly logger: Logger;

@@ -2,6 +2,7 @@ import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
+import { lockHolder, tryLock, type LockHolder } from '../../lab/lock-file.ts';
 import type { Logger } from '../../log.ts';
 import { cacheRoot } from './kind-paths.ts';
 
@@ -31,13 +32,50 @@ export interface CachedBuild {
  * Runs the build unless the cache holds it for the same key. It builds into
  * `<dir>.partial` and renames when every output is there, so a killed build is
  * never taken for a finished one; earlier keys of the same stem are dropped.
+ * Two runs that need the same first-time build share it: the build holds
+ * `<dir>.lock`, a second run waits for it, then finds it complete.
  */
 export async function ensureCachedBuild(build: CachedBuild, logger: Logger): Promise<BuiltArtefact> {
   const dir = join(cacheRoot(), 'kind', 'bin', `${build.stem}-${build.key}`);
-  if (await exists(join(dir, '.complete'))) {
-    await pruneOtherKeys(build.stem, dir);
-    return { dir, key: build.key };
+  const complete = () => exists(join(dir, '.complete'));
+  if (!(await complete())) {
+    await holdingBuildLock(`${dir}.lock`, build, logger, async () => {
+      // The run it waited for may have built it (or failed: then this one builds).
+      if (!(await complete())) await buildInto(dir, build, logger);
+    });
   }
+  await pruneOtherKeys(build.stem, dir);
+  return { dir, key: build.key };
+}
+
+/** Who is building an artefact: its lock file says so. */
+interface Builder extends LockHolder {
+  /** The holder's command line (`scenario k8s-pod-network`), for the line a waiting run prints. */
+  readonly command: string;
+}
+
+/** Runs `work` holding the artefact's lock, waiting (and saying for whom) while another live process builds it. */
+async function holdingBuildLock(lock: string, build: CachedBuild, logger: Logger, work: () => Promise<void>): Promise<void> {
+  const me: Builder = { pid: process.pid, command: process.argv.slice(2).join(' ') };
+  const deadline = Date.now() + build.timeoutMs + 60_000;
+  let announced = false;
+  while (!(await tryLock(lock, me))) {
+    const holder = await lockHolder<Builder>(lock);
+    if (!announced && holder) {
+      logger.info(`waiting for ${build.name}: process ${holder.pid} (${holder.command}) is building it`);
+      announced = true;
+    }
+    if (Date.now() > deadline) throw new EnvironmentError(`${build.name} is still being built by process ${holder?.pid ?? '?'}`, 'wait for that build to end, or stop its run, then run again');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  try {
+    await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+async function buildInto(dir: string, build: CachedBuild, logger: Logger): Promise<void> {
   await logger.step(`building ${build.name} from the Go module proxy (first time only)`, async () => {
     const partial = `${dir}.partial`;
     await rm(partial, { recursive: true, force: true });
@@ -50,9 +88,7 @@ export async function ensureCachedBuild(build: CachedBuild, logger: Logger): Pro
     await writeFile(join(partial, '.complete'), `${build.key}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
-    await pruneOtherKeys(build.stem, dir);
   });
-  return { dir, key: build.key };
 }
 
 /** One build per stem stays: earlier keys (and their partial builds) go. */

@@ -29,6 +29,8 @@ stand_ins="$root/tools/act-stand-ins"
 # act asks api.nektosact.com for notices unless told not to: nothing leaves the machine.
 export ACT_DISABLE_VERSION_CHECK=1
 export NETPROOF_ACT_ARTIFACTS="$out/artifacts"
+# The checkout stand-in clones this repository at its HEAD (what act gives as GITHUB_SHA): commit what you want run.
+export NETPROOF_ACT_REPO="$root"
 say "workflow cni-matrix through act $version: kubernetes ($cni), docker, compare; offline supply; log in $out/act.log"
 status=0
 # pipefail (above): act's exit status survives the tee.

@@ -19,6 +19,8 @@ import { runScenario } from '../scenario/run-scenario.ts';
 import { abandonClusterCreations } from '../environment/kind/index.ts';
 import { removeBatchClusters, sharedClustersToRemove } from './cluster-batch.ts';
 import { claimListings, renderClaimListings } from './claims-listing.ts';
+import { chooseEngine } from '../environment/docker/index.ts';
+import { splitByEngine } from './engine-choice.ts';
 import { ExitCode } from './exit-codes.ts';
 import { progressLogger } from './progress.ts';
 import { scanScenarios } from '../scenario/registry.ts';
@@ -86,7 +88,15 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
   const claims = claimIds(values.claim);
   if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return mode === 'validate' ? labNeeded(false) : list(values.json ?? false);
   const repeat = rounds(values.repeat);
-  const specs = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker ? 'docker' : undefined, cni: values.cni, claims });
+  // The engine is resolved once, here, and handed down: unknown → exit 2, cannot run here → exit 3, before anything starts.
+  const engine = await chooseEngine(values.engine);
+  const onLabHost = engine.name !== 'machine';
+  if (onLabHost && values.kind) throw new UsageError(`--engine ${engine.name} is a Docker engine: kind scenarios run on the machine's own engine`);
+  const selected = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker || onLabHost ? 'docker' : undefined, cni: values.cni, claims });
+  const { runnable: specs, refused } = splitByEngine(selected, engine);
+  // A named scenario that cannot run on the engine is an answer (exit 3); in a batch, it is skipped and said.
+  if (refused.length > 0 && positionals.length > 0) throw new EnvironmentError(refused.map((r) => r.reason).join('\n'), 'run it with --engine machine');
+  for (const { reason } of refused) logger.info(`skipped on engine ${engine.name}: ${reason}`);
   if (specs.length === 0) throw new UsageError('no scenario matches');
   // --junit DIR/ (a trailing slash): one <scenario>.junit.xml per scenario there; a file name takes one scenario.
   const junitDir = values.junit?.endsWith('/');
@@ -107,6 +117,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
         keep: values.keep,
         repeat,
         keepCluster: values.all || values['reuse-cluster'],
+        engine,
         onRunStarted: (run) => (currentRun = run),
         secrets: ['mysecretpassword'],
       });

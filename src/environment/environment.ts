@@ -2,12 +2,14 @@ import { during } from '../errors.ts';
 import type { LabRun } from '../lab/lab-run.ts';
 import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
-import { readDockerFacts, type DockerFacts } from './docker/index.ts';
+import { readDockerFacts, type DockerFacts, type EngineHost, engines, type EngineProvider } from './docker/index.ts';
 import { chosenCni, packetsStoppedFromKind, startKindLab, type Cni, type KindLab, type KindLabSpec } from './kind/index.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {
   readonly facts: DockerFacts;
+  /** The Docker host the scenario runs on: the machine's engine, or a lab host's. */
+  readonly host: EngineHost;
   /** Counts what tried to leave the machine from anything of this environment. */
   readonly guard: TrafficGuard;
   readonly kind?: KindLab;
@@ -22,6 +24,8 @@ export interface EnvironmentStart {
   readonly images: readonly string[];
   /** Keep a kind cluster this run creates (for the next run to reuse). */
   readonly keepCluster?: boolean;
+  /** The Docker engine a Docker scenario runs on, chosen in the CLI; the machine's when absent. */
+  readonly engine?: EngineProvider;
 }
 
 /** Where a scenario runs. Starting it registers its own teardown with the run. */
@@ -38,10 +42,13 @@ export function docker(): EnvironmentSpec {
   return {
     kind: 'docker',
     description: 'one Docker engine',
-    async start({ run }) {
-      const guard = await during('installing the traffic guard', () => installTrafficGuard(run));
-      const facts = await during('reading the engine and host', () => readDockerFacts());
-      return { facts, guard, fingerprint: dockerFingerprint(facts) };
+    async start({ run, logger, images, engine = engines.machine! }) {
+      const machineGuard = await during('installing the traffic guard', () => installTrafficGuard(run));
+      const host = await during(`starting the Docker engine ${engine.name}`, () => engine.start({ run, logger, guard: machineGuard, images }));
+      const facts = await during('reading the engine and host', () => readDockerFacts(host));
+      // A lab host's bridges are inside it: the machine's guard holds its LAN wholesale, and that covers them all.
+      const guard = host.engine === 'machine' ? machineGuard : { ...machineGuard, coverBridge: async () => undefined, holdSharedBridge: async () => undefined };
+      return { facts, host, guard, fingerprint: dockerFingerprint(facts, host) };
     },
   };
 }
@@ -67,10 +74,11 @@ export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec 
       const f = lab.facts;
       return {
         facts: engine.facts,
+        host: engine.host,
         kind: lab,
         guard: { ...engine.guard, packetsStopped: async () => (await engine.guard.packetsStopped()) + (await lab.cluster.packetsStopped()) - stoppedBefore },
         fingerprint: {
-          ...dockerFingerprint(engine.facts),
+          ...dockerFingerprint(engine.facts, engine.host),
           cluster: `${lab.cluster.name} (${lab.created ? 'started by this run' : 'reused'})`,
           kind: f.kind,
           kubernetes: f.kubernetes,
@@ -87,8 +95,10 @@ export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec 
   };
 }
 
-const dockerFingerprint = (facts: DockerFacts) => ({
+const dockerFingerprint = (facts: DockerFacts, host: EngineHost) => ({
   engine: `Docker ${facts.serverVersion}`,
+  engineProvider: host.engine,
+  engineWhere: host.where,
   bridgeGateway: facts.bridgeGateway,
   bridgeSubnet: facts.bridgeSubnet,
   hostInterface: facts.hostInterface,

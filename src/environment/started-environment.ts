@@ -3,7 +3,7 @@ import type { LabRun } from '../lab/lab-run.ts';
 import type { TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import type { DockerFacts, StartedLabNetwork } from './docker/index.ts';
+import type { DockerFacts, EngineHost, StartedLabNetwork } from './docker/index.ts';
 import type { KindLab } from './kind/index.ts';
 import type { SetupsMade } from '../setup/setup.ts';
 
@@ -13,6 +13,8 @@ export interface StartedEnvironment {
   readonly logger: Logger;
   /** The Docker engine the lab runs on (for kind too: its nodes are containers of it). */
   readonly facts: DockerFacts;
+  /** The Docker host the scenario runs on ("the host"): its engine, its namespace. */
+  readonly host: EngineHost;
   /** The kind cluster, the run's namespace and its nodes, for Kubernetes scenarios. */
   readonly kind?: KindLab;
   readonly guard: TrafficGuard;

@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import { hostExec } from '../exec/host-exec.ts';
+import type { EngineHost } from '../environment/docker/index.ts';
 import { asComposeProject } from '../workloads/compose-project.ts';
 import { checked, checkFact } from './check.ts';
 import { httpGet } from './http-get.ts';
@@ -25,7 +25,7 @@ export function throughNginx(target: string, options: { service?: string; port?:
       checked(describe, async (check) => {
         const project = asComposeProject(source);
         const nginx = check.need(project.services[service], `${service} in compose project ${project.project}`);
-        const state = (await check.must(hostExec(['docker', 'inspect', '--format', '{{.State.Status}} exit={{.State.ExitCode}}', nginx.containerName]), `inspecting ${service}`)).stdout.trim();
+        const state = (await check.must(env.host.docker(['inspect', '--format', '{{.State.Status}} exit={{.State.ExitCode}}', nginx.containerName]), `inspecting ${service}`)).stdout.trim();
         const running = state.startsWith('running');
         if (running) {
           const conf = await check.must(nginx.exec(['cat', '/etc/nginx/conf.d/default.conf']), `reading ${service}'s default.conf`);
@@ -34,7 +34,7 @@ export function throughNginx(target: string, options: { service?: string; port?:
         const requested = await get.run(source, env);
         const errorLog = running
           ? await check.record(nginx.exec(['tail', '-n', '5', '/var/log/nginx/error.log']))
-          : await check.record(hostExec(['docker', 'logs', '--tail', '5', nginx.containerName]));
+          : await check.record(env.host.docker(['logs', '--tail', '5', nginx.containerName]));
         if (running) await check.record(nginx.exec(['ss', '-ltn']));
         const logged = upstreamErrorLine(errorLog.stdout + errorLog.stderr);
         return {
@@ -65,12 +65,12 @@ export function composeServiceAddresses(services: readonly string[]): Probe {
   const describe = `docker inspect ${services.join(' ')} (IPAddress on <project>_default)`;
   return {
     describe,
-    run: (source) =>
+    run: (source, env) =>
       checkFact(describe, async (check) => {
         const project = asComposeProject(source);
         const containers = services.map((s) => check.need(project.services[s], `service ${s}`).containerName);
-        await check.must(hostExec(['docker', 'inspect', '--format', '{{.Name}} {{json .NetworkSettings.Networks}}', ...containers]), 'inspecting the services');
-        await check.must(hostExec(['docker', 'network', 'inspect', project.network.dockerName, '--format', '{{json .IPAM.Config}}']), 'inspecting the project network');
+        await check.must(env.host.docker(['inspect', '--format', '{{.Name}} {{json .NetworkSettings.Networks}}', ...containers]), 'inspecting the services');
+        await check.must(env.host.docker(['network', 'inspect', project.network.dockerName, '--format', '{{json .IPAM.Config}}']), 'inspecting the project network');
         const addresses = services.map((s) => check.need(project.services[s]!.addresses.default, `${s}'s address on ${project.network.dockerName}`));
         const distinct = new Set(addresses).size === addresses.length;
         const inside = addresses.every((a) => inSubnet(a, project.network.subnet));
@@ -88,7 +88,7 @@ export function inSubnet(address: string, cidr: string): boolean {
   return block.check(address, 'ipv4');
 }
 
-const networksOf = (project: string) => hostExec(['docker', 'network', 'ls', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.ID}} {{.Name}}']);
+const networksOf = (host: EngineHost, project: string) => host.docker(['network', 'ls', '--no-trunc', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.ID}} {{.Name}}']);
 
 /**
  * The first `docker compose up` made the project's own `<project>_default`
@@ -98,11 +98,11 @@ export function composeCreatesNetwork(): Probe {
   const describe = 'docker compose up, then docker network ls (<project>_default)';
   return {
     describe,
-    run: (source) =>
+    run: (source, env) =>
       checkFact(describe, async (check) => {
         const project = asComposeProject(source);
         for (const done of project.record) await check.record(done);
-        const listed = await check.must(networksOf(project.project), "listing the project's networks");
+        const listed = await check.must(networksOf(env.host, project.project), "listing the project's networks");
         const ids = listed.stdout.split('\n').filter(Boolean);
         const labels = project.network.labels;
         const byCompose = labels['com.docker.compose.project'] === project.project && labels['com.docker.compose.network'] === 'default';
@@ -127,7 +127,7 @@ export function composeUpAgainNewNetwork(): ObservingProbe<void> {
       checkFact(describe, async (check) => {
         madeBy(env, setup);
         const project = asComposeProject(source);
-        const after = (await check.must(networksOf(project.project), "listing the project's networks")).stdout.split('\n').filter(Boolean);
+        const after = (await check.must(networksOf(env.host, project.project), "listing the project's networks")).stdout.split('\n').filter(Boolean);
         const fresh = after.filter((line) => !line.startsWith(project.network.id));
         return {
           holds: fresh.length > 0,

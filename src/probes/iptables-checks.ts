@@ -1,12 +1,11 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
-import { hostExec } from '../exec/host-exec.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
 import type { Probe } from './probe.ts';
 
-/** iptables in the namespace whose filter decides a probe's packets: this machine ('host') or a lab Docker host's. */
+/** iptables in the namespace whose filter decides a probe's packets: the scenario's Docker host ('host') or one of its docker-host workloads'. */
 export function iptablesOn(machine: string, env: StartedEnvironment): (args: readonly string[]) => Promise<ExecResult> {
-  if (machine === 'host') return (args) => hostExec(['iptables', ...args]);
+  if (machine === 'host') return (args) => env.host.exec(['iptables', ...args]);
   const host = dockerHostNamed(machine, env);
   return (args) => host.inNamespace(['iptables', ...args]);
 }
@@ -57,7 +56,7 @@ export function withHostEvidence(probe: Probe, commands: readonly (readonly stri
     ...probe,
     async run(source, env) {
       const observed = await probe.run(source, env);
-      const extra = await Promise.all(commands.map((argv) => hostExec(argv)));
+      const extra = await Promise.all(commands.map((argv) => env.host.exec(argv)));
       return { ...observed, evidence: [...observed.evidence, ...extra] };
     },
   };

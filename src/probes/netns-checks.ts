@@ -63,8 +63,8 @@ export function articleRuleAccepted(words: readonly string[], suffix: string, ch
  */
 export function dockerPublishRulesAccepted(hostPort: number, suffix: string): ObservingProbe<string> {
   const describe = `ip netns exec ${runResourceName('<run>', suffix)} iptables -t nat <Docker's own rules for --dport ${hostPort}>`;
-  return commandsAccepted(describe, suffix, [['iptables', '-t', 'nat', '-N', 'DOCKER']], async (check) => {
-    const read = async (chain: string) => (await check.must(hostExec(['iptables', '-t', 'nat', '-S', chain]), `reading nat ${chain}`)).stdout.split('\n');
+  return commandsAccepted(describe, suffix, [['iptables', '-t', 'nat', '-N', 'DOCKER']], async (check, env) => {
+    const read = async (chain: string) => (await check.must(env.host.exec(['iptables', '-t', 'nat', '-S', chain]), `reading nat ${chain}`)).stdout.split('\n');
     const jump = check.need((await read('PREROUTING')).find((line) => line.startsWith('-A PREROUTING') && line.endsWith('-j DOCKER')), 'the PREROUTING jump to DOCKER on this host');
     const dnat = check.need((await read('DOCKER')).find((line) => line.includes(`--dport ${hostPort} `) && line.includes('-j DNAT')), `Docker's DNAT rule for --dport ${hostPort} on this host`);
     return [jump, dnat].map((line) => ['iptables', '-t', 'nat', ...line.split(' ')]);

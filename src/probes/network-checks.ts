@@ -1,5 +1,4 @@
 import { basename, dirname } from 'node:path';
-import { hostExec } from '../exec/host-exec.ts';
 import { checkFact } from './check.ts';
 import { describeHost, onHost, type HostRef } from './lab-value.ts';
 import type { Probe } from './probe.ts';
@@ -31,9 +30,9 @@ export function hostBridgeFor(network: string): Probe {
       return checkFact(`ip -d link show ${started?.bridge ?? `<${network}'s bridge>`} (host)`, async (check) => {
         const { bridge, dockerName, id } = check.need(started, `the scenario network ${network}`);
         // The network must still exist on the engine: a missing bridge is a finding only then.
-        await check.must(hostExec(['docker', 'network', 'inspect', '--format', '{{.Id}}', id]), `the network ${dockerName} on the engine`);
+        await check.must(env.host.docker(['network', 'inspect', '--format', '{{.Id}}', id]), `the network ${dockerName} on the engine`);
         // Exit 1 with "does not exist" is an observation (no such bridge); any other failure is not.
-        const link = await check.must(hostExec(['ip', '-d', 'link', 'show', bridge]), `reading ${bridge}`, [0, 1]);
+        const link = await check.must(env.host.exec(['ip', '-d', 'link', 'show', bridge]), `reading ${bridge}`, [0, 1]);
         if (link.exitCode === 1 && !/does not exist/.test(link.stderr)) check.need(undefined, `a readable answer about ${bridge}: ${link.stderr.trim()}`);
         const holds = link.exitCode === 0 && /\bbridge\b/.test(link.stdout);
         return { holds, observed: holds ? `${dockerName} is bridge ${bridge} on the host` : `no bridge ${bridge} on the host` };
@@ -75,8 +74,8 @@ export function dnatRuleFor(hostPort: number, workload: string, containerPort: n
         const address = check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`);
         const target = `${address}:${containerPort}`;
         const before = await check.must(env.facts.natRulesAtStart, "Docker's nat rules at the run's start");
-        const after = await check.must(hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']), "reading Docker's nat rules");
-        await check.record(hostExec(['iptables', '-t', 'nat', '-L', 'DOCKER', '-n', '-v', '-x']));
+        const after = await check.must(env.host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']), "reading Docker's nat rules");
+        await check.record(env.host.exec(['iptables', '-t', 'nat', '-L', 'DOCKER', '-n', '-v', '-x']));
         const rule = (rules: string) => rules.split('\n').find((line) => line.includes(`--dport ${hostPort} `) && line.includes(`--to-destination ${target}`));
         const added = rule(after.stdout) !== undefined && rule(before.stdout) === undefined;
         return { holds: added, observed: added ? `added: ${rule(after.stdout)}` : `no new DNAT rule to ${target}` };
@@ -125,15 +124,15 @@ export function netnsListed(workload: string): Probe {
     run: (_source, env) =>
       checkFact(describe, async (check) => {
         const target = check.need(env.workloads[workload], `the workload ${workload}`);
-        const inspected = await check.must(hostExec(['docker', 'inspect', '--format', '{{.State.Pid}} {{.NetworkSettings.SandboxKey}}', target.containerName]), `inspecting ${workload}`);
+        const inspected = await check.must(env.host.docker(['inspect', '--format', '{{.State.Pid}} {{.NetworkSettings.SandboxKey}}', target.containerName]), `inspecting ${workload}`);
         const [pid, sandbox] = inspected.stdout.trim().split(' ');
         const sandboxKey = check.need(sandbox || undefined, `${workload}'s SandboxKey`);
         check.need(pid || undefined, `${workload}'s pid`);
-        const inside = await check.must(hostExec(['nsenter', `--net=${sandboxKey}`, 'ip', '-4', '-o', 'addr', 'show', 'eth0']), `entering ${sandboxKey}`);
+        const inside = await check.must(env.host.system(['nsenter', `--net=${sandboxKey}`, 'ip', '-4', '-o', 'addr', 'show', 'eth0']), `entering ${sandboxKey}`);
         const address = target.addresses.bridge;
         check.need(address && inside.stdout.includes(`${address}/`) ? true : undefined, `${workload}'s address ${address} on eth0 inside ${sandboxKey}`);
-        const listed = await check.must(hostExec(['ip', 'netns', 'list']), 'listing named network namespaces');
-        await check.record(hostExec(['ls', '-l', dirname(sandboxKey), '/var/run/netns']));
+        const listed = await check.must(env.host.system(['ip', 'netns', 'list']), 'listing named network namespaces');
+        await check.record(env.host.system(['ls', '-l', dirname(sandboxKey), '/var/run/netns']));
         const name = basename(sandboxKey);
         const shown = listed.stdout.split('\n').some((line) => line.split(' ')[0] === name);
         return {

@@ -27,7 +27,7 @@ export function parentHasNoWayOut(network: string): Probe {
         const started = check.need(env.networks[network], `the scenario network ${network}`);
         check.need(started.driver === 'macvlan' || started.driver === 'ipvlan' ? started.driver : undefined, `${network} as a macvlan or ipvlan network`);
         const namespace = parentPeerNamespace(env.run.id, network);
-        const [parent] = check.json<IpLink[]>(await check.must(hostExec(['ip', '-j', '-d', 'link', 'show', 'dev', started.bridge]), `reading the parent ${started.bridge}`), 'the parent link');
+        const [parent] = check.json<IpLink[]>(await check.must(env.host.exec(['ip', '-j', '-d', 'link', 'show', 'dev', started.bridge]), `reading the parent ${started.bridge}`), 'the parent link');
         const inside = check.json<IpLink[]>(await check.must(hostExec(['ip', '-n', namespace, '-j', '-d', 'link', 'show']), `reading namespace ${namespace}`), 'the namespace links');
         const link = check.need(parent, `the parent ${started.bridge}`);
         const peer = inside.find((l) => l.ifname === parentPeer);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EngineHost } from '../environment/docker/index.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
-import { hostExec } from '../exec/host-exec.ts';
 import { checkFailed } from './check.ts';
 import type { Observation, Probe } from './probe.ts';
 
@@ -12,9 +12,9 @@ import type { Observation, Probe } from './probe.ts';
 const announceMarginMs = 2_000;
 
 /** Networks created on the host's engine between two instants (unix seconds), as `docker events` reports them. */
-export async function networksCreatedBetween(since: number, until: number): Promise<{ names: string[]; evidence: ExecResult }> {
-  const evidence = await hostExec([
-    'docker', 'events', '--since', since.toFixed(3), '--until', until.toFixed(3),
+export async function networksCreatedBetween(host: EngineHost, since: number, until: number): Promise<{ names: string[]; evidence: ExecResult }> {
+  const evidence = await host.docker([
+    'events', '--since', since.toFixed(3), '--until', until.toFixed(3),
     '--filter', 'type=network', '--filter', 'event=create', '--format', '{{.Actor.Attributes.name}}',
   ], { timeoutMs: 30_000 });
   if (evidence.exitCode !== 0) throw new Error(`\`${evidence.command}\` exited ${evidence.exitCode}: ${evidence.stderr.trim()}`);
@@ -46,7 +46,7 @@ export function whileNoNetworkIsCreated(probe: Probe, tries = 3): Probe {
         await sleep(until - Date.now());
         let created: Awaited<ReturnType<typeof networksCreatedBetween>>;
         try {
-          created = await networksCreatedBetween(since, until / 1000);
+          created = await networksCreatedBetween(env.host, since, until / 1000);
         } catch (error) {
           return { ...checkFailed(observation.connection, new Error(`could not tell whether a network was created during the attempt: ${(error as Error).message}`), observation.evidence), target: observation.target };
         }

@@ -1,7 +1,6 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { hostExec } from '../exec/host-exec.ts';
-import { runResourceName } from '../lab/names.ts';
 import type { StartedWorkload, WorkloadPlace } from '../workloads/workload.ts';
+import { runResourceName } from '../lab/names.ts';
 
 /**
  * The lab as it stood during a run, for the report's picture: machines (the
@@ -67,7 +66,7 @@ interface HostInterface {
 
 /** The topology of a started environment: one `ip addr` on the host, the rest from what the run already knows. */
 export async function readTopology(env: StartedEnvironment): Promise<Topology> {
-  const listed = await hostExec(['ip', '-j', '-4', 'addr', 'show']);
+  const listed = await env.host.exec(['ip', '-j', '-4', 'addr', 'show']);
   const interfaces = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as HostInterface[]) : [];
   return buildTopology(env, interfaces, env.run.id);
 }

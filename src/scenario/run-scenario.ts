@@ -1,8 +1,8 @@
+import type { EngineProvider } from '../environment/docker/index.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import type { LabRun } from '../lab/lab-run.ts';
 import type { Logger } from '../log.ts';
 import type { ScenarioResult } from '../report/result.ts';
-import { hostSource } from '../workloads/host-source.ts';
 import type { ScenarioSpec } from './scenario.ts';
 import { tryClaims } from './steps/claims.ts';
 import { createNetworks, holdHostResources, startEnvironment } from './steps/environment.ts';
@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly repeat?: number;
   /** Keep a kind cluster the run creates, for later runs to reuse (`--all --kind`, the tests). */
   readonly keepCluster?: boolean;
+  /** The Docker engine (`--engine`), resolved by the CLI; the machine's when absent. */
+  readonly engine?: EngineProvider;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     startedMs: performance.now(),
     imageNames,
     networks: {},
-    workloads: { host: hostSource },
+    workloads: {},
   };
   await runSteps(scenarioSteps(context), context);
   return made(context, 'result');

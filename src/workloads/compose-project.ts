@@ -5,7 +5,7 @@ import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import { runLabel, runNamePrefix, runResourceName, scenarioLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';
-import { inspectNetwork } from '../environment/docker/index.ts';
+import { inspectNetwork, succeeded, type EngineHost } from '../environment/docker/index.ts';
 import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
@@ -72,14 +72,15 @@ export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
         ...Object.fromEntries(Object.entries(options.images).map(([variable, image]) => [variable, env.images[image]])),
         ...options.env,
       };
-      const compose = (...args: string[]) => composeCommand(variables, project, options.file, args);
+      const host = env.host;
+      const compose = (...args: string[]) => composeCommand(variables, project, options.file, args, host.dockerArgv);
       const networkName = `${project}_default`;
-      const existedBefore = (await hostExec(['docker', 'network', 'inspect', networkName])).exitCode === 0;
+      const existedBefore = (await host.docker(['network', 'inspect', networkName])).exitCode === 0;
       // Registered before `up`: a half-made project goes too (and the sweep finds anything labelled).
       env.run.defer(`docker compose down ${project}`, async () => void (await hostExecOrThrow(compose('down', '--volumes', '--remove-orphans', '--timeout', '0'), { timeoutMs: 120_000 })));
-      const version = await hostExecOrThrow(['docker', 'compose', 'version']);
+      const version = await succeeded(host.docker(['compose', 'version']));
       const up = await hostExec(compose('--progress', 'plain', 'up', '--detach', '--wait', '--wait-timeout', '120'), { timeoutMs: 180_000 });
-      const services = await servicesOf(project);
+      const services = await servicesOf(project, host);
       const client = services[options.client];
       if (!client) {
         throw new ExecError(up.command, up.exitCode, `compose project ${project} has no service "${options.client}" (services: ${Object.keys(services).join(', ')}): ${up.stderr}`);
@@ -92,7 +93,7 @@ export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
         name,
         description: options.description,
         project,
-        network: await composeNetwork(networkName),
+        network: await composeNetwork(networkName, host),
         services,
         networkExistedBefore: existedBefore,
         record: [version, up],
@@ -102,9 +103,15 @@ export function composeProject(options: ComposeProjectOptions): WorkloadSpec {
   };
 }
 
-/** `docker compose` with the file's variables set, as a pasteable argv (`env VAR=… docker compose -p … -f … <args>`). */
-export function composeCommand(variables: Readonly<Record<string, string>>, project: string, file: string, args: readonly string[]): string[] {
-  return ['env', ...Object.entries(variables).map(([k, v]) => `${k}=${v}`), 'docker', 'compose', '--project-name', project, '--file', file, ...args];
+/** `docker compose` with the file's variables set, as a pasteable argv (`env VAR=… docker [-H …] compose -p … -f … <args>`), on the engine `dockerArgv` names. */
+export function composeCommand(
+  variables: Readonly<Record<string, string>>,
+  project: string,
+  file: string,
+  args: readonly string[],
+  dockerArgv: (args: readonly string[]) => string[] = (rest) => ['docker', ...rest],
+): string[] {
+  return ['env', ...Object.entries(variables).map(([k, v]) => `${k}=${v}`), ...dockerArgv(['compose', '--project-name', project, '--file', file, ...args])];
 }
 
 /** Whether `source` is a compose project's client (claims about a project need its services). */
@@ -140,11 +147,11 @@ interface InspectedContainer {
 }
 
 /** The project's containers as workloads, keyed by service; addresses keyed by the file's network names. */
-async function servicesOf(project: string): Promise<Record<string, StartedWorkload>> {
+async function servicesOf(project: string, host: EngineHost): Promise<Record<string, StartedWorkload>> {
   // Exited ones too: a service that failed at start is still the project's.
-  const ids = (await hostExecOrThrow(['docker', 'ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n').filter(Boolean);
+  const ids = (await succeeded(host.docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]))).stdout.split('\n').filter(Boolean);
   if (ids.length === 0) throw new Error(`compose project ${project} has no container`);
-  const inspected = JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedContainer[];
+  const inspected = JSON.parse((await succeeded(host.docker(['inspect', ...ids]))).stdout) as InspectedContainer[];
   return Object.fromEntries(
     inspected.map((c) => {
       const service = c.Config.Labels['com.docker.compose.service']!;
@@ -159,7 +166,7 @@ async function servicesOf(project: string): Promise<Record<string, StartedWorklo
         description: `compose service ${service} of ${project}`,
         containerName,
         // Not testcontainers' exec: compose started these containers.
-        exec: (argv, options) => hostExec(['docker', ...dockerExecArgs(containerName, argv, options?.env)]),
+        exec: (argv, options) => host.docker(dockerExecArgs(containerName, argv, options?.env)),
         contextCommands: containerContextCommands,
         addresses,
       };
@@ -168,6 +175,6 @@ async function servicesOf(project: string): Promise<Record<string, StartedWorklo
   );
 }
 
-async function composeNetwork(dockerName: string): Promise<ComposeNetwork> {
-  return { dockerName, ...(await inspectNetwork(dockerName)) };
+async function composeNetwork(dockerName: string, host: EngineHost): Promise<ComposeNetwork> {
+  return { dockerName, ...(await inspectNetwork(dockerName, host)) };
 }

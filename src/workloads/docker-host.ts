@@ -2,22 +2,19 @@ import { BlockList } from 'node:net';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { EnvironmentError } from '../errors.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
-import { hostExec, hostExecOrThrow, type HostExecOptions } from '../exec/host-exec.ts';
+import type { HostExecOptions } from '../exec/host-exec.ts';
 import type { ImageName } from '../images/catalogue.ts';
-import { runResourceName } from '../lab/names.ts';
-import { containerContextCommands, dockerExecArgs } from './container-exec.ts';
-import { container } from './lab-container.ts';
+import { startLabHost, type LabHost } from '../environment/docker/index.ts';
+import { containerContextCommands } from './container-exec.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
-
-/** The inner engine's API port, on the lab LAN only (the lab is its only client). */
-const apiPort = 2375;
+import { runResourceName } from '../lab/names.ts';
 
 /**
- * A Docker host of its own: Debian's dockerd in a privileged container
- * (images/dind) on one of the scenario's networks, the "lab LAN" joining the
- * hosts. Its `exec` runs in the host's own network namespace; `docker` talks
- * to its engine. Everything the inner engine makes (containers, bridges,
- * swarm state, images on a tmpfs) goes with the outer container.
+ * A Docker host of its own: a lab host (src/environment/docker/lab-host-engine.ts,
+ * Debian's dockerd in a privileged container) on one of the scenario's
+ * networks, the "lab LAN" joining the hosts. Its `exec` runs in the host's own
+ * network namespace; `docker` talks to its engine. Everything the inner engine
+ * makes (containers, bridges, swarm state, images on a tmpfs) goes with it.
  */
 export interface StartedDockerHost extends StartedWorkload {
   /** Its address on the lab LAN: where its engine listens and what a swarm advertises. */
@@ -30,6 +27,8 @@ export interface StartedDockerHost extends StartedWorkload {
   inNamespace(argv: readonly string[]): Promise<ExecResult>;
   /** `ip link show docker0` and the interfaces on it, read when the engine first answered: before any container existed. */
   readonly bridgeAtStart: readonly ExecResult[];
+  /** Runs a container on its engine (the lab host provider's own `docker run`). */
+  runContainer: LabHost['runContainer'];
 }
 
 export interface DockerHostOptions {
@@ -43,59 +42,43 @@ export interface DockerHostOptions {
 }
 
 export function dockerHost(options: DockerHostOptions): WorkloadSpec {
-  // No TLS on purpose: the API is on the lab LAN only, and --tls=false skips dockerd's 15 s warning pause.
-  const outer = container({
-    image: 'dind',
-    network: options.lan,
-    privileged: true,
-    // As on a fresh Linux host, forwarding is off until dockerd turns it on, and with it sets FORWARD's
-    // policy to DROP; a new namespace would otherwise inherit this machine's ip_forward=1 and keep ACCEPT.
-    sysctls: { 'net.ipv4.ip_forward': '0' },
-    command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : [])],
-  });
   return {
     description: options.description ?? `a Docker engine in a privileged container on the lab LAN (${options.lan})`,
     // toolbox: run in the host's namespace for its view of the network.
     images: ['dind', 'toolbox'],
+    network: options.lan,
+    machineEngineOnly:
+      "its hosts are lab hosts of their own (Debian's dockerd 20.10 in privileged containers): a privileged container inside a lab host would need the machine's capability shim, which lab hosts do not have",
     async start(name, env) {
-      const lanSubnet = env.networks[options.lan]?.subnet;
-      if (options.bip && lanSubnet && overlaps(options.bip, lanSubnet)) {
-        throw new EnvironmentError(`${name}'s --bip ${options.bip} overlaps the lab LAN ${lanSubnet}`, 'choose a --bip outside the networks Docker hands out on this machine');
+      const lan = env.networks[options.lan];
+      if (!lan) throw new EnvironmentError(`no network "${options.lan}" in this scenario`, 'declare it under networks in the scenario file');
+      if (options.bip && overlaps(options.bip, lan.subnet)) {
+        throw new EnvironmentError(`${name}'s --bip ${options.bip} overlaps the lab LAN ${lan.subnet}`, 'choose a --bip outside the networks Docker hands out on this machine');
       }
-      const started = await outer.start(name, env);
-      const lanAddress = started.addresses[options.lan];
-      if (!lanAddress) throw new Error(`${name} has no address on ${options.lan}`);
-      const endpoint = `tcp://${lanAddress}:${apiPort}`;
-      const docker = (args: readonly string[], execOptions?: HostExecOptions) => hostExec(['docker', '-H', endpoint, ...args], execOptions);
-      await waitForEngine(docker, started.containerName);
-      const pid = (await hostExecOrThrow(['docker', 'inspect', '--format', '{{.State.Pid}}', started.containerName])).stdout.trim();
-      const inNamespace = (argv: readonly string[]) => hostExec(['nsenter', '-t', pid, '-n', ...argv]);
-      const bridgeAtStart = await Promise.all([inNamespace(['ip', 'link', 'show', 'docker0']), inNamespace(['ip', 'link', 'show', 'master', 'docker0'])]);
+      const host = await startLabHost({ name: runResourceName(env.run.id, name), engine: '20.10', image: env.images.dind, network: lan.dockerName, labels: env.run.labels, bip: options.bip });
+      env.run.defer(`remove ${name}`, host.remove);
+      const bridgeAtStart = await Promise.all([host.exec(['ip', 'link', 'show', 'docker0']), host.exec(['ip', 'link', 'show', 'master', 'docker0'])]);
       for (const network of options.networks ?? []) {
-        const created = await docker(['network', 'create', network]);
+        const created = await host.docker(['network', 'create', network]);
         if (created.exitCode !== 0) throw new Error(`on ${name}: ${created.command} failed: ${created.stderr.trim()}`);
       }
-      const loaded = new Map<ImageName, Promise<string>>();
-      const load = (image: ImageName) => {
-        if (!loaded.has(image)) loaded.set(image, loadImage(env.images[image], endpoint));
-        return loaded.get(image)!;
-      };
       return {
         name,
         description: this.description,
-        containerName: started.containerName,
-        addresses: started.addresses,
+        containerName: host.containerName,
+        addresses: { [options.lan]: host.lanAddress },
         place: { kind: 'docker-host' },
-        lanAddress,
-        docker,
-        load,
-        inNamespace,
+        lanAddress: host.lanAddress,
+        docker: host.docker,
+        load: (image: ImageName) => host.load(env.images[image]),
+        inNamespace: (argv: readonly string[]) => host.exec(argv),
         bridgeAtStart,
+        runContainer: host.runContainer,
         // `docker exec` into a privileged container asks for every capability, which this
         // sandbox's bounding set lacks; a throwaway toolbox in the host's namespace sees the same.
         async exec(argv) {
-          const toolbox = await load('toolbox');
-          return docker(['run', '--rm', '--pull', 'never', '--network', 'host', toolbox, ...argv]);
+          const toolbox = await host.load(env.images.toolbox);
+          return host.docker(['run', '--rm', '--pull', 'never', '--network', 'host', toolbox, ...argv]);
         },
         contextCommands: containerContextCommands.filter(([command]) => command === 'ip'),
       };
@@ -130,20 +113,25 @@ export function innerContainer(options: InnerContainerOptions): WorkloadSpec {
     dependsOn: [options.host, ...(options.after ?? [])],
     async start(name, env) {
       const host = dockerHostNamed(options.host, env);
-      const image = await host.load(options.image);
       // NP_SERVER_ID: np-serve answers with the lab's name for it, like every lab server.
-      const flags = [...(options.publish ?? []).flatMap((p) => ['-p', `${p.host}:${p.container}`]), ...(options.addHosts ?? []).flatMap((entry) => ['--add-host', entry])];
-      const run = ['run', '-d', '--pull', 'never', '--name', name, '-e', `NP_SERVER_ID=${runResourceName(env.run.id, name)}`, '--network', network, ...flags, image, ...(options.command ?? ['sleep', 'infinity'])];
-      const ran = await host.docker(run);
-      if (ran.exitCode !== 0) throw new Error(`on ${options.host}: ${ran.command} failed: ${ran.stderr.trim()}`);
-      if (options.listens) await waitForListener(host, name, options.listens);
+      const started = await host.runContainer({
+        name,
+        image: env.images[options.image],
+        network,
+        labels: {},
+        env: { NP_SERVER_ID: runResourceName(env.run.id, name) },
+        command: options.command,
+        publish: options.publish,
+        addHosts: options.addHosts,
+        ready: options.listens ? `np-probe tcp 127.0.0.1 ${options.listens} --timeout 1` : undefined,
+      });
       const inspected = await host.docker(['inspect', name, '--format', '{{json .NetworkSettings.Networks}}']);
       const networks = JSON.parse(inspected.stdout) as Record<string, { IPAddress: string }>;
       return {
         name,
         description: this.description,
         containerName: name,
-        exec: (argv, execOptions) => host.docker(dockerExecArgs(name, argv, execOptions?.env)),
+        exec: started.exec,
         contextCommands: containerContextCommands,
         place: { kind: network === 'host' ? 'host-netns' : 'container', on: options.host },
         addresses: Object.fromEntries(Object.entries(networks).filter(([, n]) => n.IPAddress).map(([networkName, n]) => [networkName, n.IPAddress])),
@@ -159,31 +147,6 @@ export function dockerHostNamed(name: string, env: StartedEnvironment): StartedD
   return workload as StartedDockerHost;
 }
 
-async function waitForEngine(docker: (args: readonly string[]) => Promise<ExecResult>, containerName: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const version = await docker(['version', '--format', '{{.Server.Version}}']);
-    if (version.exitCode === 0) return;
-    if (Date.now() > deadline) {
-      const logs = await hostExec(['docker', 'logs', '--tail', '15', containerName]);
-      throw new EnvironmentError(
-        `the Docker engine in ${containerName} did not answer within 60 s:\n${logs.stderr || logs.stdout}`,
-        'a nested dockerd needs a privileged container, overlay2 on a tmpfs and iptables; see the log above',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function waitForListener(host: StartedDockerHost, name: string, port: number): Promise<void> {
-  for (let tries = 0; ; tries++) {
-    const probe = await host.docker(['exec', name, 'np-probe', 'tcp', '127.0.0.1', String(port), '--timeout', '1']);
-    if (probe.exitCode === 0) return;
-    if (tries === 40) throw new Error(`${name} on ${host.name} does not listen on ${port}: ${probe.stdout || probe.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** Whether two CIDR blocks share addresses: one holds the other's first address. */
 function overlaps(a: string, b: string): boolean {
   const holds = (cidr: string, address: string) => {
@@ -193,10 +156,4 @@ function overlaps(a: string, b: string): boolean {
     return list.check(address.split('/')[0]!, 'ipv4');
   };
   return holds(a, b) || holds(b, a);
-}
-
-/** Inner engines reach no registry: images go across as a tar stream. */
-async function loadImage(ref: string, endpoint: string): Promise<string> {
-  await hostExecOrThrow(['bash', '-c', 'set -o pipefail; docker save "$1" | docker -H "$2" load -q', 'load', ref, endpoint], { timeoutMs: 5 * 60_000 });
-  return ref;
 }

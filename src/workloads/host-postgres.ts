@@ -1,10 +1,8 @@
 import { createConnection } from 'node:net';
-import { GenericContainer, Wait } from 'testcontainers';
 import { EnvironmentError } from '../errors.ts';
 import { HostResource } from '../lab/host-resources.ts';
-import { runResourceName } from '../lab/names.ts';
-import { containerExec } from './container-exec.ts';
 import type { WorkloadSpec } from './workload.ts';
+import { runResourceName } from '../lab/names.ts';
 
 export interface HostPostgresOptions {
   readonly port: number;
@@ -26,33 +24,35 @@ export function hostPostgres(options: HostPostgresOptions): WorkloadSpec {
     // Article 000 fixes the port: the host's 5432, one run's database at a time.
     hostResources: [HostResource.tcpPort(options.port)],
     async start(name, env) {
-      if (await portAnswers('127.0.0.1', options.port)) {
+      // A lab host is new: nothing of its own listens there. The machine may have a PostgreSQL of its own.
+      if (env.host.engine === 'machine' && (await portAnswers('127.0.0.1', options.port))) {
         throw new EnvironmentError(
           `port ${options.port} on this host is already taken`,
           `stop whatever listens on ${options.port} (often a PostgreSQL of the host's: 'ss -ltnp sport = :${options.port}') and run again`,
         );
       }
       // Not @testcontainers/postgresql: it publishes a mapped port, and host networking has none.
-      const container = await new GenericContainer(env.images.postgres)
-        .withName(runResourceName(env.run.id, name))
-        .withNetworkMode('host')
-        .withEnvironment({
+      const container = await env.host.runContainer({
+        name: runResourceName(env.run.id, name),
+        image: env.images.postgres,
+        network: 'host',
+        env: {
           POSTGRES_USER: options.user,
           POSTGRES_PASSWORD: options.password,
           POSTGRES_DB: options.database,
           PGPORT: String(options.port),
-        })
-        .withLabels(env.run.labels)
+        },
+        labels: env.run.labels,
         // cluster_name names this database in every dbcheck report: which server answered.
-        .withCommand(['postgres', '-c', `cluster_name=${runResourceName(env.run.id, name)}`])
-        .withWaitStrategy(Wait.forSuccessfulCommand(`pg_isready --host 127.0.0.1 --port ${options.port}`))
-        .start();
-      env.run.defer(`stop ${name}`, async () => void (await container.stop({ remove: true, removeVolumes: true })));
+        command: ['postgres', '-c', `cluster_name=${runResourceName(env.run.id, name)}`],
+        ready: `pg_isready --host 127.0.0.1 --port ${options.port}`,
+      });
+      env.run.defer(`stop ${name}`, container.remove);
       return {
         name,
         description: this.description,
-        containerName: container.getName().replace(/^\//, ''),
-        exec: (argv, execOptions) => containerExec(container, argv, execOptions),
+        containerName: container.containerName,
+        exec: container.exec,
         contextCommands: [['ss', '-ltn', `sport = :${options.port}`]],
         addresses: {},
         place: { kind: 'host-netns' },

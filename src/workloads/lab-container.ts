@@ -1,11 +1,10 @@
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { EnvironmentError, ScenarioError } from '../errors.ts';
-import { hostExecOrThrow } from '../exec/host-exec.ts';
+import { succeeded } from '../environment/docker/index.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import { runResourceName } from '../lab/names.ts';
 import type { ImageName } from '../images/catalogue.ts';
-import { containerContextCommands, containerExec } from './container-exec.ts';
+import { containerContextCommands } from './container-exec.ts';
 import { parseNetworkMode, sharedNamespaceOf } from './network-mode.ts';
 import type { StartedWorkload, WorkloadSpec } from './workload.ts';
 
@@ -34,28 +33,6 @@ export interface ContainerOptions {
   /** A TCP port the command serves: start() returns once it accepts connections inside the container. */
   readonly listens?: number;
   readonly description?: string;
-}
-
-/** testcontainers has no builder methods for --link and --dns; HostConfig carries them. */
-class LabGenericContainer extends GenericContainer {
-  withLinks(links: Readonly<Record<string, string>>): this {
-    this.hostConfig.Links = Object.entries(links).map(([name, alias]) => `${name}:${alias}`);
-    return this;
-  }
-  withSysctls(sysctls: Readonly<Record<string, string>>): this {
-    this.hostConfig.Sysctls = { ...sysctls };
-    return this;
-  }
-  withDns(servers: readonly string[]): this {
-    this.hostConfig.Dns = [...servers];
-    return this;
-  }
-  /** `-p hostIp:host:container`: withExposedPorts binds every host address, so the binding's HostIp is set here. */
-  withPortOn(hostIp: string, host: number, container: number): this {
-    this.withExposedPorts({ container, host });
-    this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, [`${container}/tcp`]: [{ HostIp: hostIp, HostPort: String(host) }] };
-    return this;
-  }
 }
 
 /**
@@ -87,34 +64,42 @@ export function container(options: ContainerOptions): WorkloadSpec {
     network,
     networks: options.alsoOn ?? [],
     async start(name, env) {
-      let builder = new LabGenericContainer(env.images[options.image])
-        .withName(runResourceName(env.run.id, name))
-        .withNetworkMode(dockerNetworkMode(network, env))
-        .withLabels(env.run.labels)
+      const host = env.host;
+      const started = await host.runContainer({
+        name: runResourceName(env.run.id, name),
+        image: env.images[options.image],
+        network: dockerNetworkMode(network, env),
+        labels: env.run.labels,
+        // A joined namespace keeps its owner's resolv.conf (Docker refuses --dns there): the owner's is the lab's already.
+        dns: joined === undefined ? labDns : undefined,
         // np-serve answers with this name: an answer says which lab server gave it.
-        .withEnvironment({ NP_SERVER_ID: runResourceName(env.run.id, name), ...options.env })
-        .withCommand([...(options.command ?? ['sleep', 'infinity'])]);
-      // A joined namespace keeps its owner's resolv.conf (Docker refuses --dns there): the owner's is the lab's already.
-      if (joined === undefined) builder = builder.withDns(labDns);
-      if (options.aliases?.length) builder = builder.withNetworkAliases(...options.aliases);
-      if (options.links) {
-        builder = builder.withLinks(Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [runResourceName(env.run.id, workload), alias])));
-      }
-      for (const p of options.publish ?? []) builder = p.hostIp ? builder.withPortOn(p.hostIp, p.host, p.container) : builder.withExposedPorts({ container: p.container, host: p.host });
-      if (options.capAdd?.length) builder = builder.withAddedCapabilities(...options.capAdd);
-      if (options.privileged) builder = builder.withPrivilegedMode();
-      if (options.sysctls) builder = builder.withSysctls(options.sysctls);
-      if (options.listens) builder = builder.withWaitStrategy(Wait.forSuccessfulCommand(`np-probe tcp 127.0.0.1 ${options.listens} --timeout 1`));
-      const started = await builder.start();
-      env.run.defer(`remove ${name}`, async () => void (await started.stop({ remove: true, timeout: 0 })));
-      for (const extra of options.alsoOn ?? []) await hostExecOrThrow(['docker', 'network', 'connect', dockerNetworkMode(extra, env), started.getId()]);
+        env: { NP_SERVER_ID: runResourceName(env.run.id, name), ...options.env },
+        command: options.command,
+        aliases: options.aliases,
+        links: options.links && Object.fromEntries(Object.entries(options.links).map(([workload, alias]) => [runResourceName(env.run.id, workload), alias])),
+        publish: options.publish,
+        capAdd: options.capAdd,
+        privileged: options.privileged,
+        sysctls: options.sysctls,
+        ready: options.listens ? `np-probe tcp 127.0.0.1 ${options.listens} --timeout 1` : undefined,
+      });
+      env.run.defer(`remove ${name}`, started.remove);
+      for (const extra of options.alsoOn ?? []) await succeeded(host.docker(['network', 'connect', dockerNetworkMode(extra, env), started.id]));
+      const workload = (addresses: Readonly<Record<string, string>>): StartedWorkload => ({
+        name,
+        description: this.description,
+        containerName: started.containerName,
+        exec: started.exec,
+        contextCommands: containerContextCommands,
+        addresses,
+      });
       if (joined !== undefined) {
         // Docker reports no networks for it: its interfaces, addresses and ports are the owner's.
         const owner = env.workloads[joined]!;
-        return { ...startedContainer(name, this.description, started, owner.addresses), place: { kind: owner.place?.kind === 'host-netns' ? 'host-netns' : 'container', sharesNamespaceOf: joined } };
+        return { ...workload(owner.addresses), place: { kind: owner.place?.kind === 'host-netns' ? 'host-netns' : 'container', sharesNamespaceOf: joined } };
       }
-      const workload = startedContainer(name, this.description, started, await addressesOf(started.getId(), env));
-      return network === 'host' ? { ...workload, place: { kind: 'host-netns' } } : workload;
+      const own = workload(await addressesOf(started.id, env));
+      return network === 'host' ? { ...own, place: { kind: 'host-netns' } } : own;
     },
   };
 }
@@ -130,26 +115,9 @@ function refuseWhatTheSharedNamespaceOwns(network: string, options: ContainerOpt
   if (owned.length > 0) throw new ScenarioError(`a workload on network '${network}' shares that namespace and cannot also have ${owned.join(', ')}`, { near: network });
 }
 
-/** Wraps a testcontainers container as a workload probes can use. */
-export function startedContainer(
-  name: string,
-  description: string,
-  started: StartedTestContainer,
-  addresses: Readonly<Record<string, string>>,
-): StartedWorkload {
-  return {
-    name,
-    description,
-    containerName: started.getName().replace(/^\//, ''),
-    exec: (argv, execOptions) => containerExec(started, argv, execOptions),
-    contextCommands: containerContextCommands,
-    addresses,
-  };
-}
-
 /** The container's IPv4 address on each network, keyed by the scenario's network names ("bridge" for docker0). */
 export async function addressesOf(containerId: string, env: StartedEnvironment): Promise<Record<string, string>> {
-  const inspected = await hostExecOrThrow(['docker', 'inspect', containerId, '--format', '{{json .NetworkSettings.Networks}}']);
+  const inspected = await succeeded(env.host.docker(['inspect', containerId, '--format', '{{json .NetworkSettings.Networks}}']));
   const byDockerName = JSON.parse(inspected.stdout) as Record<string, { IPAddress: string }>;
   const scenarioName = (dockerName: string) => Object.values(env.networks).find((n) => n.dockerName === dockerName)?.name ?? dockerName;
   return Object.fromEntries(Object.entries(byDockerName).filter(([, n]) => n.IPAddress).map(([dockerName, n]) => [scenarioName(dockerName), n.IPAddress]));

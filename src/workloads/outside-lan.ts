@@ -1,3 +1,5 @@
+import { machineEngine, succeeded } from '../environment/docker/index.ts';
+import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { hostExecOrThrow } from '../exec/host-exec.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { HostResource } from '../lab/host-resources.ts';
@@ -23,11 +25,13 @@ export function lanRouter(): WorkloadSpec {
     // The host's address on the LAN is fixed: one run's LAN at a time.
     hostResources: [HostResource.labLan(lan.subnet)],
     async start(name, env) {
-      const router = await inner.start(name, env);
+      const router = await inner.start(name, onTheMachine(env));
       const pid = await pidOf(router);
       const hostEnd = runLinkName(env.run.id, 'h');
       await hostExecOrThrow(['ip', 'link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', `${hostEnd}p`]);
       await hostExecOrThrow(['ip', 'link', 'set', `${hostEnd}p`, 'netns', pid]);
+      // The other end is the Docker host's: the machine's own, or moved into a lab host's namespace.
+      await env.host.adoptLink(hostEnd);
       await inNetns(pid, [
         ['ip', 'link', 'add', 'lan', 'type', 'bridge'],
         ['ip', 'addr', 'add', `${lan.router}/${lan.prefix}`, 'dev', 'lan'],
@@ -36,10 +40,10 @@ export function lanRouter(): WorkloadSpec {
         // Forwarding on, routes none: anything not on the LAN gets an ICMP "network unreachable".
         ['sysctl', '-qw', 'net.ipv4.ip_forward=1'],
       ]);
-      await hostExecOrThrow(['ip', 'addr', 'add', `${lan.host}/${lan.prefix}`, 'dev', hostEnd]);
-      await hostExecOrThrow(['ip', 'link', 'set', hostEnd, 'up']);
+      await succeeded(env.host.exec(['ip', 'addr', 'add', `${lan.host}/${lan.prefix}`, 'dev', hostEnd]));
+      await succeeded(env.host.exec(['ip', 'link', 'set', hostEnd, 'up']));
       // The veth goes with the router's namespace; this covers a run that ends before that.
-      env.run.defer(`remove ${hostEnd}`, async () => void (await hostExecOrThrow(['ip', 'link', 'delete', hostEnd]).catch(() => undefined)));
+      env.run.defer(`remove ${hostEnd}`, async () => void (await env.host.exec(['ip', 'link', 'delete', hostEnd])));
       return { ...router, description: this.description, addresses: { lan: lan.router }, place: { kind: 'router' } };
     },
   };
@@ -61,7 +65,7 @@ export function outsideClient(router: string, options: OutsideClientOptions): Wo
     images: inner.images,
     dependsOn: [router],
     async start(name, env) {
-      const client = await inner.start(name, env);
+      const client = await inner.start(name, onTheMachine(env));
       const [clientPid, routerPid] = await Promise.all([pidOf(client), pidOf(env.workloads[router]!)]);
       const end = runLinkName(env.run.id, name.slice(-1));
       await hostExecOrThrow(['ip', 'link', 'add', end, 'type', 'veth', 'peer', 'name', `${end}p`]);
@@ -78,6 +82,14 @@ export function outsideClient(router: string, options: OutsideClientOptions): Wo
       return { ...client, description: this.description, addresses: { lan: options.address }, place: { kind: 'outside-client' } };
     },
   };
+}
+
+/**
+ * Routers and outside clients are other machines on the LAN: they run on the
+ * machine's engine whichever engine the scenario's Docker host is.
+ */
+function onTheMachine(env: StartedEnvironment): StartedEnvironment {
+  return env.host === machineEngine ? env : { ...env, host: machineEngine, networks: {} };
 }
 
 async function pidOf(workload: StartedWorkload): Promise<string> {

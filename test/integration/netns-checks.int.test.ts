@@ -3,6 +3,7 @@ import type { StartedEnvironment } from '../../src/environment/started-environme
 import { LabRun } from '../../src/lab/lab-run.ts';
 import { noopLogger } from '../../src/log.ts';
 import { articleRuleAccepted } from '../../src/probes/netns-checks.ts';
+import { machineEngine } from '../../src/environment/docker/index.ts';
 import { hostSource } from '../../src/workloads/host-source.ts';
 import { hostExec } from '../../src/exec/host-exec.ts';
 import { tryAttempt } from '../../src/scenario/try-claim.ts';
@@ -27,23 +28,23 @@ describe('iptables rules in a lab namespace', () => {
   });
 
   it("records the article rule as rejected, with iptables's own words", async () => {
-    const observed = await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'a'), hostSource, env);
+    const observed = await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-j', 'DNAT', '--dport', '8080', '--to-destination', '80'], 'a'), hostSource(machineEngine), env);
     expect(observed.outcome).toMatchObject({ kind: 'fact', holds: false, observed: expect.stringContaining('exit 2') });
     expect(observed.connection).toBe(`ip netns exec np-${runId}-a iptables -t nat -A PREROUTING -j DNAT --dport 8080 --to-destination 80`);
   });
 
   it('records a well-formed rule as accepted, with the nat table it made', async () => {
-    const observed = await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '172.17.0.2:80'], 'b'), hostSource, env);
+    const observed = await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '8080', '-j', 'DNAT', '--to-destination', '172.17.0.2:80'], 'b'), hostSource(machineEngine), env);
     expect(observed.outcome).toMatchObject({ kind: 'fact', holds: true, observed: expect.stringContaining('--to-destination 172.17.0.2:80') });
   });
 
   it('is check-failed when the command fails in a way that says nothing about a rule', async () => {
-    const observed = await tryAttempt(articleRuleAccepted(['false'], 'c'), hostSource, env);
+    const observed = await tryAttempt(articleRuleAccepted(['false'], 'c'), hostSource(machineEngine), env);
     expect(observed.outcome.kind).toBe('check-failed');
   });
 
   it("deletes the attempt's namespace when the attempt is over", async () => {
-    await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-S'], 'd'), hostSource, env);
+    await tryAttempt(articleRuleAccepted(['iptables', '-t', 'nat', '-S'], 'd'), hostSource(machineEngine), env);
     expect((await hostExec(['ip', 'netns', 'list'])).stdout).not.toContain(`np-${runId}-d`);
   });
 

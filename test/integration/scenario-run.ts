@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { EngineProvider } from '../../src/environment/docker/index.ts';
 import { noopLogger } from '../../src/log.ts';
 import type { ClaimResult, ScenarioResult } from '../../src/report/result.ts';
 import { loadScenarioFrom, scenariosDir } from '../../src/scenario/registry.ts';
@@ -22,9 +23,12 @@ export interface ScenarioRun {
   expectConclusive(id: string): void;
 }
 
-/** Runs scenarios/<name>.ts, or the file of that name in `dir` (the fixture scenarios), as the CLI would load it. */
-export async function runForTest(name: string, runId: string, dir = scenariosDir): Promise<ScenarioRun> {
-  const result = await runScenario(await loadScenarioFrom(dir, name), { logger: noopLogger, runId, secrets: ['mysecretpassword'] });
+/**
+ * Runs scenarios/<name>.ts, or the file of that name in `dir` (the fixture scenarios), as the CLI would load it;
+ * `engine`: the Docker engine to run on (`--engine`), the machine's when absent.
+ */
+export async function runForTest(name: string, runId: string, dir = scenariosDir, options: { engine?: EngineProvider } = {}): Promise<ScenarioRun> {
+  const result = await runScenario(await loadScenarioFrom(dir, name), { logger: noopLogger, runId, secrets: ['mysecretpassword'], engine: options.engine });
   const claim = (id: string) => {
     const found = result.claims.find((c) => c.id === id);
     if (!found) throw new Error(`${name} has no claim ${id}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inSubnet, upstreamErrorLine } from '../../src/probes/compose-checks.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { asComposeProject, composeCommand } from '../../src/workloads/compose-project.ts';
+import { machineEngine } from '../../src/environment/docker/index.ts';
 import { hostSource } from '../../src/workloads/host-source.ts';
 
 /** The compose scenario's pure parts: no engine, no compose. */
@@ -43,7 +44,7 @@ describe('compose helpers', () => {
   });
 
   it('asComposeProject refuses a workload that is not a compose project', () => {
-    expect(() => asComposeProject(hostSource)).toThrow('host is not a compose project workload');
+    expect(() => asComposeProject(hostSource(machineEngine))).toThrow('host is not a compose project workload');
   });
 
   it('the scenario tries D4, D5, D6, D13 from its two projects', async () => {

@@ -35,6 +35,7 @@ function dockerHost(atStart: ExecResult[], outputs: ExecResult[]): StartedDocker
     bridgeAtStart: atStart,
     docker: async () => ran('', 1, 'not scripted'),
     load: async (image) => image,
+    runContainer: async () => Promise.reject(new Error('not scripted')),
     exec: async () => ran('', 1, 'not scripted'),
     inNamespace: async () => outputs.shift() ?? ran('', 1, 'no more output scripted'),
   };

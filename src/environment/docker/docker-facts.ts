@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../../errors.ts';
 import type { ExecResult } from '../../exec/exec-result.ts';
-import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
+import { succeeded, type EngineHost } from './engine-host.ts';
 
 /** What the engine and host actually look like, read at run time, never assumed. */
 export interface DockerFacts {
@@ -15,32 +15,33 @@ export interface DockerFacts {
   readonly natRulesAtStart: ExecResult;
 }
 
-export async function readDockerFacts(): Promise<DockerFacts> {
-  const version = await hostExecOrThrow(['docker', 'version', '--format', '{{.Server.Version}}']);
-  const bridge = await hostExecOrThrow(['docker', 'network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}']);
+/** The facts of the scenario's Docker host: its engine, its bridge, its primary address. */
+export async function readDockerFacts(host: EngineHost): Promise<DockerFacts> {
+  const version = await succeeded(host.docker(['version', '--format', '{{.Server.Version}}']));
+  const bridge = await succeeded(host.docker(['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}']));
   const ipam = (JSON.parse(bridge.stdout) as { Subnet?: string; Gateway?: string }[]).find((c) => c.Subnet?.includes('.'));
   if (!ipam?.Subnet) {
     throw new EnvironmentError(`the default bridge has no IPv4 subnet: ${bridge.stdout}`, 'start dockerd with its default bridge enabled');
   }
   // dockerd records the gateway in IPAM only when it was configured; otherwise it is docker0's own address.
-  const gateway = ipam.Gateway ?? (await interfaceAddress('docker0'));
-  const primary = await primaryAddress();
-  const natRulesAtStart = await hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
+  const gateway = ipam.Gateway ?? (await interfaceAddress(host, 'docker0'));
+  const primary = await primaryAddress(host);
+  const natRulesAtStart = await host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
   return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart };
 }
 
-async function interfaceAddress(name: string): Promise<string> {
-  const result = await hostExecOrThrow(['ip', '-j', '-4', 'addr', 'show', 'dev', name]);
+async function interfaceAddress(host: EngineHost, name: string): Promise<string> {
+  const result = await succeeded(host.exec(['ip', '-j', '-4', 'addr', 'show', 'dev', name]));
   const local = (JSON.parse(result.stdout) as { addr_info: { local: string }[] }[])[0]?.addr_info[0]?.local;
   if (!local) throw new EnvironmentError(`${name} has no IPv4 address`, 'start dockerd with its default bridge enabled');
   return local;
 }
 
 /** The address on the interface of the IPv4 default route; with no default route, the first global address outside the lab's bridges. */
-async function primaryAddress(): Promise<{ hostInterface: string; hostAddress: string }> {
-  const route = await hostExec(['ip', '-j', '-4', 'route', 'show', 'default']);
+async function primaryAddress(host: EngineHost): Promise<{ hostInterface: string; hostAddress: string }> {
+  const route = await host.exec(['ip', '-j', '-4', 'route', 'show', 'default']);
   const dev = route.exitCode === 0 && route.stdout.trim() ? (JSON.parse(route.stdout) as { dev?: string }[])[0]?.dev : undefined;
-  const addrs = await hostExecOrThrow(['ip', '-j', '-4', 'addr', 'show', 'scope', 'global']);
+  const addrs = await succeeded(host.exec(['ip', '-j', '-4', 'addr', 'show', 'scope', 'global']));
   const links = JSON.parse(addrs.stdout) as { ifname: string; addr_info: { local: string }[] }[];
   const candidates = links.filter((l) => !/^(docker0|br-|veth|cni|kind)/.test(l.ifname) && l.addr_info.length > 0);
   const chosen = candidates.find((l) => l.ifname === dev) ?? candidates[0];

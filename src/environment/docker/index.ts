@@ -1,9 +1,15 @@
 /**
- * The machine's Docker engine as the lab's Docker environment: its facts and
- * the run's own networks (bridges, and macvlan/ipvlan on a lab-owned parent).
+ * The lab's Docker environment: the Docker host a scenario runs on (a
+ * provider: the machine's engine, or a lab host; engines.ts lists them), its
+ * facts and the run's own networks (bridges, and macvlan/ipvlan on a
+ * lab-owned parent).
  * The only module code outside src/environment/docker/ imports (the layering
  * test holds it to that).
  */
 export { readDockerFacts, type DockerFacts } from './docker-facts.ts';
 export { inspectNetwork, userNetwork, type NetworkSpec, type StartedLabNetwork, type UserNetworkOptions } from './lab-network.ts';
 export { ipvlanNetwork, macvlanNetwork, parentPeer, parentPeerNamespace, type IpvlanOptions, type MacvlanOptions, type ParentNetworkOptions } from './lab-parent-network.ts';
+export { succeeded, type ContainerRun, type EngineHost, type RunningContainer } from './engine-host.ts';
+export { chooseEngine, engines, type EngineProvider, type EngineStart } from './engines.ts';
+export { startLabHost, type LabHost, type LabHostOptions } from './lab-host-engine.ts';
+export { machineEngine } from './machine-engine.ts';

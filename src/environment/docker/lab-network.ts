@@ -1,7 +1,7 @@
-import { hostExecOrThrow } from '../../exec/host-exec.ts';
 import { HostResource } from '../../lab/host-resources.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
 import { runResourceName } from '../../lab/names.ts';
+import { succeeded, type EngineHost } from './engine-host.ts';
 
 /** A network as a scenario declares it under `networks`: a user-defined bridge, or macvlan/ipvlan on a lab-owned parent (lab-parent-network.ts). */
 export interface NetworkSpec {
@@ -12,7 +12,8 @@ export interface NetworkSpec {
   readonly options?: Readonly<Record<string, string>>;
   /** Things of the host only one run may have at a time (a fixed subnet): taken before any network is created. */
   readonly hostResources?: readonly string[];
-  start(name: string, run: LabRun): Promise<StartedLabNetwork>;
+  /** Creates it on the engine of `host`, the scenario's Docker host. */
+  start(name: string, run: LabRun, host: EngineHost): Promise<StartedLabNetwork>;
 }
 
 /** A network that exists on the engine for this run. */
@@ -23,7 +24,7 @@ export interface StartedLabNetwork {
   readonly dockerName: string;
   readonly id: string;
   /**
-   * The host interface the network's traffic crosses, which the traffic
+   * The Docker host's interface the network's traffic crosses, which the traffic
    * guard covers: its bridge (`br-` and the id's first 12 characters), or
    * for macvlan/ipvlan the lab-owned parent link.
    */
@@ -62,28 +63,28 @@ export function userNetwork(options: UserNetworkOptions = {}): NetworkSpec {
     internal: options.internal,
     options: options.options,
     hostResources: options.subnet ? [HostResource.subnet(options.subnet)] : [],
-    async start(name, run) {
+    async start(name, run, host) {
       const flags = [...(options.internal ? ['--internal'] : []), ...addressing, ...driverOptions.flatMap(([k, v]) => ['-o', `${k}=${v}`])];
-      const { id, dockerName } = await createNetwork(name, run, flags);
-      const { bridge, subnet, gateway } = await inspectNetwork(id);
+      const { id, dockerName } = await createNetwork(name, run, flags, host);
+      const { bridge, subnet, gateway } = await inspectNetwork(id, host);
       return { name, dockerName, id, bridge: options.options?.['com.docker.network.bridge.name'] ?? bridge, driver: 'bridge', subnet, gateway };
     },
   };
 }
 
 /** `docker network create` with the run's labels and resource name (names.ts); its removal deferred to the run's teardown. */
-export async function createNetwork(name: string, run: LabRun, flags: readonly string[]): Promise<{ id: string; dockerName: string }> {
+export async function createNetwork(name: string, run: LabRun, flags: readonly string[], host: EngineHost): Promise<{ id: string; dockerName: string }> {
   const dockerName = runResourceName(run.id, name);
   const labels = Object.entries(run.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  const created = await hostExecOrThrow(['docker', 'network', 'create', ...labels, ...flags, dockerName]);
+  const created = await succeeded(host.docker(['network', 'create', ...labels, ...flags, dockerName]));
   const id = created.stdout.trim();
-  run.defer(`remove network ${dockerName}`, async () => void (await hostExecOrThrow(['docker', 'network', 'rm', id])));
+  run.defer(`remove network ${dockerName}`, async () => void (await succeeded(host.docker(['network', 'rm', id]))));
   return { id, dockerName };
 }
 
 /** A Docker network as the engine reports it: id, the host bridge for it (`br-` + 12 of the id), first subnet, labels. */
-export async function inspectNetwork(nameOrId: string): Promise<{ id: string; bridge: string; subnet: string; gateway: string; labels: Record<string, string> }> {
-  const inspected = await hostExecOrThrow(['docker', 'network', 'inspect', nameOrId, '--format', '{{json .}}']);
+export async function inspectNetwork(nameOrId: string, host: EngineHost): Promise<{ id: string; bridge: string; subnet: string; gateway: string; labels: Record<string, string> }> {
+  const inspected = await succeeded(host.docker(['network', 'inspect', nameOrId, '--format', '{{json .}}']));
   const network = JSON.parse(inspected.stdout) as { Id: string; Labels: Record<string, string> | null; IPAM: { Config: { Subnet: string; Gateway?: string }[] } };
   const ipam = network.IPAM.Config[0]!;
   return { id: network.Id, bridge: `br-${network.Id.slice(0, 12)}`, subnet: ipam.Subnet, gateway: ipam.Gateway ?? '', labels: network.Labels ?? {} };

@@ -4,6 +4,7 @@ import { HostResource } from '../../lab/host-resources.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
 import { runLinkName, runLinkPrefix, runResourceName } from '../../lab/names.ts';
 import { linksNamed } from '../../lab/sweep.ts';
+import { succeeded, type EngineHost } from './engine-host.ts';
 import { createNetwork, inspectNetwork, type NetworkSpec, type StartedLabNetwork } from './lab-network.ts';
 
 /**
@@ -53,15 +54,15 @@ function parentNetwork(driver: 'macvlan' | 'ipvlan', mode: string, options: Pare
   return {
     description: options.description ?? `${driver} network (${mode} mode${options.subnet ? `, --subnet ${options.subnet}` : ''}) on a lab-owned parent link with no way off the machine`,
     hostResources: options.subnet ? [HostResource.subnet(options.subnet)] : [],
-    async start(name, run): Promise<StartedLabNetwork> {
-      const parent = await labParentLink(name, run);
+    async start(name, run, host): Promise<StartedLabNetwork> {
+      const parent = await labParentLink(name, run, host);
       await refuseWithoutKernelSupport(driver, mode, parentPeerNamespace(run.id, name));
       const flags = ['--driver', driver, ...(options.subnet ? ['--subnet', options.subnet] : []), '-o', `parent=${parent}`, '-o', `${driver}_mode=${mode}`];
-      const { id, dockerName } = await createNetwork(name, run, flags);
-      const { subnet, gateway } = await inspectNetwork(id);
+      const { id, dockerName } = await createNetwork(name, run, flags, host);
+      const { subnet, gateway } = await inspectNetwork(id, host);
       // The host's way to the subnet is the parent, never the default route; with the gateway address where Docker reserved one.
-      if (gateway) await hostExecOrThrow(['ip', 'addr', 'add', `${gateway}/${subnet.split('/')[1]}`, 'dev', parent]);
-      else await hostExecOrThrow(['ip', 'route', 'add', subnet, 'dev', parent]);
+      if (gateway) await succeeded(host.exec(['ip', 'addr', 'add', `${gateway}/${subnet.split('/')[1]}`, 'dev', parent]));
+      else await succeeded(host.exec(['ip', 'route', 'add', subnet, 'dev', parent]));
       return { name, dockerName, id, bridge: parent, driver, subnet, gateway };
     },
   };
@@ -72,7 +73,7 @@ function parentNetwork(driver: 'macvlan' | 'ipvlan', mode: string, options: Pare
  * digit free: the networks of a run are created one after another), its
  * peer up, alone, in the run's namespace for this network.
  */
-async function labParentLink(network: string, run: LabRun): Promise<string> {
+async function labParentLink(network: string, run: LabRun, host: EngineHost): Promise<string> {
   const taken = new Set(await linksNamed(runLinkPrefix(run.id)));
   const parent = [...'0123456789'].map((digit) => runLinkName(run.id, digit)).find((name) => !taken.has(name));
   if (!parent) throw new EnvironmentError(`run ${run.id} has no free parent link name left (ten macvlan/ipvlan networks at most)`, 'declare fewer macvlan/ipvlan networks in the scenario');
@@ -83,7 +84,9 @@ async function labParentLink(network: string, run: LabRun): Promise<string> {
   // Deleting either end deletes both; the namespace going also takes the peer with it.
   run.defer(`remove ${parent}`, async () => void (await hostExec(['ip', 'link', 'delete', parent])));
   await hostExecOrThrow(['ip', '-n', namespace, 'link', 'set', parentPeer, 'up']);
-  await hostExecOrThrow(['ip', 'link', 'set', parent, 'up']);
+  // The parent is the Docker host's link: a lab host takes it into its namespace.
+  await host.adoptLink(parent);
+  await succeeded(host.exec(['ip', 'link', 'set', parent, 'up']));
   return parent;
 }
 

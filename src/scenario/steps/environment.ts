@@ -1,18 +1,19 @@
 import { during } from '../../errors.ts';
-import { hostExec } from '../../exec/host-exec.ts';
 import { acquireHostResources, HostResource } from '../../lab/host-resources.ts';
+import { hostSource } from '../../workloads/host-source.ts';
 import { made, type RunContext } from './run-context.ts';
 import type { Step } from './step.ts';
 
-/** The scenario's environment (the engine's guard and facts, a kind cluster): it registers its own teardown with the run. */
+/** The scenario's environment (its Docker host, the guard and facts, a kind cluster): it registers its own teardown with the run. */
 export const startEnvironment: Step<RunContext> = {
   name: 'starting the environment',
   async run(context) {
     const { spec, options, logger } = context;
     const images = made(context, 'images');
     context.environment = await during(`starting the environment: ${spec.environment.description}`, () =>
-      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], keepCluster: options.keepCluster }),
+      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], keepCluster: options.keepCluster, engine: options.engine }),
     );
+    context.workloads.host = hostSource(context.environment.host);
   },
 };
 
@@ -21,13 +22,13 @@ export const createNetworks: Step<RunContext> = {
   name: "creating the scenario's networks",
   skip: ({ spec }) => Object.keys(spec.networks ?? {}).length === 0,
   async run(context) {
-    const { guard } = made(context, 'environment');
+    const { guard, host } = made(context, 'environment');
     const run = made(context, 'run');
     // A network's fixed subnet is taken before any other resource: every run takes them in that order, so none waits in a circle.
     const subnets = Object.values(context.spec.networks ?? {}).flatMap((n) => n.hostResources ?? []);
     if (subnets.length > 0) await acquireHostResources(run, subnets, { logger: context.logger });
     for (const [name, network] of Object.entries(context.spec.networks ?? {})) {
-      context.networks[name] = await context.logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run)));
+      context.networks[name] = await context.logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run, host)));
       await guard.coverBridge(context.networks[name].bridge);
     }
   },
@@ -39,7 +40,7 @@ export const holdHostResources: Step<RunContext> = {
   async run(context) {
     const { spec, logger } = context;
     const run = made(context, 'run');
-    const { facts, guard, kind } = made(context, 'environment');
+    const { facts, host, guard, kind } = made(context, 'environment');
     const exclusive = Object.values(spec.workloads).flatMap((w) => [
       ...(w.hostResources ?? []),
       ...(kind ? (w.clusterResources ?? []).map((r) => HostResource.ofCluster(kind.cluster.name, r)) : []),
@@ -49,8 +50,8 @@ export const holdHostResources: Step<RunContext> = {
     let factsNow = facts;
     if (exclusive.length > 0) {
       await acquireHostResources(run, exclusive, { logger });
-      factsNow = { ...facts, natRulesAtStart: await hostExec(['iptables', '-t', 'nat', '-S', 'DOCKER']) };
+      factsNow = { ...facts, natRulesAtStart: await host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']) };
     }
-    context.env = { run, logger, facts: factsNow, kind, guard, images: made(context, 'images'), networks: context.networks, workloads: context.workloads };
+    context.env = { run, logger, facts: factsNow, host, kind, guard, images: made(context, 'images'), networks: context.networks, workloads: context.workloads };
   },
 };

@@ -1,5 +1,4 @@
 import { redact } from '../../evidence/redact.ts';
-import { hostExec } from '../../exec/host-exec.ts';
 import type { ClaimResult } from '../../report/result.ts';
 import { readTopology } from '../../report/topology.ts';
 import { made, type RunContext } from './run-context.ts';
@@ -12,7 +11,7 @@ export const checkEngine: Step<RunContext> = {
   name: 'checking the engine still answers',
   skip: (context) => !started(context),
   async run(context) {
-    const engine = await hostExec(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
+    const engine = await made(context, 'environment').host.docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
     if (engine.exitCode !== 0) context.engineGone = `the Docker engine stopped answering during the run (${engine.stderr.trim().split('\n').at(-1) ?? ''})`;
   },
 };

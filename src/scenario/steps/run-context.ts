@@ -30,7 +30,7 @@ export interface RunContext {
   run?: LabRun;
   environment?: LabEnvironment;
   networks: Record<string, StartedLabNetwork>;
-  /** Workloads by name as they start; "host" is there from the beginning. */
+  /** Workloads by name as they start; "host" (the Docker host itself) is there once the environment stands. */
   workloads: Record<string, StartedWorkload>;
   /** The environment as workloads and probes see it, once the run holds its host resources. */
   env?: StartedEnvironment;

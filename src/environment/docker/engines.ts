@@ -1,0 +1,81 @@
+import { EnvironmentError, UsageError } from '../../errors.ts';
+import { hostExec } from '../../exec/host-exec.ts';
+import { ensureImages } from '../../images/build-images.ts';
+import type { LabRun } from '../../lab/lab-run.ts';
+import { runResourceName } from '../../lab/names.ts';
+import type { TrafficGuard } from '../../lab/traffic-guard.ts';
+import type { Logger } from '../../log.ts';
+import type { EngineHost } from './engine-host.ts';
+import { startLabHost } from './lab-host-engine.ts';
+import { userNetwork } from './lab-network.ts';
+import { machineEngine } from './machine-engine.ts';
+
+/** What a provider gets to start its engine host for a run. */
+export interface EngineStart {
+  readonly run: LabRun;
+  readonly logger: Logger;
+  /** The machine's guard: a lab host's LAN is covered by it. */
+  readonly guard: TrafficGuard;
+  /** Built image references the scenario's workloads use (a lab host loads them). */
+  readonly images: readonly string[];
+}
+
+/** A Docker engine a scenario can run on (`--engine NAME`). Adding one: docs/adding-an-engine.md. */
+export interface EngineProvider {
+  readonly name: string;
+  readonly description: string;
+  /** Why it cannot run on this machine (a missing tool), checked before anything starts; undefined when it can. */
+  cannotRun(): Promise<string | undefined>;
+  /** Starts its host for the run, registering the host's teardown with the run. */
+  start(context: EngineStart): Promise<EngineHost>;
+}
+
+const machine: EngineProvider = {
+  name: 'machine',
+  description: "this machine's own Docker engine (the default)",
+  cannotRun: async () => undefined,
+  start: async () => machineEngine,
+};
+
+/**
+ * Debian bookworm's dockerd 20.10 (images/dind) as a lab host: a privileged
+ * container on a LAN of the run's own, which the machine's guard covers
+ * wholesale, so nothing the host or its containers send can leave.
+ */
+const debian2010: EngineProvider = {
+  name: '20.10',
+  description: "Debian's dockerd 20.10 in a lab host: a privileged container on a lab LAN",
+  async cannotRun() {
+    // nsenter runs the machine's tools in the lab host's namespace.
+    const nsenter = await hostExec(['nsenter', '--version']);
+    return nsenter.exitCode === 0 ? undefined : 'nsenter (util-linux) is missing: the lab reads the lab host through it';
+  },
+  async start({ run, logger, guard, images }) {
+    const { dind } = await ensureImages(['dind'], logger);
+    const lan = await userNetwork().start('engine', run, machineEngine);
+    await guard.coverBridge(lan.bridge);
+    const host = await logger.step("starting the lab host's dockerd 20.10", () =>
+      startLabHost({ name: runResourceName(run.id, 'engine'), engine: this.name, image: dind, network: lan.dockerName, labels: run.labels }),
+    );
+    run.defer('remove the lab host', host.remove);
+    await logger.step(`loading ${images.length} lab image(s) into the lab host`, () => host.loadAll(images));
+    return host;
+  },
+};
+
+/** Every engine `--engine` takes, by name. */
+export const engines: Readonly<Record<string, EngineProvider>> = Object.fromEntries([machine, debian2010].map((e) => [e.name, e]));
+
+/**
+ * The engine a run uses, resolved once (the CLI's `--engine`, else
+ * NETPROOF_ENGINE, else the machine's): an unknown name is a usage error
+ * listing the engines, one that cannot run here an environment error.
+ */
+export async function chooseEngine(flag: string | undefined): Promise<EngineProvider> {
+  const name = flag ?? process.env.NETPROOF_ENGINE ?? 'machine';
+  const engine = engines[name];
+  if (!engine) throw new UsageError(`unknown engine "${name}": use one of ${Object.values(engines).map((e) => `${e.name} (${e.description})`).join(', ')}`);
+  const reason = await engine.cannotRun();
+  if (reason) throw new EnvironmentError(`engine ${name} cannot run on this machine: ${reason}`, `install what it needs, or run with --engine machine`);
+  return engine;
+}

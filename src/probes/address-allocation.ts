@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { hostExec } from '../exec/host-exec.ts';
+import type { EngineHost } from '../environment/docker/index.ts';
 import { runResourceName } from '../lab/names.ts';
 import { CheckFailed, checkFact, type CheckContext } from './check.ts';
 import type { Probe } from './probe.ts';
@@ -20,27 +20,27 @@ const toAddress = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 
  * endpoints' and the gateway's. The engine states the gateway only when it
  * was configured (`--bip`); otherwise it is the bridge device's own address.
  */
-async function bridgeNow(check: CheckContext): Promise<{ subnet: string; base: number; size: number; held: Set<number> }> {
-  const inspected = await check.must(hostExec(['docker', 'network', 'inspect', 'bridge', '--format', '{{json .}}']), 'inspecting the default bridge');
+async function bridgeNow(check: CheckContext, host: EngineHost): Promise<{ subnet: string; base: number; size: number; held: Set<number> }> {
+  const inspected = await check.must(host.docker(['network', 'inspect', 'bridge', '--format', '{{json .}}']), 'inspecting the default bridge');
   const bridge = check.json<BridgeInspect>(inspected, 'the default bridge');
   const config = check.need(bridge.IPAM.Config.find((c) => c.Subnet?.includes('.')), "the bridge's IPv4 subnet");
   const subnet = check.need(config.Subnet, "the bridge's subnet");
   const [network, bits] = subnet.split('/');
   const size = 2 ** (32 - Number(bits));
   const held = new Set(Object.values(bridge.Containers ?? {}).map((c) => toNumber(c.IPv4Address.split('/')[0]!)));
-  held.add(toNumber(config.Gateway ?? (await bridgeDeviceAddress(check, bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0'))));
+  held.add(toNumber(config.Gateway ?? (await bridgeDeviceAddress(check, host, bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0'))));
   return { subnet, base: toNumber(network!), size, held };
 }
 
-async function bridgeDeviceAddress(check: CheckContext, device: string): Promise<string> {
-  const shown = await check.must(hostExec(['ip', '-j', '-4', 'addr', 'show', 'dev', device]), `reading ${device}'s address`);
+async function bridgeDeviceAddress(check: CheckContext, host: EngineHost, device: string): Promise<string> {
+  const shown = await check.must(host.exec(['ip', '-j', '-4', 'addr', 'show', 'dev', device]), `reading ${device}'s address`);
   const info = check.json<{ addr_info?: { local?: string }[] }[]>(shown, `ip addr of ${device}`);
   return check.need(info[0]?.addr_info?.[0]?.local, `${device}'s IPv4 address`);
 }
 
 /** The lowest host address of the subnet no endpoint (nor the gateway) holds: what an in-order allocator hands out next. */
-async function lowestFree(check: CheckContext): Promise<string> {
-  const { base, size, held } = await bridgeNow(check);
+async function lowestFree(check: CheckContext, host: EngineHost): Promise<string> {
+  const { base, size, held } = await bridgeNow(check, host);
   for (let n = base + 1; n < base + size - 1; n++) if (!held.has(n)) return toAddress(n);
   throw new CheckFailed('no free address on the default bridge');
 }
@@ -81,7 +81,7 @@ export function bridgeAddressesUnpredictable(count = 3, tries = 6): Probe {
           const started = await startInOrder(check, env, count, attempt);
           await sleep(announceMarginMs);
           const events = await check.must(
-            hostExec(['docker', 'events', '--since', since.toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--filter', 'type=network', '--filter', 'network=bridge', '--format', '{{.Action}} {{.Actor.Attributes.container}}'], { timeoutMs: 30_000 }),
+            env.host.docker(['events', '--since', since.toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--filter', 'type=network', '--filter', 'network=bridge', '--format', '{{.Action}} {{.Actor.Attributes.container}}'], { timeoutMs: 30_000 }),
             'reading the bridge network events of the try',
           );
           const ours = new Set(started.map((s) => s.id));
@@ -91,7 +91,7 @@ export function bridgeAddressesUnpredictable(count = 3, tries = 6): Probe {
             setAside.push(`try ${attempt} set aside (${foreign.length} other container(s) joined or left the bridge meanwhile): ${lines.join('; ')}`);
             continue;
           }
-          const { subnet } = await bridgeNow(check);
+          const { subnet } = await bridgeNow(check, env.host);
           const missed = started.filter((s) => s.address !== s.predicted);
           const observed = `${lines.join('; ')} (subnet ${subnet})`;
           return {
@@ -111,19 +111,19 @@ async function startInOrder(check: CheckContext, env: StartedEnvironment, count:
   const started: Started[] = [];
   const start = async (index: number) => {
     const name = runResourceName(env.run.id, `d29-${attempt}-${index}`);
-    env.run.defer(`remove ${name}`, async () => void (await hostExec(['docker', 'rm', '-f', name])));
-    const predicted = await lowestFree(check);
-    const run = await check.must(hostExec(['docker', 'run', '-d', '--network', 'bridge', '--dns', '127.0.0.1', ...labels, '--name', name, env.images.toolbox, 'sleep', 'infinity']), `starting ${name}`);
-    const address = await check.must(hostExec(['docker', 'inspect', '--format', '{{.NetworkSettings.IPAddress}}', name]), `reading ${name}'s address`);
+    env.run.defer(`remove ${name}`, async () => void (await env.host.docker(['rm', '-f', name])));
+    const predicted = await lowestFree(check, env.host);
+    const run = await check.must(env.host.docker(['run', '-d', '--network', 'bridge', '--dns', '127.0.0.1', ...labels, '--name', name, env.images.toolbox, 'sleep', 'infinity']), `starting ${name}`);
+    const address = await check.must(env.host.docker(['inspect', '--format', '{{.NetworkSettings.IPAddress}}', name]), `reading ${name}'s address`);
     started.push({ name, id: run.stdout.trim(), predicted, address: check.need(address.stdout.trim() || undefined, `${name}'s address`) });
   };
   try {
     for (let index = 1; index <= count; index++) await start(index);
-    await check.must(hostExec(['docker', 'rm', '-f', started[0]!.name]), `removing ${started[0]!.name}, freeing ${started[0]!.address}`);
+    await check.must(env.host.docker(['rm', '-f', started[0]!.name]), `removing ${started[0]!.name}, freeing ${started[0]!.address}`);
     await start(count + 1);
     return started;
   } finally {
-    await Promise.all(started.map((s) => hostExec(['docker', 'rm', '-f', s.name])));
+    await Promise.all(started.map((s) => env.host.docker(['rm', '-f', s.name])));
   }
 }
 
@@ -134,7 +134,7 @@ export function bridgeAddressesInSubnet(workloads: readonly string[]): Probe {
     describe,
     run: (_source, env) =>
       checkFact(describe, async (check) => {
-        const { subnet, base, size } = await bridgeNow(check);
+        const { subnet, base, size } = await bridgeNow(check, env.host);
         const addresses = workloads.map((w) => [w, check.need(env.workloads[w]?.addresses.bridge, `${w}'s address on the default bridge`)] as const);
         const outside = addresses.filter(([, a]) => toNumber(a) <= base || toNumber(a) >= base + size - 1);
         const listed = addresses.map(([w, a]) => `${w} ${a}`).join(', ');

@@ -65,7 +65,7 @@ export function brctlListsContainers(workloads: readonly string[]): Probe {
       checkFact(describe, async (check) => {
         const peers = [];
         for (const name of workloads) {
-          const { peerIndex, peer } = await hostPeerOf(check, check.need(env.workloads[name], `the workload ${name}`));
+          const { peerIndex, peer } = await hostPeerOf(check, env.host, check.need(env.workloads[name], `the workload ${name}`));
           const found = check.need(peer, `host link ${peerIndex}, ${name}'s veth peer`);
           peers.push({ name, ifname: found.ifname, bridge: check.need(found.master, `the bridge ${found.ifname} is a port of`) });
         }

@@ -1,4 +1,4 @@
-import { hostExec } from '../exec/host-exec.ts';
+import type { EngineHost } from '../environment/docker/index.ts';
 import { runResourceName } from '../lab/names.ts';
 import { checked, type CheckContext } from './check.ts';
 import type { Probe } from './probe.ts';
@@ -25,8 +25,8 @@ export function dnatLinesTo(listing: string, destination: string, hostPort?: num
     .map((line) => ({ packets: counter(line.trim().split(/\s+/)[0]!), line: line.trim().replace(/\s+/g, ' ') }));
 }
 
-async function listNat(check: CheckContext): Promise<string> {
-  const listing = await check.must(hostExec(articleListing), 'listing the nat table');
+async function listNat(check: CheckContext, host: EngineHost): Promise<string> {
+  const listing = await check.must(host.exec(articleListing), 'listing the nat table');
   check.need(listing.stdout.includes('Chain DOCKER ') || undefined, "Docker's DOCKER chain in the nat table");
   return listing.stdout;
 }
@@ -44,7 +44,7 @@ export function natListingShowsDnat(target: { readonly workload: string; readonl
     run: (_source, env) =>
       checked(articleListing.join(' '), async (check) => {
         const destination = `${check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`)}:${containerPort}`;
-        const found = dnatLinesTo(await listNat(check), destination, hostPort);
+        const found = dnatLinesTo(await listNat(check, env.host), destination, hostPort);
         return { outcome: { kind: 'fact', holds: found.length > 0, observed: found.length > 0 ? `chain DOCKER: ${found.map((f) => f.line).join(' | ')}` : `no DNAT to ${destination} in chain DOCKER` } };
       }),
   };
@@ -65,7 +65,7 @@ export function natCounterCounts(target: { readonly workload: string; readonly c
     run: (source, env) =>
       checked(describe, async (check) => {
         const destination = `${check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`)}:${containerPort}`;
-        const rule = async () => check.need(dnatLinesTo(await listNat(check), destination, hostPort)[0], `the DNAT rule dpt:${hostPort} to:${destination}`);
+        const rule = async () => check.need(dnatLinesTo(await listNat(check, env.host), destination, hostPort)[0], `the DNAT rule dpt:${hostPort} to:${destination}`);
         const before = await rule();
         const answered = await request.run(source, env);
         check.need(answered.answeredBy === runResourceName(env.run.id, workload) || undefined, `an answer from ${workload} to ${answered.connection} (got ${answered.outcome.kind}${answered.answeredBy ? ` from ${answered.answeredBy}` : ''})`);

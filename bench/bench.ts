@@ -10,7 +10,7 @@
  *                                 verdict flips (target 0), conclusive rate (target 100%), leaks (target 0),
  *                                 slowdown of side-by-side runs against one
  *   npm run bench -- --kind [--cni kindnet,flannel,kube-router]
- *                                 per CNI (default kindnet): `scenario -- --all --kind` with cluster creation
+ *                                 per CNI (default NETPROOF_CNI, else kindnet): `scenario -- --all --kind` with cluster creation
  *                                 (target <= 240 s) and one Kubernetes scenario on a running cluster (target
  *                                 <= 45 s); with several CNIs, their sum (target <= 20 min); 3 runs
  */

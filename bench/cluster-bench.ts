@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostExec } from '../src/exec/host-exec.ts';
-import { ensureKindToolchain, startKindCluster, supportedCnis, type Cni } from '../src/environment/kind/index.ts';
+import { resolveEnvironmentChoice } from '../src/cli/environment-choice.ts';
+import { ensureKindToolchain, startKindCluster } from '../src/environment/kind/index.ts';
 import { consoleLogger } from '../src/log.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, cold: { type: 'boolean' }, workers: { type: 'string' }, cni: { type: 'string', default: 'kindnet' } } });
-const cni = values.cni as Cni;
-if (!supportedCnis.includes(cni)) throw new Error(`--cni takes one of ${supportedCnis.join(', ')}`);
+const { values } = parseArgs({ options: { runs: { type: 'string' }, cold: { type: 'boolean' }, workers: { type: 'string' }, cni: { type: 'string' } } });
+const { cni } = resolveEnvironmentChoice({ cni: values.cni });
 const runs = Number(values.runs ?? 3);
 const workers = Number(values.workers ?? 2);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number >= 1');

@@ -21,7 +21,7 @@ export async function kindScenarios(runs: number, cnis: readonly Cni[], results:
     if (wasUp) logger.info(`kind cluster ${name} already runs: --all --kind on ${cni} is timed without cluster creation`);
     const time = async (args: string[]) => {
       const started = performance.now();
-      await execa('node', ['src/cli/main.ts', 'scenario', ...args, '--results', results], { stdio: 'ignore', env: { NETPROOF_CNI: cni } });
+      await execa('node', ['src/cli/main.ts', 'scenario', ...args, '--cni', cni, '--results', results], { stdio: 'ignore' });
       return (performance.now() - started) / 1000;
     };
     const all: number[] = [];

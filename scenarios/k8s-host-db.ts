@@ -10,6 +10,7 @@ import { djangoDatabase } from '../src/probes/django-database.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
+import { byCni } from '../src/verdict/explain.ts';
 import { pod } from '../src/workloads/k8s-pod.ts';
 
 /** Article 000's DATABASES: postgres / mysecretpassword on 5432. */
@@ -20,7 +21,7 @@ const dbNode = 'worker';
 export default defineScenario({
   name: 'k8s-host-db',
   title: "Django in a pod reaching PostgreSQL installed on the node (article 000, Kubernetes half)",
-  environment: kind({ cni: 'kindnet', workers: 2 }),
+  environment: kind({ workers: 2 }),
   workloads: {
     nodedb: pod({
       description: `PostgreSQL 15 in the ${dbNode} node's network namespace (hostNetwork pod), listen_addresses='*', :${PORT}`,
@@ -47,7 +48,7 @@ export default defineScenario({
       expect: Expect.unreachable,
       attempts: [djangoDatabase({ HOST: '172.17.0.1', PORT })],
       why: {
-        refused: "172.17.0.1 is not the node's: the pod's packet leaves the node by its default route (kindnet masquerades it to the node's address) to the kind network's gateway, the Docker host, where 172.17.0.1 is the host's own docker0; the host answers, with a reset, because no PostgreSQL listens there. Neither blocked nor unrouted: it reached another machine",
+        refused: byCni((cni) => `172.17.0.1 is not the node's: the pod's packet leaves the node by its default route (${cni.datapath.masquerade}) to the kind network's gateway, the Docker host, where 172.17.0.1 is the host's own docker0; the host answers, with a reset, because no PostgreSQL listens there. Neither blocked nor unrouted: it reached another machine`),
         success: "an answer came from a PostgreSQL on the Docker host (docker0's 172.17.0.1), not from the node's: the evidence names it",
         timeout: 'a filter dropped it on the way (the node or the host)',
         'no-route': 'nothing on the way has a route to 172.17.0.1',

@@ -29,7 +29,7 @@ const controllerNotFound: Expectation = {
 export default defineScenario({
   name: 'k8s-ingress',
   title: 'An Ingress routed by path through a real ingress controller (Traefik v3) on a three-node kind cluster (article 003)',
-  environment: kind({ cni: 'kindnet', workers: 2 }),
+  environment: kind({ workers: 2 }),
   networks: { nodes: kindNodeNetwork() },
   workloads: {
     'web-a': deployment({ replicas: 2, containerPort: 8080, service: { name: 'svc-a', port: 80 } }),

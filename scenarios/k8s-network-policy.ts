@@ -4,7 +4,7 @@
  * does: a suite of NetworkPolicies (src/netpol/cases.ts) on 3 namespaces × 3
  * pods, every pod probing every pod on 80 and 81 over TCP and UDP, each cell
  * diffed against the NetworkPolicy model. Judged on Calico only; on the CNI
- * the cluster runs otherwise (NETPROOF_CNI), the per-case table is a finding.
+ * the cluster runs otherwise (--cni or NETPROOF_CNI), the per-case table is a finding.
  */
 import { kind } from '../src/environment/environment.ts';
 import { matrixWorkers } from '../src/netpol/matrix-lab.ts';
@@ -19,7 +19,7 @@ const nodeClient = (node: string) => pod({ description: `hostNetwork pod on ${no
 export default defineScenario({
   name: 'k8s-network-policy',
   title: 'NetworkPolicy conformance on the cluster\'s CNI: the netpol e2e matrix (3 namespaces × 3 pods, 80/81, TCP/UDP) under a suite of policies, expected from the model (article 003)',
-  environment: kind({ cni: 'kindnet', workers: 2 }),
+  environment: kind({ workers: 2 }),
   workloads: Object.fromEntries(matrixWorkers.map((node) => [`node-${node}`, nodeClient(node)])),
   claims: [
     {

@@ -11,6 +11,7 @@ import { cniBridgeOnNodes, cniConfigOnNodes, containersShareIp, httpThroughNginx
 import { Found } from '../src/probes/lab-value.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
+import { byCni } from '../src/verdict/explain.ts';
 import { pod } from '../src/workloads/k8s-pod.ts';
 
 /** Article 001's proxy_pass: right inside one pod, wrong across two. */
@@ -21,7 +22,7 @@ const flaskContainer = { name: 'flask', image: 'flask' } as const;
 export default defineScenario({
   name: 'k8s-pod-network',
   title: 'Pods on a three-node kind cluster: one pod shares a namespace, pods talk across nodes without NAT (articles 001, 002, 003)',
-  environment: kind({ cni: 'kindnet', workers: 2 }),
+  environment: kind({ workers: 2 }),
   workloads: {
     client: pod({ description: 'toolbox pod on worker (np-probe)', containers: [{ name: 'client', image: 'toolbox' }], node: 'worker' }),
     server: pod({ description: 'np-serve pod on worker2, :8080', containers: [{ name: 'server', image: 'toolbox', command: ['np-serve', '8080'] }], node: 'worker2' }),
@@ -69,8 +70,8 @@ export default defineScenario({
       expect: Expect.httpStatus(200),
       attempts: [httpGet(Found.addressOf('server', 'pod'), 8080), { ...sourceSeenAsPodIp('server', 8080), expect: Expect.holds("the client's pod IP as the source") }],
       why: {
-        'http-status': "the CNI routes each node's pod CIDR to that node (kindnet: a route per other node via its InternalIP), so the packet crosses the node network with the pod IPs unchanged",
-        fact: "kindnet masquerades only traffic leaving the pod CIDR: pod-to-pod keeps the source pod IP",
+        'http-status': byCni((cni) => `the CNI routes each node's pod CIDR to that node (${cni.datapath.crossNode}), so the packet crosses the node network with the pod IPs unchanged`),
+        fact: byCni((cni) => `${cni.datapath.masquerade}: pod-to-pod keeps the source pod IP`),
         timeout: 'no route to the other node\'s pod CIDR, or a filter dropped it',
       },
     },
@@ -99,7 +100,7 @@ export default defineScenario({
       says: 'each node has a cni0 bridge, playing the role docker0 plays for Docker',
       expect: Expect.holds('a cni0 bridge on every node'),
       attempts: [cniBridgeOnNodes('cni0')],
-      why: { fact: "whether cni0 exists depends on the CNI: the bridge plugin (flannel) makes one; kindnet's ptp plugin gives each pod a veth with a /32 route on the node instead, so no bridge plays docker0's role" },
+      why: { fact: byCni((cni) => `whether cni0 exists depends on the CNI: ${cni.datapath.podAttachment}`) },
     },
   ],
 });

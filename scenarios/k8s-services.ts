@@ -13,6 +13,7 @@ import { Found } from '../src/probes/lab-value.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect, type Expectation } from '../src/verdict/expect.ts';
+import { byCni } from '../src/verdict/explain.ts';
 import { deployment } from '../src/workloads/k8s-deployment.ts';
 import { nodeNetworkRouter, outsideOfCluster } from '../src/workloads/k8s-outside.ts';
 import { pod } from '../src/workloads/k8s-pod.ts';
@@ -29,7 +30,7 @@ const doesNotResolve: Expectation = { label: 'does not resolve', accepts: (o) =>
 export default defineScenario({
   name: 'k8s-services',
   title: 'ClusterIP Services on a three-node kind cluster: names, load spreading, pods replaced behind a Service (article 003)',
-  environment: kind({ cni: 'kindnet', workers: 2 }),
+  environment: kind({ workers: 2 }),
   networks: { nodes: kindNodeNetwork() },
   workloads: {
     client: pod({ description: 'toolbox pod (np-probe)', containers: [{ name: 'client', image: 'toolbox' }], node: 'worker' }),
@@ -130,7 +131,7 @@ export default defineScenario({
       ],
       why: {
         'no-route': "the outside client's gateway has no route to the pod CIDR: ICMP network unreachable",
-        'http-status': "with a route via a node, the node forwards to the pod (kindnet routes each node's pod CIDR to it, and nothing filters forwarded traffic from the nodes' network): pod IPs are unreachable from outside only for want of a route, as Docker's container IPs are",
+        'http-status': byCni((cni) => `with a route via a node, the node forwards to the pod (${cni.datapath.crossNode}, and nothing filtered the forwarded packet): pod IPs are unreachable from outside only for want of a route, as Docker's container IPs are`),
         timeout: "a node dropped the forwarded packet: kube-proxy's KUBE-FORWARD drops conntrack-INVALID packets, which is what the client's ACK looks like to a node that forwarded its SYN but not the pod's reply (a route via a node that does not host the pod)",
       },
     },

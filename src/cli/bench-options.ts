@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { supportedCnis, type Cni } from '../environment/kind/index.ts';
+import type { Cni } from '../environment/kind/index.ts';
+import { resolveEnvironmentChoice } from './environment-choice.ts';
 import { UsageError } from '../errors.ts';
 import { helpOption, type CommandHelp } from './help.ts';
 
@@ -10,7 +11,7 @@ const benchOptions = {
   suite: { type: 'boolean' },
   kind: { type: 'boolean' },
   soak: { type: 'boolean' },
-  cni: { type: 'string', default: 'kindnet' },
+  cni: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
 export const benchHelp: CommandHelp = {
@@ -20,8 +21,8 @@ export const benchHelp: CommandHelp = {
   npm run bench -- --soak [--runs N]    the Docker suite N times (default 20), then 3 side by side: flips, conclusive rate, leaks
   npm run bench -- --kind [--cni kindnet,flannel]   per CNI: \`scenario -- --all --kind\` with cluster creation, and one scenario on a running cluster`,
   options: benchOptions,
-  meanings: { cni: `with --kind: the CNIs to measure, comma-separated, of ${supportedCnis.join(', ')} (default kindnet)`, kind: 'per CNI: the Kubernetes scenarios with and without cluster creation' },
-  variables: ['NETPROOF_CNI_SUPPLY', 'NETPROOF_CACHE', 'CI'],
+  meanings: { cni: 'with --kind: the CNIs to measure, comma-separated, each as --cni takes it (default NETPROOF_CNI, else kindnet)', kind: 'per CNI: the Kubernetes scenarios with and without cluster creation' },
+  variables: ['NETPROOF_CNI', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_CACHE', 'CI'],
   notes: 'Figures, not a test: it needs root and the engine, like a scenario run.',
 };
 
@@ -39,8 +40,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   const { values } = parseArgs({ args: [...args], options: benchOptions });
   if (values.runs !== undefined && !/^[1-9][0-9]*$/.test(values.runs)) throw new UsageError(`--runs takes a decimal whole number >= 1, not "${values.runs}"`);
   const runs = Number(values.runs ?? (values.soak ? 20 : values.suite || values.kind ? 3 : 5));
-  const cnis = values.cni.split(',') as Cni[];
-  const unknownCni = cnis.find((cni) => !(supportedCnis as readonly string[]).includes(cni));
-  if (unknownCni !== undefined) throw new UsageError(`--cni ${unknownCni}: use one or more of ${supportedCnis.join(', ')}, comma-separated`);
+  // Each CNI as a scenario's --cni (or NETPROOF_CNI) takes it: an unknown one names the known ones.
+  const cnis: Cni[] = (values.cni?.split(',') ?? [undefined]).map((cni) => resolveEnvironmentChoice({ cni }).cni);
   return { help: values.help ?? false, runs, suite: values.suite ?? false, kind: values.kind ?? false, soak: values.soak ?? false, cnis };
 }

@@ -1,3 +1,4 @@
+import type { EnvironmentChoice } from '../environment/environment.ts';
 import { clusterExists, deleteKindCluster, ensureKindTool, sharedClusterName } from '../environment/kind/index.ts';
 import { consoleLogger } from '../log.ts';
 import type { ScenarioSpec } from '../scenario/scenario.ts';
@@ -9,8 +10,8 @@ let pending: (() => Promise<void>) | undefined;
  * the batch are the batch's own, and `removeNew` deletes them at its end
  * (also on Ctrl-C, through removeBatchClusters).
  */
-export async function sharedClustersToRemove(specs: readonly ScenarioSpec[]): Promise<{ removeNew(): Promise<void> } | undefined> {
-  const names = [...new Set(specs.flatMap((s) => (s.environment.cluster ? [sharedClusterName(s.environment.cluster)] : [])))];
+export async function sharedClustersToRemove(specs: readonly ScenarioSpec[], choice: EnvironmentChoice): Promise<{ removeNew(): Promise<void> } | undefined> {
+  const names = [...new Set(specs.flatMap((s) => (s.environment.cluster ? [sharedClusterName({ cni: choice.cni, workers: s.environment.cluster.workers })] : [])))];
   if (names.length === 0) return undefined;
   const logger = consoleLogger();
   const kind = await ensureKindTool(logger);

@@ -1,4 +1,4 @@
-import { supportedCnis } from '../environment/kind/index.ts';
+import { cniNames, defaultCni } from '../environment/kind/index.ts';
 import { runNamePrefix } from '../lab/names.ts';
 
 /**
@@ -28,11 +28,11 @@ export const flags: Readonly<Record<string, Flag>> = {
   kind: { meaning: 'with --all: only the Kubernetes (kind) scenarios' },
   docker: { meaning: 'with --all: only the Docker scenarios' },
   'reuse-cluster': { meaning: 'keep the kind cluster a Kubernetes run starts, for the next runs' },
-  cni: { value: 'X', meaning: `the CNI of the kind cluster: one of ${supportedCnis.join(', ')}; the same as NETPROOF_CNI=X` },
+  cni: { value: 'X', meaning: `run the Kubernetes scenarios on a cluster with this CNI: one of ${cniNames.join(', ')} (default ${defaultCni}); the same as NETPROOF_CNI=X; with --all, only the Kubernetes scenarios` },
   engine: { value: 'X', meaning: "the Docker engine the Docker scenarios run on (default: this machine's own); the same as NETPROOF_ENGINE=X" },
   claim: { value: 'D1,K5', meaning: 'only these claims, case-insensitive (every workload still starts); with no scenario name, the scenarios that hold them' },
   repeat: { value: 'N', meaning: 'try the claims N times (a decimal whole number >= 1) on one environment; per claim the count of each outcome, flaky marked' },
-  name: { value: 'NAME', meaning: 'the kind cluster (default netproof): lowercase letters, digits, dashes' },
+  name: { value: 'NAME', meaning: "the kind cluster (default the lab cluster of the CNI, netproof-<cni>; down: every lab cluster): lowercase letters, digits, dashes" },
   workers: { value: 'N', meaning: 'worker nodes beside the control plane, 0..8 (default 2)' },
   out: { value: 'DIR', meaning: 'where to write compare.{md,json,html} (default results/compare/)' },
   runs: { value: 'N', meaning: 'how many times each measure runs (default 5; 3 with --suite or --kind; 20 with --soak)' },

@@ -25,6 +25,7 @@ import { ExitCode } from './exit-codes.ts';
 import { progressLogger } from './progress.ts';
 import { scanScenarios } from '../scenario/registry.ts';
 import { claimIds, renderListing, scenarioListing, selectScenarios } from './scenario-selection.ts';
+import { checkHostForChoice, cniUsage, resolveEnvironmentChoice } from './environment-choice.ts';
 
 // testcontainers would pull its Ryuk reaper image; no registry is reachable
 // here, so the lab reaps its own resources (lab/sweep.ts) instead.
@@ -33,6 +34,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const usage = `usage:
 ${scenarioUsage}
 ${cleanUsage}
+${cniUsage}
 ${clusterUsage}
 ${compareUsage}
 Each command's every flag and variable: npm run <command> -- --help
@@ -88,16 +90,31 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
   const claims = claimIds(values.claim);
   if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return mode === 'validate' ? labNeeded(false) : list(values.json ?? false);
   const repeat = rounds(values.repeat);
-  // The engine is resolved once, here, and handed down: unknown → exit 2, cannot run here → exit 3, before anything starts.
+  // The engine and the CNI are resolved once, here, and handed down: unknown → exit 2, cannot run here → exit 3, before anything starts.
   const engine = await chooseEngine(values.engine);
   const onLabHost = engine.name !== 'machine';
   if (onLabHost && values.kind) throw new UsageError(`--engine ${engine.name} is a Docker engine: kind scenarios run on the machine's own engine`);
-  const selected = await selectScenarios({ names: positionals, all: values.all, environment: values.kind || values.cni ? 'kind' : values.docker || onLabHost ? 'docker' : undefined, cni: values.cni, claims });
+  const choice = resolveEnvironmentChoice({ cni: values.cni });
+  const cniFlag = choice.cniFrom === 'flag';
+  if (cniFlag && values.docker) throw new UsageError('--cni chooses the cluster of Kubernetes scenarios: it does not go with --docker');
+  if (cniFlag && onLabHost) throw new UsageError(`--cni chooses the cluster of Kubernetes scenarios: it does not go with --engine ${engine.name}`);
+  const selected = await selectScenarios({
+    names: positionals,
+    all: values.all,
+    environment: values.kind || cniFlag ? 'kind' : values.docker || onLabHost ? 'docker' : undefined,
+    cni: choice.cni,
+    claims,
+    onSkip: (spec, reason) => logger.info(`skipping ${spec.name}: it cannot run on ${choice.cni} (${reason})`),
+  });
   const { runnable: specs, refused } = splitByEngine(selected, engine);
   // A named scenario that cannot run on the engine is an answer (exit 3); in a batch, it is skipped and said.
   if (refused.length > 0 && positionals.length > 0) throw new EnvironmentError(refused.map((r) => r.reason).join('\n'), 'run it with --engine machine');
   for (const { reason } of refused) logger.info(`skipped on engine ${engine.name}: ${reason}`);
   if (specs.length === 0) throw new UsageError('no scenario matches');
+  const onDocker = specs.filter((spec) => spec.environment.kind !== 'kind');
+  if (cniFlag && onDocker.length > 0) throw new UsageError(`--cni chooses the cluster of Kubernetes scenarios; ${onDocker.map((s) => s.name).join(', ')} run${onDocker.length > 1 ? '' : 's'} on Docker`);
+  // A CNI this host cannot run fails here, before any image, network or cluster (exit 3).
+  if (specs.some((spec) => spec.environment.kind === 'kind')) await checkHostForChoice(choice);
   // --junit DIR/ (a trailing slash): one <scenario>.junit.xml per scenario there; a file name takes one scenario.
   const junitDir = values.junit?.endsWith('/');
   if (specs.length > 1 && values.junit && !junitDir) throw new UsageError('--junit FILE names one file: use it with one scenario, or give a directory with a trailing slash (--junit DIR/) for one file per scenario');
@@ -107,7 +124,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
   // The layout engine (WebAssembly) loads while the lab starts, so writing the HTML report waits for nothing.
   void loadGraphviz().catch(() => undefined);
   // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
-  const batch = values.all && !values['reuse-cluster'] ? await sharedClustersToRemove(specs) : undefined;
+  const batch = values.all && !values['reuse-cluster'] ? await sharedClustersToRemove(specs, choice) : undefined;
   const results: ScenarioResult[] = [];
   try {
     for (const spec of specs) {
@@ -118,6 +135,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
         repeat,
         keepCluster: values.all || values['reuse-cluster'],
         engine,
+        environment: choice,
         onRunStarted: (run) => (currentRun = run),
         secrets: ['mysecretpassword'],
       });

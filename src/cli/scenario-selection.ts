@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { loadScenario, scanScenarios } from '../scenario/registry.ts';
+import type { Cni } from '../environment/kind/index.ts';
 import type { ScenarioSpec } from '../scenario/scenario.ts';
 
 export interface Selection {
@@ -8,8 +9,9 @@ export interface Selection {
   /** `--all`: every scenario (narrowed by `environment` and `cni`). */
   readonly all?: boolean;
   readonly environment?: 'docker' | 'kind';
-  /** `--cni X`: kind scenarios whose cluster runs that CNI. */
-  readonly cni?: string;
+  /** The CNI Kubernetes scenarios will run on: a named scenario that cannot is a usage error, others are left out (onSkip says why). */
+  readonly cni?: Cni;
+  readonly onSkip?: (spec: ScenarioSpec, reason: string) => void;
   /** `--claim D1,K5`: only these claims; with no name and no --all, the scenarios that hold them. */
   readonly claims?: readonly string[];
 }
@@ -26,13 +28,19 @@ export async function selectScenarios(selection: Selection): Promise<ScenarioSpe
   const { names, claims } = selection;
   if (selection.all && names.length > 0) throw new UsageError('--all runs every scenario: name none');
   let specs: ScenarioSpec[];
-  if (names.length > 0) specs = await Promise.all(names.map(loadScenario));
-  else if (selection.all || claims?.length) {
-    specs = (await allScenarios()).filter(
-      (spec) =>
-        (!selection.environment || spec.environment.kind === selection.environment) &&
-        (!selection.cni || (spec.environment.kind === 'kind' && spec.environment.cluster?.cni === selection.cni)),
-    );
+  if (names.length > 0) {
+    specs = await Promise.all(names.map(loadScenario));
+    for (const spec of specs) {
+      const reason = cannotRunOn(spec, selection.cni);
+      if (reason) throw new UsageError(`scenario ${spec.name} cannot run on ${selection.cni}: ${reason}`);
+    }
+  } else if (selection.all || claims?.length) {
+    specs = (await allScenarios()).filter((spec) => !selection.environment || spec.environment.kind === selection.environment);
+    specs = specs.filter((spec) => {
+      const reason = cannotRunOn(spec, selection.cni);
+      if (reason) selection.onSkip?.(spec, reason);
+      return !reason;
+    });
   } else throw new UsageError('name a scenario, or use --all or --claim');
   if (!claims?.length) return specs;
   const held = new Set(specs.flatMap((spec) => spec.claims.map((c) => c.id)));
@@ -47,6 +55,10 @@ export async function selectScenarios(selection: Selection): Promise<ScenarioSpe
   return specs.map((spec) => ({ ...spec, claims: spec.claims.filter((c) => wanted.includes(c.id)) })).filter((spec) => spec.claims.length > 0);
 }
 
+/** Why a scenario cannot run on a CNI (its file says so), or undefined. */
+export const cannotRunOn = (spec: ScenarioSpec, cni: Cni | undefined): string | undefined =>
+  cni === undefined ? undefined : spec.environment.cluster?.unsupportedCnis?.[cni];
+
 /** `--claim D1,K5` → ['D1', 'K5'] (as typed: selectScenarios matches them case-insensitively). */
 export const claimIds = (value: string | undefined): string[] | undefined =>
   value
@@ -58,10 +70,16 @@ export const claimIds = (value: string | undefined): string[] | undefined =>
 export function scenarioListing(specs: readonly ScenarioSpec[]): { name: string; environment: string; description: string; claims: string[] }[] {
   return specs.map((spec) => ({
     name: spec.name,
-    environment: spec.environment.kind === 'kind' && spec.environment.cluster ? `kind (${spec.environment.cluster.cni})` : spec.environment.kind,
+    environment: kindListing(spec),
     description: spec.environment.description,
     claims: spec.claims.map((c) => c.id),
   }));
+}
+
+/** `kind`, or `kind (not on flannel)` when the file says where it cannot run. */
+function kindListing(spec: ScenarioSpec): string {
+  const unsupported = Object.keys(spec.environment.cluster?.unsupportedCnis ?? {});
+  return unsupported.length > 0 ? `${spec.environment.kind} (not on ${unsupported.join(', ')})` : spec.environment.kind;
 }
 
 export function renderListing(entries: ReturnType<typeof scenarioListing>): string {

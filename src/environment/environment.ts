@@ -2,8 +2,9 @@ import { during } from '../errors.ts';
 import type { LabRun } from '../lab/lab-run.ts';
 import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
+import { UsageError } from '../errors.ts';
 import { readDockerFacts, type DockerFacts, type EngineHost, engines, type EngineProvider } from './docker/index.ts';
-import { chosenCni, packetsStoppedFromKind, startKindLab, type Cni, type KindLab, type KindLabSpec } from './kind/index.ts';
+import { defaultCni, packetsStoppedFromKind, startKindLab, type Cni, type KindLab } from './kind/index.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {
@@ -26,14 +27,33 @@ export interface EnvironmentStart {
   readonly keepCluster?: boolean;
   /** The Docker engine a Docker scenario runs on, chosen in the CLI; the machine's when absent. */
   readonly engine?: EngineProvider;
+  /** What the user chose to run on (resolved once, by the CLI); unset: the defaults. */
+  readonly choice?: EnvironmentChoice;
+}
+
+/**
+ * The environment the user chose, resolved once (src/cli/environment-choice.ts)
+ * and handed down to the environment's start: a scenario file never decides it.
+ */
+export interface EnvironmentChoice {
+  /** The CNI of the cluster Kubernetes scenarios run on. */
+  readonly cni: Cni;
+}
+
+/** What a Kubernetes scenario asks of its cluster. */
+export interface KindRequirements {
+  /** Worker nodes besides the one control plane; default 2. */
+  readonly workers?: number;
+  /** The CNIs it cannot run on, each with the reason (the scenario file states only where it cannot run, never which CNI to use). */
+  readonly unsupportedCnis?: Partial<Record<Cni, string>>;
 }
 
 /** Where a scenario runs. Starting it registers its own teardown with the run. */
 export interface EnvironmentSpec {
   readonly kind: 'docker' | 'kind';
   readonly description: string;
-  /** For kind: the cluster's spec (runs of the same spec share the lab's cluster). */
-  readonly cluster?: KindLabSpec;
+  /** For kind: what the scenario asks of the cluster (runs of the same CNI and size share the lab's cluster). */
+  readonly cluster?: KindRequirements & { readonly workers: number };
   start(context: EnvironmentStart): Promise<LabEnvironment>;
 }
 
@@ -54,22 +74,25 @@ export function docker(): EnvironmentSpec {
 }
 
 /**
- * A kind cluster of the given CNI on the Docker engine: reused when the lab's
- * cluster of that spec runs, else started. Its guard counts both the engine's
- * bridges (outside clients) and the kind network's DROP rule.
+ * A kind cluster of the chosen CNI (kindnet unless the user chose another) on
+ * the Docker engine: reused when the lab's cluster of that CNI and size runs,
+ * else started. Its guard counts both the engine's bridges (outside clients)
+ * and the kind network's DROP rule.
  */
-export function kind(declared: { cni: Cni; workers?: number }): EnvironmentSpec {
-  const spec = { ...declared, cni: chosenCni(declared.cni) };
-  const workers = spec.workers ?? 2;
+export function kind(requirements: KindRequirements = {}): EnvironmentSpec {
+  const workers = requirements.workers ?? 2;
   return {
     kind: 'kind',
-    cluster: { cni: spec.cni, workers },
-    description: `kind cluster (${spec.cni}, 1 control plane + ${workers} workers)`,
-    async start({ run, logger, images, keepCluster }) {
+    cluster: { ...requirements, workers },
+    description: `kind cluster (1 control plane + ${workers} workers)`,
+    async start({ run, logger, images, keepCluster, choice }) {
+      const cni = choice?.cni ?? defaultCni;
+      const unsupported = requirements.unsupportedCnis?.[cni];
+      if (unsupported !== undefined) throw new UsageError(`scenario ${run.scenario} cannot run on ${cni}: ${unsupported}`);
       const engine = await docker().start({ run, logger, images });
       // The kind guard counts for the network's lifetime: this run's share is what it adds (a cluster it creates starts at 0).
       const before = await packetsStoppedFromKind();
-      const lab = await startKindLab({ cni: spec.cni, workers }, run, logger, images, { keepCluster });
+      const lab = await startKindLab({ cni, workers }, run, logger, images, { keepCluster });
       const stoppedBefore = lab.created ? 0 : before;
       const f = lab.facts;
       return {

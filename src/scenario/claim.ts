@@ -1,6 +1,7 @@
 import type { OutcomeKind } from '../outcome/outcome.ts';
 import type { Probe } from '../probes/probe.ts';
 import type { Setup } from '../setup/setup.ts';
+import type { Because } from '../verdict/explain.ts';
 import type { Expectation } from '../verdict/expect.ts';
 import type { AttemptRole } from '../verdict/verdict.ts';
 
@@ -36,6 +37,6 @@ export interface ClaimSpec {
   readonly attempts: readonly AttemptSpec[];
   /** Choices of the lab's that decide an attempt (its router, its resolver, a server's listen_addresses): reported beside the verdict, never as findings. */
   readonly preconditions?: readonly string[];
-  /** Why, for each outcome the lab can observe: the explanation printed with the verdict. */
-  readonly why: Partial<Record<OutcomeKind, string>>;
+  /** Why, for each outcome the lab can observe: the explanation printed with the verdict (built from what ran where it depends on it: byCni). */
+  readonly why: Partial<Record<OutcomeKind, Because>>;
 }

@@ -1,4 +1,5 @@
 import type { EngineProvider } from '../environment/docker/index.ts';
+import type { EnvironmentChoice } from '../environment/environment.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import type { LabRun } from '../lab/lab-run.ts';
 import type { Logger } from '../log.ts';
@@ -27,6 +28,8 @@ export interface RunOptions {
   readonly keepCluster?: boolean;
   /** The Docker engine (`--engine`), resolved by the CLI; the machine's when absent. */
   readonly engine?: EngineProvider;
+  /** The environment the user chose (`--cni`, NETPROOF_CNI: src/cli/environment-choice.ts); unset: the defaults. */
+  readonly environment?: EnvironmentChoice;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { NetworkSpec } from '../environment/docker/index.ts';
-import { supportedCnis } from '../environment/kind/index.ts';
+import { cniNames, isCni } from '../environment/kind/index.ts';
 import { ScenarioError } from '../errors.ts';
 import { catalogue } from '../images/catalogue.ts';
 import type { EnvironmentSpec } from '../environment/environment.ts';
@@ -12,7 +12,7 @@ export interface ScenarioSpec {
   /** File name without extension, e.g. "docker-host-db". */
   readonly name: string;
   readonly title: string;
-  /** Where it runs: `docker()` (one engine) or `kind({ cni, workers })` (a cluster on that engine). */
+  /** Where it runs: `docker()` (one engine) or `kind({ workers, unsupportedCnis })` (a cluster on that engine, of the CNI the user chose). */
   readonly environment: EnvironmentSpec;
   /** User-defined networks, created before the workloads; workloads name them in `network`. */
   readonly networks?: Readonly<Record<string, NetworkSpec>>;
@@ -57,8 +57,9 @@ export function defineScenario(spec: ScenarioSpec): ScenarioSpec {
   }
   const cycle = dependencyCycle(spec.workloads);
   if (cycle) fail(`workloads depend on each other in a circle: ${cycle.join(' → ')}`, cycle[0]!);
-  const cni = spec.environment.cluster?.cni;
-  if (cni !== undefined && !(supportedCnis as readonly string[]).includes(cni)) fail(`CNI "${cni}" is not one the lab can install (${supportedCnis.join(', ')})`, cni);
+  for (const cni of Object.keys(spec.environment.cluster?.unsupportedCnis ?? {})) {
+    if (!isCni(cni)) fail(`unsupportedCnis names "${cni}", which is not a CNI the lab can install (${cniNames.join(', ')})`, cni);
+  }
   return spec;
 }
 

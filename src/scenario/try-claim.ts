@@ -7,7 +7,8 @@ import type { Observation } from '../probes/probe.ts';
 import type { AttemptResult, ClaimResult } from '../report/result.ts';
 import type { Setup } from '../setup/setup.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import { explain } from '../verdict/explain.ts';
+import { cniOf } from '../environment/kind/kind-lab.ts';
+import { explain, type RanOn } from '../verdict/explain.ts';
 import { claimVerdict, judge } from '../verdict/verdict.ts';
 import type { AttemptSpec, ClaimSpec } from './claim.ts';
 
@@ -29,7 +30,7 @@ export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, contex
     for (const attempt of claim.attempts) {
       const attemptStarted = performance.now();
       const observed = ofThisRun(await tryAttempt(attempt, env.workloads[attempt.from ?? claim.from]!, env), env.run.id);
-      attempts.push(attemptResult(claim, attempt, observed, performance.now() - attemptStarted));
+      attempts.push(attemptResult(claim, attempt, observed, performance.now() - attemptStarted, ranOn(env)));
       evidence.push(observed.evidence);
     }
   } finally {
@@ -74,8 +75,11 @@ function once(work: () => Promise<void>): () => Promise<void> {
   return () => (done ??= work());
 }
 
+/** What the attempt ran on, as observed (the cluster's CNI from its nodes), for explanations that depend on it. */
+const ranOn = (env: StartedEnvironment): RanOn => ({ cni: env.kind ? cniOf(env.kind) : undefined });
+
 /** One attempt as the results file has it: what was observed, against what the article expects of it. */
-export function attemptResult(claim: ClaimSpec, attempt: AttemptSpec, observed: Observation, durationMs: number): AttemptResult {
+export function attemptResult(claim: ClaimSpec, attempt: AttemptSpec, observed: Observation, durationMs: number, ran: RanOn = {}): AttemptResult {
   const expectation = attempt.expect ?? claim.expect;
   return {
     connection: observed.connection,
@@ -88,7 +92,7 @@ export function attemptResult(claim: ClaimSpec, attempt: AttemptSpec, observed: 
     expected: expectation.label,
     outcome: observed.outcome,
     verdict: judge(expectation, observed.outcome),
-    explanation: explain(observed.outcome, claim.why),
+    explanation: explain(observed.outcome, claim.why, ran),
     detail: observed.detail,
     durationMs: Math.round(durationMs),
   };

@@ -1,4 +1,20 @@
+import type { CniModule } from '../environment/kind/index.ts';
 import { formatOutcome, type Outcome, type OutcomeKind } from '../outcome/outcome.ts';
+
+/** What an explanation may depend on: the environment the attempt ran on, as the run observed it. */
+export interface RanOn {
+  /** The CNI the cluster runs (read from the cluster), for Kubernetes scenarios. */
+  readonly cni?: CniModule;
+}
+
+/** Why an outcome came about: a fixed text, or one built from what the attempt ran on (e.g. naming the CNI). */
+export type Because = string | ((ran: RanOn) => string);
+
+/** An explanation that depends on the cluster's CNI (the text names the one that ran); for Kubernetes scenarios. */
+export const byCni = (text: (cni: CniModule) => string): Because => (ran) => {
+  if (!ran.cni) throw new Error('this explanation names the CNI: it belongs to a Kubernetes scenario');
+  return text(ran.cni);
+};
 
 /** Fallback reasons, for outcomes a claim's author gave no explanation for. */
 const generic: Record<OutcomeKind, string> = {
@@ -14,8 +30,9 @@ const generic: Record<OutcomeKind, string> = {
   'check-failed': 'the harness could not perform the check; this says nothing about the article',
 };
 
-export function explain(outcome: Outcome, why: Partial<Record<OutcomeKind, string>>): string {
-  const reason = why[outcome.kind] ?? generic[outcome.kind];
+export function explain(outcome: Outcome, why: Partial<Record<OutcomeKind, Because>>, ran: RanOn = {}): string {
+  const because = why[outcome.kind];
+  const reason = because === undefined ? generic[outcome.kind] : typeof because === 'string' ? because : because(ran);
   switch (outcome.kind) {
     case 'check-failed':
       return `${reason}: ${outcome.reason}`;

@@ -1,42 +1,46 @@
-/**
- * The CNIs the lab can build a cluster with, with zero pulls: kindnet comes
- * with the node image; flannel and kube-router are built from their Go modules
- * and installed from their own manifests (src/environment/kind/cni/).
- */
-export const supportedCnis = ['kindnet', 'flannel', 'kube-router'] as const;
-export type Cni = (typeof supportedCnis)[number];
+import { cniModule, defaultCni, type Cni } from './cni/registry.ts';
+
+export type { Cni } from './cni/registry.ts';
 
 export interface KindClusterSpec {
   /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd); any other disables kind's. */
   readonly cni?: Cni;
   /** Worker nodes besides the one control plane; default 2. */
   readonly workers?: number;
-  /** Cluster name (kind's --name); default a unique one per process for the API (names.ts), "netproof" for the CLI. */
+  /** Cluster name (kind's --name); default a unique one per process for the API (names.ts), the lab cluster's name (netproof-<cni>) for the CLI. */
   readonly name?: string;
 }
 
-export const podSubnet = '10.244.0.0/16';
 export const serviceSubnet = '10.96.0.0/16';
 /** kubelet's clusterDNS for the service subnet above: the 10th address, as kubeadm computes it. */
 export const clusterDnsIp = '10.96.0.10';
 
 /**
- * The kind config for a spec. kubeadm's CoreDNS addon is disabled: the lab
- * installs its own CoreDNS (kind/manifests/coredns.yaml) that answers only
- * cluster names and never forwards a query out of the machine.
+ * The node label, written at creation on every node, that names the cluster's
+ * CNI: what a run reads back (never the spec) before reusing a cluster and for
+ * its results.
+ */
+export const cniNodeLabel = 'netproof.cni';
+
+/**
+ * The kind config for a spec: the CNI's pod subnet, kind's own CNI only for
+ * kindnet, the CNI's name on every node. kubeadm's CoreDNS addon is disabled:
+ * the lab installs its own CoreDNS (kind/manifests/coredns.yaml) that answers
+ * only cluster names and never forwards a query out of the machine.
  */
 export function renderKindConfig(spec: KindClusterSpec & { name: string }): string {
   const workers = spec.workers ?? 2;
-  const cni = spec.cni ?? 'kindnet';
-  const nodes = ['- role: control-plane', ...Array.from({ length: workers }, () => '- role: worker')];
+  const cni = cniModule(spec.cni ?? defaultCni);
+  const node = (role: string) => [`- role: ${role}`, '  labels:', `    ${cniNodeLabel}: ${cni.name}`];
+  const nodes = [...node('control-plane'), ...Array.from({ length: workers }, () => node('worker')).flat()];
   return [
     'kind: Cluster',
     'apiVersion: kind.x-k8s.io/v1alpha4',
     `name: ${spec.name}`,
     'networking:',
-    `  podSubnet: ${podSubnet}`,
+    `  podSubnet: ${cni.podSubnet}`,
     `  serviceSubnet: ${serviceSubnet}`,
-    `  disableDefaultCNI: ${cni === 'kindnet' ? 'false' : 'true'}`,
+    `  disableDefaultCNI: ${cni.kindDefault ? 'false' : 'true'}`,
     'nodes:',
     ...nodes,
     // kind writes kubeadm v1beta3 (no dns.disabled there): skip the addon phase instead.
@@ -48,16 +52,4 @@ export function renderKindConfig(spec: KindClusterSpec & { name: string }): stri
     '  - addon/coredns',
     '',
   ].join('\n');
-}
-
-/**
- * The CNI a Kubernetes scenario runs on: NETPROOF_CNI when the user (or a CI
- * matrix) sets it, else the one the scenario declares. One variable makes
- * every Kubernetes scenario run on the same CNI, for `compare`.
- */
-export function chosenCni(declared: Cni): Cni {
-  const wanted = process.env.NETPROOF_CNI;
-  if (!wanted) return declared;
-  if (!(supportedCnis as readonly string[]).includes(wanted)) throw new Error(`NETPROOF_CNI=${wanted}: use one of ${supportedCnis.join(', ')}`);
-  return wanted as Cni;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import type { Logger } from '../../log.ts';
@@ -9,8 +9,9 @@ import { tail } from './go-artefacts.ts';
 import { kindImagesRoot } from './kind-paths.ts';
 import type { KindVersions, NodeComponent } from './versions.ts';
 
-/** One image built from images/kind/<dockerfile>/ plus files taken from built artefacts. */
+/** One image built from images/kind/<dockerfile>/ (or a CNI's recipe folder) plus files taken from built artefacts. */
 export interface ComponentRecipe {
+  /** A folder of images/kind, or an absolute path (a CNI's kind/cni/<name>/). */
   readonly dockerfile: string;
   /** Build context files: [artefact, file in it, name in the context]. */
   readonly inputs: readonly (readonly [GoArtefact, string, string])[];
@@ -72,13 +73,15 @@ export interface ComponentBuild {
 /** netproof/kind-<component>:<key>; the key covers the Dockerfile dir, inputs' keys, base and build args. */
 export async function componentRef(component: ImageComponent, build: ComponentBuild): Promise<string> {
   const hash = createHash('sha256').update(component).update('\0');
-  const dir = join(kindImagesRoot, build.recipe.dockerfile);
+  const dir = recipeDir(build.recipe);
   for (const file of (await readdir(dir)).sort()) hash.update(file).update('\0').update(await readFile(join(dir, file))).update('\0');
   for (const [artefact, file] of build.recipe.inputs) hash.update(`${artefact}/${file}=${build.artefacts[artefact]!.key}\0`);
   if (build.recipe.onDebian) hash.update(build.debianRef);
   hash.update(JSON.stringify(build.recipe.buildArgs)).update(build.extraKey ?? '');
   return `netproof/kind-${component}:${hash.digest('hex').slice(0, 12)}`;
 }
+
+const recipeDir = (recipe: ComponentRecipe) => (isAbsolute(recipe.dockerfile) ? recipe.dockerfile : join(kindImagesRoot, recipe.dockerfile));
 
 /** Builds the component image unless the engine has it; returns its netproof reference. */
 export async function ensureComponentImage(component: ImageComponent, build: ComponentBuild, logger: Logger): Promise<string> {
@@ -87,7 +90,7 @@ export async function ensureComponentImage(component: ImageComponent, build: Com
   await logger.step(`building image ${ref}`, async () => {
     const context = await mkdtemp('/var/tmp/netproof-kind-image-');
     try {
-      await cp(join(kindImagesRoot, build.recipe.dockerfile), context, { recursive: true });
+      await cp(recipeDir(build.recipe), context, { recursive: true });
       for (const [source, name] of build.extraDirs ?? []) await cp(source, join(context, name), { recursive: true, dereference: true });
       for (const [artefact, file, name] of build.recipe.inputs) {
         await cp(join(build.artefacts[artefact]!.dir, file), join(context, name), { recursive: true });

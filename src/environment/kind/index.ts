@@ -9,7 +9,8 @@
  * The first call on a machine builds kind, Kubernetes, containerd and every
  * image from the Go module proxy and Debian (cached under the lab's cache,
  * keyed by kind/versions.env); later calls only create the cluster. Importing
- * it registers kind's sweeper, so sweeps find what runs left in clusters.
+ * it registers kind's sweeper, so sweeps find what runs left in clusters. The
+ * CNIs are modules listed in cni/registry.ts (one file each, docs/adding-a-cni.md).
  */
 import { registerSweeper } from '../../lab/sweepers.ts';
 import { kindSweeper } from './kind-sweep.ts';
@@ -17,10 +18,13 @@ import { kindSweeper } from './kind-sweep.ts';
 registerSweeper(kindSweeper);
 
 export { ensureAddOnImage } from './add-on-image.ts';
-export { chosenCni, supportedCnis, type Cni, type KindClusterSpec } from './cluster-config.ts';
+export { type KindClusterSpec } from './cluster-config.ts';
+export type { CniModule } from './cni/cni-module.ts';
+export { checkHostFor } from './cni/kernel-facts.ts';
+export { cniHelp, cniModule, cniModules, cniNames, defaultCni, isCni, type Cni } from './cni/registry.ts';
 export type { AddOnArtefact } from './go-artefacts.ts';
 export { abandonClusterCreations, clusterExists, deleteKindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
-export { kindLabOf, nodeNamed, sharedClusterName, startKindLab, type KindLab, type KindLabSpec, type KindNode } from './kind-lab.ts';
+export { cniOf, isSharedClusterName, kindLabOf, nodeNamed, sharedClusterName, startKindLab, type KindLab, type KindLabSpec, type KindNode } from './kind-lab.ts';
 export { kindNetwork, packetsStoppedFromKind } from './kind-network.ts';
 export { kindNodeNetwork } from './kind-node-network.ts';
 export { kubeconfigPath } from './kind-paths.ts';

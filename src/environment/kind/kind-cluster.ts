@@ -8,7 +8,9 @@ import { ExecError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { unnamedClusterName } from '../../lab/names.ts';
 import { forgetRun, registerRun } from '../../lab/run-registry.ts';
-import { clusterDnsIp, renderKindConfig, supportedCnis, type KindClusterSpec } from './cluster-config.ts';
+import { clusterDnsIp, renderKindConfig, type KindClusterSpec } from './cluster-config.ts';
+import { checkHostFor } from './cni/kernel-facts.ts';
+import { cniModule, defaultCni } from './cni/registry.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 import { ensureKindNetwork, packetsStoppedFromKind, removeKindNetworkIfUnused } from './kind-network.ts';
@@ -44,10 +46,9 @@ let counter = 0;
 
 /** Builds what is missing, creates the cluster, waits for all nodes Ready and CoreDNS answering. */
 export async function startKindCluster(spec: KindClusterSpec, logger: Logger, prepared?: KindToolchain): Promise<StartedKindCluster> {
-  const cni = spec.cni ?? 'kindnet';
-  if (!supportedCnis.includes(cni)) {
-    throw new EnvironmentError(`CNI "${cni}" has no zero-pull build yet`, `use one of: ${supportedCnis.join(', ')}`);
-  }
+  const cni = cniModule(spec.cni ?? defaultCni);
+  // Before anything is built or made: a CNI this host's kernel cannot run is an EnvironmentError.
+  await checkHostFor(cni);
   const name = spec.name ?? unnamedClusterName(process.pid, ++counter);
   const toolchain = prepared ?? (await ensureKindToolchain(logger));
   const cluster = kindCluster(name, toolchain);
@@ -62,7 +63,7 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
   await registerRun(creation);
   inCreation.set(name, { abort, registration: creation.id });
   try {
-    await logger.step(`creating kind cluster ${name} (${cni}, 1 control plane + ${spec.workers ?? 2} workers)`, async () => {
+    await logger.step(`creating kind cluster ${name} (${cni.name}, 1 control plane + ${spec.workers ?? 2} workers)`, async () => {
       const config = join(dirname(cluster.kubeconfig), `${name}.kind.yaml`);
       await mkdir(dirname(config), { recursive: true });
       await writeFile(config, renderKindConfig({ ...spec, name }));

@@ -5,7 +5,9 @@ import type { LabRun } from '../../lab/lab-run.ts';
 import type { StartedEnvironment } from '../started-environment.ts';
 import { runClusterName, runLabel, runNamespace, scenarioLabel } from '../../lab/names.ts';
 import type { Logger } from '../../log.ts';
-import { podSubnet, serviceSubnet, type Cni, type KindClusterSpec } from './cluster-config.ts';
+import { cniNodeLabel, serviceSubnet, type KindClusterSpec } from './cluster-config.ts';
+import type { CniModule } from './cni/cni-module.ts';
+import { cniModule, isCni, type Cni } from './cni/registry.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import { clusterExists, kindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 import { KubeClient } from './kube-client.ts';
@@ -24,6 +26,9 @@ export interface KindNode {
 export interface KindFacts {
   readonly kind: string;
   readonly kubernetes: string;
+  /** The CNI the cluster runs, read from its nodes' label (written at creation), never from the run's spec. */
+  readonly cniName: Cni;
+  /** The fingerprint's line: the CNI and what it is. */
   readonly cni: string;
   readonly kubeProxyMode: string;
   readonly podCidr: string;
@@ -46,8 +51,16 @@ export interface KindLabSpec extends KindClusterSpec {
   readonly cni: Cni;
 }
 
-/** The name of the shared lab cluster for a spec: `npm run cluster up` makes the kindnet one. */
-export const sharedClusterName = (spec: KindLabSpec) => (spec.cni === 'kindnet' && (spec.workers ?? 2) === 2 ? 'netproof' : `netproof-${spec.cni}-${spec.workers ?? 2}w`);
+/**
+ * The name of the shared lab cluster for a spec (what `npm run cluster up`
+ * makes and runs reuse): it carries the CNI, so a run never finds a cluster of
+ * another CNI under its name (an engine, once there is a choice of one, joins
+ * it the same way: netproof-<cni>[-<engine>][-<N>w]).
+ */
+export const sharedClusterName = (spec: Pick<KindLabSpec, 'cni' | 'workers'>) => `netproof-${spec.cni}${(spec.workers ?? 2) === 2 ? '' : `-${spec.workers}w`}`;
+
+/** Whether a kind cluster name is one of the lab's shared clusters (sharedClusterName's shape, or the kindnet one's name before it carried the CNI). */
+export const isSharedClusterName = (name: string) => /^netproof(-[a-z0-9-]+)?$/.test(name);
 
 /**
  * Reuses the lab cluster of this spec when one runs (namespaces keep runs
@@ -71,12 +84,16 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
   }
   if (reuse) await waitUsable(cluster, toolchain, logger);
   const client = new KubeClient(cluster.kubeconfig);
+  const facts = await readKindFacts(client, toolchain.versions.KIND_VERSION);
+  if (facts.cniName !== spec.cni) {
+    // Only a cluster made by hand under a lab name gets here: its own CNI decides, never the name or the spec.
+    throw new EnvironmentError(`kind cluster ${name} runs ${facts.cniName}, not ${spec.cni}`, `delete it (npm run cluster down -- --name ${name}), or run with --cni ${facts.cniName}`);
+  }
   const missing = await imagesMissingOnNodes(cluster, images);
   if (missing.length > 0) await logger.step(`loading ${missing.length} lab images into the nodes`, () => cluster.loadImages(missing));
   const namespace = runNamespace(run.id);
   await client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: run.id, [scenarioLabel]: run.scenario } } } });
   run.defer(`delete namespace ${namespace}`, () => client.deleteNamespace(namespace));
-  const facts = await readKindFacts(client, spec, toolchain.versions.KIND_VERSION);
   return { cluster, client, namespace, facts, created: !reuse };
 }
 
@@ -90,7 +107,7 @@ async function waitUsable(cluster: StartedKindCluster, toolchain: KindToolchain,
   await logger.step(`waiting for kind cluster ${cluster.name} (another run is creating it)`, async () => {
     const deadline = Date.now() + 300_000;
     while ((await toolchain.kind.run(['export', 'kubeconfig', '--name', cluster.name, '--kubeconfig', cluster.kubeconfig])).exitCode !== 0) {
-      if (Date.now() > deadline) throw new EnvironmentError(`kind cluster ${cluster.name} is listed but gives no kubeconfig`, `delete it (npm run cluster down${cluster.name === 'netproof' ? '' : ` -- --name ${cluster.name}`}) and run again`);
+      if (Date.now() > deadline) throw new EnvironmentError(`kind cluster ${cluster.name} is listed but gives no kubeconfig`, `delete it (npm run cluster down -- --name ${cluster.name}) and run again`);
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
     await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=240s'], { timeoutMs: 250_000 });
@@ -116,17 +133,29 @@ export async function imagesMissingOnNodes(cluster: StartedKindCluster, images: 
   return [...missing];
 }
 
-async function readKindFacts(client: KubeClient, spec: KindLabSpec, kindVersion: string): Promise<KindFacts> {
+/** The cluster's CNI as its nodes' label names it (all must agree), e.g. after `npm run cluster up -- --cni flannel`. */
+function cniOfNodes(nodes: readonly V1Node[]): Cni {
+  const names = [...new Set(nodes.map((node) => node.metadata?.labels?.[cniNodeLabel] ?? '(none)'))];
+  const [name] = names;
+  if (names.length !== 1 || name === undefined || !isCni(name)) {
+    throw new EnvironmentError(`the cluster's nodes do not name one known CNI in their ${cniNodeLabel} label (${names.join(', ') || 'no nodes'})`, 'it was made by hand or by an older netproof: delete it (npm run cluster down -- --name NAME) and run again');
+  }
+  return name;
+}
+
+async function readKindFacts(client: KubeClient, kindVersion: string): Promise<KindFacts> {
   const nodes = (await client.core.listNode()).items;
+  const cni = cniModule(cniOfNodes(nodes));
   const proxyConfig = await client.core.readNamespacedConfigMap({ name: 'kube-proxy', namespace: 'kube-system' }).catch(() => undefined);
   // kube-proxy's default when `mode` is empty is iptables on Linux.
   const mode = /^mode:\s*"?([\w-]*)"?\s*$/m.exec(proxyConfig?.data?.['config.conf'] ?? '')?.[1];
   return {
     kind: kindVersion,
     kubernetes: nodes[0]?.status?.nodeInfo?.kubeletVersion ?? 'unknown',
-    cni: spec.cni === 'kindnet' ? "kindnet (the lab's own kindnetd: ptp + host-local + portmap)" : spec.cni,
+    cniName: cni.name,
+    cni: cni.fingerprint,
     kubeProxyMode: mode === undefined ? 'unknown' : mode || 'iptables (default)',
-    podCidr: podSubnet,
+    podCidr: cni.podSubnet,
     serviceCidr: serviceSubnet,
     nodes: nodes.map(kindNode).sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1)),
   };
@@ -138,6 +167,9 @@ const kindNode = (node: V1Node): KindNode => ({
   address: node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
   podCidr: node.spec?.podCIDR ?? '',
 });
+
+/** The CNI module of the lab's cluster (as its nodes name it): what probes and explanations ask of the CNI that ran. */
+export const cniOf = (lab: Pick<KindLab, 'facts'>): CniModule<Cni> => cniModule(lab.facts.cniName);
 
 /** A node by role and index: `control-plane`, `worker` (the first), `worker2`, … as kind names them. */
 export function nodeNamed(lab: KindLab, which: string): KindNode {

@@ -1,7 +1,8 @@
 import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
 import { deleteRule, insertRule, rulesMarked } from '../../lab/iptables-rules.ts';
 import { uplinkInterfaces } from '../../lab/traffic-guard.ts';
-import { podSubnet, serviceSubnet } from './cluster-config.ts';
+import { serviceSubnet } from './cluster-config.ts';
+import { cniModules } from './cni/registry.ts';
 
 /**
  * The Docker network the lab's kind nodes sit on (kind is pointed at it with
@@ -37,7 +38,7 @@ async function raiseInotifyLimits(): Promise<void> {
  * blackhole the service and pod ranges, so such a packet dies here instead of
  * heading for an uplink (where the guard would drop it).
  */
-const clusterRanges = [serviceSubnet, podSubnet];
+const clusterRanges = [serviceSubnet, ...new Set(cniModules.map((cni) => cni.podSubnet))];
 const rulePreference = '1000';
 
 async function blackholeClusterRanges(): Promise<void> {

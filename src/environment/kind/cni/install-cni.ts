@@ -2,23 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../../errors.ts';
 import { hostExecOrThrow } from '../../../exec/host-exec.ts';
-import { ensureImages } from '../../../images/build-images.ts';
 import type { Logger } from '../../../log.ts';
-import { podSubnet, type Cni } from '../cluster-config.ts';
-import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from '../component-images.ts';
-import type { GoArtefact } from '../go-artefacts.ts';
 import { kindNetwork } from '../kind-network.ts';
 import type { StartedKindCluster } from '../kind-cluster.ts';
-import { builtCnis, ensureCniBinaries, type BuiltCni } from './cni-binaries.ts';
-import { adaptFlannelManifest, adaptKubeRouterManifest, type CniSupply } from './cni-manifests.ts';
-import { kernelFactFor } from './kernel-facts.ts';
-import { readCniVersions, requireVersion, type CniVersions } from './cni-versions.ts';
-
-/** Where each CNI's manifest lives in its pinned module, and the DaemonSet to wait for. */
-const sources = {
-  flannel: { module: 'github.com/flannel-io/flannel', version: 'FLANNEL_VERSION', file: 'Documentation/kube-flannel.yml', daemonSet: ['kube-flannel', 'kube-flannel-ds'] },
-  'kube-router': { module: 'github.com/cloudnativelabs/kube-router/v2', version: 'KUBE_ROUTER_VERSION', file: 'daemonset/generic-kuberouter.yaml', daemonSet: ['kube-system', 'kube-router'] },
-} as const satisfies Record<BuiltCni, unknown>;
+import type { CniModule, CniSupply } from './cni-module.ts';
+import { cniVersion, ensureCniImage, readCniVersions, type ManifestCniModule } from './cni-recipe.ts';
+import { kernelFact, readKernelConfig } from './kernel-facts.ts';
+import type { Cni } from './registry.ts';
 
 /** What a cluster's CNI is, for results' fingerprints. */
 export interface CniFacts {
@@ -38,42 +28,36 @@ export function cniSupply(): CniSupply {
 }
 
 /**
- * Installs the cluster's CNI from its own manifest (kindnet comes with the
- * node image). Offline, its images are built here and loaded into the nodes
- * (no registry); then waits for its DaemonSet on every node.
+ * Installs the cluster's CNI as its module says: a bundled one (kindnet)
+ * comes with the node image; a manifest one is applied from its own pinned
+ * manifest, its images built here and loaded into the nodes offline (no
+ * registry). Then waits for its DaemonSet on every node and for every node's
+ * route to every other node's pod CIDR.
  */
-export async function installCni(cluster: StartedKindCluster, cni: Cni, logger: Logger): Promise<CniFacts> {
+export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni>, logger: Logger): Promise<CniFacts> {
   const supply = cniSupply();
-  if (cni === 'kindnet') {
-    return cluster.nodeImageSource === 'local'
-      ? { cni, supply, build: "the lab's kindnetd (kind/kindnetd), no NetworkPolicy" }
-      : { cni, supply, build: `upstream kindnet of ${cluster.nodeImage}`, kernel: await kernelFactFor('upstream kindnet') };
+  const { source } = cni;
+  if (source.kind === 'bundled') {
+    const { build, reportKernelOptions } = source.describe({ image: cluster.nodeImage, source: cluster.nodeImageSource });
+    return { cni: cni.name, supply, build, ...(reportKernelOptions ? { kernel: kernelFact(await readKernelConfig(), reportKernelOptions) } : {}) };
   }
-  const versions = await readCniVersions();
-  const source = sources[cni];
-  const version = requireVersion(versions, source.version);
-  const image = supply === 'offline' ? await ensureCniImage(cni, versions, logger) : undefined;
+  const module = cni as ManifestCniModule;
+  const versions = await readCniVersions(cni);
+  const version = cniVersion(module, versions);
+  const image = supply === 'offline' ? await ensureCniImage(module, versions, logger) : undefined;
   if (image) await logger.step(`loading ${image} into the nodes`, () => cluster.loadImages([image]));
-  const target = { supply, image, apiServer: { host: await controlPlaneAddress(cluster), port: 6443 } };
-  const upstream = await readFile(join(await moduleDir(source.module, version), source.file), 'utf8');
-  const manifest = cni === 'flannel' ? adaptFlannelManifest(upstream, target) : adaptKubeRouterManifest(upstream, { ...target, version });
-  await logger.step('routing the pod CIDR nowhere on every node until the CNI routes it', () => podCidrUnreachable(cluster));
-  await logger.step(`installing ${cni} ${version} (${source.file} of its module)`, async () => {
+  const target = { supply, image, version, apiServer: { host: await controlPlaneAddress(cluster), port: 6443 } };
+  const upstream = await readFile(join(await moduleDir(source.manifest.module, version), source.manifest.file), 'utf8');
+  const manifest = source.adapt(upstream, target);
+  await logger.step('routing the pod CIDR nowhere on every node until the CNI routes it', () => podCidrUnreachable(cluster, cni.podSubnet));
+  await logger.step(`installing ${cni.name} ${version} (${source.manifest.file} of its module)`, async () => {
     await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
-    const [namespace, name] = source.daemonSet;
+    const { namespace, name } = cni.daemonSet;
     await cluster.kubectlOrThrow(['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=240s'], { timeoutMs: 250_000 });
   });
-  await logger.step(`waiting for ${cni}'s routes to every other node's pod CIDR`, () => waitPodRoutes(cluster));
-  return { cni, supply, build: `${cni} ${version}, ${image ? `built here (${image})` : 'upstream images'}`, kernel: await kernelFactFor(cni) };
-}
-
-async function ensureCniImage(cni: BuiltCni, versions: CniVersions, logger: Logger): Promise<string> {
-  const built = await ensureCniBinaries(cni, versions, logger);
-  const { debian: debianRef } = await ensureImages(['debian'], logger);
-  // The component-image builder keys inputs by artefact name; the CNI's build is one such artefact.
-  const artefact = cni as unknown as GoArtefact;
-  const recipe: ComponentRecipe = { dockerfile: cni, inputs: builtCnis[cni].outputs.map((file) => [artefact, file, file] as const), buildArgs: {}, onDebian: true };
-  return ensureComponentImage(cni as unknown as ImageComponent, { recipe, artefacts: { [artefact]: built }, debianRef }, logger);
+  await logger.step(`waiting for ${cni.name}'s routes to every other node's pod CIDR`, () => waitPodRoutes(cluster));
+  const kernel = kernelFact(await readKernelConfig(), cni.kernel.requires);
+  return { cni: cni.name, supply, build: `${cni.name} ${version}, ${image ? `built here (${image})` : 'upstream images'}`, kernel };
 }
 
 async function controlPlaneAddress(cluster: StartedKindCluster): Promise<string> {
@@ -121,7 +105,7 @@ async function waitPodRoutes(cluster: StartedKindCluster): Promise<void> {
  * `unreachable` route for the whole pod subnet answers locally instead; the
  * CNI's per-node routes are more specific and win.
  */
-async function podCidrUnreachable(cluster: StartedKindCluster): Promise<void> {
+async function podCidrUnreachable(cluster: StartedKindCluster, podSubnet: string): Promise<void> {
   const nodes = (await cluster.kubectlOrThrow(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'])).stdout.split(' ').filter(Boolean);
   for (const node of nodes) {
     const result = await cluster.nodeExec(node, ['ip', 'route', 'replace', 'unreachable', podSubnet]);

@@ -1,0 +1,88 @@
+/**
+ * What makes one CNI, in one place (kind's providers are the model: one small
+ * interface, one file per implementation, a registry listing them). Everything
+ * that differs per CNI is a field here; the code that builds, installs, checks
+ * and describes a cluster's CNI is generic and reads only these fields.
+ */
+
+/** Where a built CNI's images come from (NETPROOF_CNI_SUPPLY): built here from Go modules, or the pinned upstream tags. */
+export type CniSupply = 'offline' | 'upstream';
+
+/** What a manifest edit needs to know of the cluster and of the build. */
+export interface ManifestTarget {
+  readonly supply: CniSupply;
+  /** Offline: the image built here (netproof/kind-<cni>:<key>). */
+  readonly image?: string;
+  /** The CNI's pinned version (from its recipe's versions.env). */
+  readonly version: string;
+  /** host:port of the API server on the node network. */
+  readonly apiServer: { readonly host: string; readonly port: number };
+}
+
+/** The node image kind runs (kindnet comes inside it). */
+export interface NodeImageFacts {
+  readonly image: string;
+  readonly source: 'local' | 'upstream';
+}
+
+/**
+ * A CNI kind ships in its node image (kindnet): nothing to build or apply; what
+ * it is depends on the node image.
+ */
+export interface BundledCni {
+  readonly kind: 'bundled';
+  /** Which build runs, and the kernel options worth reporting (not required) for it. */
+  describe(node: NodeImageFacts): { readonly build: string; readonly reportKernelOptions?: readonly string[] };
+}
+
+/**
+ * A CNI installed from its own manifest: built offline from Go modules by its
+ * recipe, kind/cni/<name>/ (build.sh, versions.env, Dockerfile), or taken as
+ * the pinned upstream images.
+ */
+export interface ManifestCni {
+  readonly kind: 'manifest';
+  /** The recipe's versions.env lines its build uses (its cache key), the first being the CNI's own version. */
+  readonly versions: readonly [string, ...string[]];
+  /** The files build.sh leaves in its output directory, each copied into the image by the Dockerfile. */
+  readonly outputs: readonly string[];
+  /** The Go module whose source holds the manifest (at the first version above), and the file in it. */
+  readonly manifest: { readonly module: string; readonly file: string };
+  /** The lab's edits to the upstream manifest, each checked so that an upstream change fails loudly. */
+  adapt(manifest: string, target: ManifestTarget): string;
+}
+
+export interface CniModule<Name extends string = string> {
+  /** What `--cni`, NETPROOF_CNI, results and cluster names call it. */
+  readonly name: Name;
+  /** One line for `--help` and the docs. */
+  readonly summary: string;
+  /** Whether kind's own default CNI stays (true only for kindnet, which is it). */
+  readonly kindDefault: boolean;
+  /** The cluster's pod CIDR (kubeadm's podSubnet; the CNI's IPAM hands out each node's slice of it). */
+  readonly podSubnet: string;
+  readonly source: BundledCni | ManifestCni;
+  /**
+   * Kernel options the CNI cannot work without (kind nodes share the host's
+   * kernel): a host lacking one fails before any cluster is made (exit 3).
+   */
+  readonly kernel: { readonly requires: readonly string[]; readonly because: string };
+  /** Ready when this DaemonSet has rolled out on every node (and every node routes every other node's pod CIDR). */
+  readonly daemonSet: { readonly namespace: string; readonly name: string };
+  /** The fingerprint's `cni` line: the name, then what it is. */
+  readonly fingerprint: string;
+  /** Whether it enforces NetworkPolicy (its documentation's word; the lab's K18 observes it). */
+  readonly enforcesNetworkPolicy: boolean;
+  /** How it carries pod traffic, for the claims' explanations (each a clause that names the CNI). */
+  readonly datapath: {
+    /** How a packet reaches a pod on another node. */
+    readonly crossNode: string;
+    /** What it does to a pod's packet leaving the pod CIDR. */
+    readonly masquerade: string;
+    /** How a pod's interface is attached on its node (a bridge or not, which one). */
+    readonly podAttachment: string;
+  };
+}
+
+/** Declares a CNI module, keeping its name's literal type (the registry derives the `Cni` type from it). */
+export const defineCni = <const Name extends string>(module: CniModule<Name>): CniModule<Name> => module;

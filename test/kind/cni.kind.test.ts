@@ -18,8 +18,8 @@ const claim = (result: ScenarioResult, id: string) => result.claims.find((c) => 
 /**
  * kube-router built from its Go module, installed from its own manifest on a
  * three-node cluster with zero pulls; the Kubernetes scenarios run on it
- * through NETPROOF_CNI, each claim conclusive, nothing sent off the machine,
- * nothing left behind.
+ * as the CLI hands its --cni down (runScenario's environment), each claim
+ * conclusive, nothing sent off the machine, nothing left behind.
  */
 describe(`Kubernetes scenarios on ${cni}`, () => {
   const results = new Map<string, ScenarioResult>();
@@ -27,31 +27,31 @@ describe(`Kubernetes scenarios on ${cni}`, () => {
   const clusterName = sharedClusterName({ cni, workers: 2 });
   let toolchain: KindToolchain;
   let startedHere = false;
-  const previous = process.env.NETPROOF_CNI;
   // The kind guard's DROP counter is shared by every lab cluster and lives as long as one does: count this file's own.
   let stoppedBefore = 0;
   let stoppedAfter = 0;
 
   beforeAll(async () => {
-    process.env.NETPROOF_CNI = cni;
     toolchain = await ensureKindToolchain(noopLogger);
     stoppedBefore = await packetsStoppedFromKind();
     startedHere = !(await clusterExists(toolchain, clusterName));
     for (const name of scenarios) {
-      results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true }));
+      results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true, environment: { cni } }));
     }
     stoppedAfter = await packetsStoppedFromKind();
   }, 1_800_000);
 
   afterAll(async () => {
-    if (previous === undefined) delete process.env.NETPROOF_CNI;
-    else process.env.NETPROOF_CNI = previous;
     if (startedHere && toolchain) await deleteKindCluster(clusterName, toolchain);
   }, 300_000);
 
-  it('runs on kube-router, and says so in the fingerprint (which build, which kernel)', () => {
+  it('runs on kube-router, read from the nodes, and says so in the fingerprint (which build, which kernel) and the explanations', async () => {
     const policy = results.get('k8s-network-policy')!;
     expect(policy.environment.cni).toMatch(/^kube-router/);
+    expect(policy.environment.cluster).toMatch(new RegExp(`^${clusterName} `));
+    const labels = await kindCluster(clusterName, toolchain).kubectlOrThrow(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.labels.netproof\\.cni}']);
+    expect(labels.stdout.split(' ')).toEqual(['kube-router', 'kube-router', 'kube-router']);
+    expect(claim(results.get('k8s-pod-network')!, 'K8').explanation).toContain("kube-router learns each node's pod CIDR over BGP");
     if (startedHere) expect(policy.environment.cniSource).toMatch(/^kube-router v2\.1\.0, built here \(netproof\/kind-kube-router:[0-9a-f]{12}\); offline supply; kernel .* has CONFIG_IP_SET/);
   });
 

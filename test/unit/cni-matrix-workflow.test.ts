@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { supportedCnis } from '../../src/environment/kind/cluster-config.ts';
+import { cniNames } from '../../src/environment/kind/index.ts';
 
 const workflow = '.github/workflows/cni-matrix.yml';
 /** actionlint's exit status and output; the script builds the pinned actionlint once. */
@@ -29,7 +29,7 @@ describe('the CNI matrix workflow', () => {
 
   it('runs every CNI the lab supports, compares them, and runs the Docker scenarios', async () => {
     const text = await readFile(workflow, 'utf8');
-    expect(text).toContain(`cni: [${supportedCnis.join(', ')}]`);
+    expect(text).toContain(`cni: [${cniNames.join(', ')}]`);
     // The job bodies are project commands (test/unit/workflow-commands.test.ts): a column per CNI, the Docker column, the compare job.
     expect(text).toContain('npm run column -- kubernetes "$NETPROOF_CNI"');
     expect(text).toContain('npm run column -- docker');

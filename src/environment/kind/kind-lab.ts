@@ -134,7 +134,7 @@ export async function imagesMissingOnNodes(cluster: StartedKindCluster, images: 
 }
 
 /** The cluster's CNI as its nodes' label names it (all must agree), e.g. after `npm run cluster up -- --cni flannel`. */
-function cniOfNodes(nodes: readonly V1Node[]): Cni {
+export function cniOfNodes(nodes: readonly V1Node[]): Cni {
   const names = [...new Set(nodes.map((node) => node.metadata?.labels?.[cniNodeLabel] ?? '(none)'))];
   const [name] = names;
   if (names.length !== 1 || name === undefined || !isCni(name)) {

@@ -84,5 +84,5 @@ export interface CniModule<Name extends string = string> {
   };
 }
 
-/** Declares a CNI module, keeping its name's literal type (the registry derives the `Cni` type from it). */
-export const defineCni = <const Name extends string>(module: CniModule<Name>): CniModule<Name> => module;
+/** Declares a CNI module, keeping its name's literal type (the registry derives the `Cni` type from it) and its kind of source. */
+export const defineCni = <const Name extends string, Source extends BundledCni | ManifestCni>(module: CniModule<Name> & { readonly source: Source }): CniModule<Name> & { readonly source: Source } => module;

@@ -10,8 +10,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 usage() { echo "usage: column.sh kubernetes CNI DIR | docker DIR" >&2; exit 2; }
 case "${1:-}" in
-  kubernetes) [ $# -eq 3 ] || usage; export NETPROOF_CNI=$2; set -- --kind "$3" ;;
-  docker) [ $# -eq 2 ] || usage; set -- --docker "$2" ;;
+  kubernetes) [ $# -eq 3 ] || usage; set -- "$3" --kind --cni "$2" ;;
+  docker) [ $# -eq 2 ] || usage; set -- "$2" --docker ;;
   *) usage ;;
 esac
-exec bash "$root/scripts/netproof.sh" scenario --all "$1" --results "$2" --junit "${2%/}/"
+exec bash "$root/scripts/netproof.sh" scenario --all "${@:2}" --results "$1" --junit "${1%/}/"

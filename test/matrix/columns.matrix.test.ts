@@ -3,13 +3,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { supportedCnis } from '../../src/environment/kind/cluster-config.ts';
+import { cniNames } from '../../src/environment/kind/index.ts';
 import { scanScenarios } from '../../src/scenario/registry.ts';
 import { expectFindingsAsRecorded } from '../integration/findings.ts';
 import { columnResults, runProjectScript, type CommandRun } from './columns.ts';
 
 /** Every column the lab can make here: each CNI's Kubernetes scenarios, the Docker scenarios on the machine's engine. */
-const columns = [...supportedCnis.map((cni) => ({ name: cni, args: ['kubernetes', cni] })), { name: 'docker', args: ['docker'] }];
+const columns = [...cniNames.map((cni) => ({ name: cni, args: ['kubernetes', cni] })), { name: 'docker', args: ['docker'] }];
 
 /**
  * The matrix tier: every column end to end through scripts/column.sh (what the

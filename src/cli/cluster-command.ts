@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { consoleLogger } from '../log.ts';
 import { clusterExists, deleteKindCluster, ensureKindTool, ensureKindToolchain, isSharedClusterName, kubeconfigPath, sharedClusterName, startKindCluster } from '../environment/kind/index.ts';
-import { checkHostForChoice, resolveEnvironmentChoice } from './environment-choice.ts';
+import { checkHostForChoice, cniUsage, resolveEnvironmentChoice } from './environment-choice.ts';
 import { ExitCode } from './exit-codes.ts';
 import { helpOption, renderHelp, type CommandHelp } from './help.ts';
 import { labNeeded, type Mode } from './mode.ts';
@@ -19,7 +19,7 @@ export const clusterOptions = {
   all: { type: 'boolean' },
 } as const satisfies ParseArgsOptionsConfig;
 
-export const clusterHelp: CommandHelp = { command: 'cluster', meanings: { all: 'with down: every kind cluster', cni: 'up: the CNI of the lab cluster to make (netproof-<cni>); the same as NETPROOF_CNI=X' }, usage: clusterUsage, options: clusterOptions, variables: ['NETPROOF_CNI', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'CI'] };
+export const clusterHelp: CommandHelp = { command: 'cluster', meanings: { all: 'with down: every kind cluster', cni: 'up: the CNI of the lab cluster to make (netproof-<cni>); the same as NETPROOF_CNI=X' }, usage: clusterUsage, notes: cniUsage, options: clusterOptions, variables: ['NETPROOF_CNI', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'CI'] };
 
 /** `npm run cluster up|down|build`: a kind cluster built with zero registry pulls. */
 export async function clusterCommand(argv: string[], mode: Mode = 'run'): Promise<number> {

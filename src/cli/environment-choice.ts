@@ -17,7 +17,7 @@ export interface ResolvedChoice extends EnvironmentChoice {
 }
 
 /** The usage text's lines on choosing a CNI, from the registry. */
-export const cniUsage = `  --cni X (or NETPROOF_CNI=X) runs Kubernetes scenarios on a cluster with that CNI (default ${defaultCni}):\n${cniHelp('      ')}`;
+export const cniUsage = `--cni X (or NETPROOF_CNI=X): a cluster with that CNI (default ${defaultCni}); an unknown one exits 2, one this host's kernel cannot run exits 3:\n${cniHelp('  ')}`;
 
 /** `--cni` / NETPROOF_CNI → the CNI; an unknown name is a usage error (exit 2) that names its source and lists the known ones. */
 export function resolveEnvironmentChoice(flags: { readonly cni?: string }, env: NodeJS.ProcessEnv = process.env): ResolvedChoice {

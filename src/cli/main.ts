@@ -25,7 +25,7 @@ import { ExitCode } from './exit-codes.ts';
 import { progressLogger } from './progress.ts';
 import { scanScenarios } from '../scenario/registry.ts';
 import { claimIds, renderListing, scenarioListing, selectScenarios } from './scenario-selection.ts';
-import { checkHostForChoice, cniUsage, resolveEnvironmentChoice } from './environment-choice.ts';
+import { checkHostForChoice, resolveEnvironmentChoice } from './environment-choice.ts';
 
 // testcontainers would pull its Ryuk reaper image; no registry is reachable
 // here, so the lab reaps its own resources (lab/sweep.ts) instead.
@@ -34,7 +34,6 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const usage = `usage:
 ${scenarioUsage}
 ${cleanUsage}
-${cniUsage}
 ${clusterUsage}
 ${compareUsage}
 Each command's every flag and variable: npm run <command> -- --help

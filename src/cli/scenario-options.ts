@@ -1,4 +1,5 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { cniUsage } from './environment-choice.ts';
 import { helpOption, type CommandHelp } from './help.ts';
 
 /** `npm run scenario` and `npm run clean`: their usage lines, flags and help (main.ts parses with these). */
@@ -37,6 +38,7 @@ export const scenarioHelp: CommandHelp = {
   command: 'scenario',
   usage: scenarioUsage,
   options: scenarioOptions,
+  notes: cniUsage,
   variables: ['NETPROOF_CNI', 'NETPROOF_ENGINE', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_KIND_NODE_IMAGE', 'NETPROOF_KEEP_FAILED_CLUSTER', 'NETPROOF_CACHE', 'NETPROOF_SCENARIOS_DIR', 'NETPROOF_ARTICLES', 'NETPROOF_RUN_DIR', 'NETPROOF_LOCK_DIR', 'NETPROOF_COMPOSE_PLUGIN_DIR', 'GITHUB_STEP_SUMMARY', 'CI'],
 };
 export const cleanOptions = { ...helpOption, all: { type: 'boolean' } } as const satisfies ParseArgsOptionsConfig;

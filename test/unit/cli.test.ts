@@ -67,9 +67,11 @@ describe('netproof CLI', { timeout: 30_000 }, () => {
     expect(docker.stderr).toContain('does not go with --docker');
   });
 
-  it('the usage text lists every CNI of the registry', async () => {
-    const { stderr } = await cli('scenario', 'docker-host-db', '--frobnicate');
-    for (const name of cniNames) expect(stderr).toMatch(new RegExp(`^ +${name} +\\S`, 'm'));
+  it('--help of scenario and cluster lists every CNI of the registry, each with what it is', async () => {
+    for (const command of ['scenario', 'cluster']) {
+      const { stdout } = await cli(command, '--help');
+      for (const name of cniNames) expect(stdout).toMatch(new RegExp(`^ +${name} +${name}\\b`, 'm'));
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import type { Observation } from '../probes/probe.ts';
 import type { AttemptResult, ClaimResult } from '../report/result.ts';
 import type { Setup } from '../setup/setup.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import { cniOf } from '../environment/kind/kind-lab.ts';
+import { cniOf } from '../environment/kind/index.ts';
 import { explain, type RanOn } from '../verdict/explain.ts';
 import { claimVerdict, judge } from '../verdict/verdict.ts';
 import type { AttemptSpec, ClaimSpec } from './claim.ts';

@@ -5,7 +5,7 @@
  * policy support") are judged only on Calico; on another CNI the per-case
  * table is a finding.
  */
-import { kindLabOf } from '../environment/kind/index.ts';
+import { cniOf, kindLabOf } from '../environment/kind/index.ts';
 import { policyCases, type PolicyCase } from '../netpol/cases.ts';
 import { formatVerdict } from '../netpol/conformance.ts';
 import { startPolicyMatrix } from '../netpol/matrix-lab.ts';
@@ -37,7 +37,7 @@ export function networkPolicySuite(cases: readonly PolicyCase[] = policyCases): 
     run: (_source, env) =>
       checked(describe, async (check) => {
         const lab = kindLabOf(env);
-        const cni: string = lab.cluster.cni?.cni ?? lab.facts.cni.split(' ')[0]!;
+        const cni: string = cniOf(lab).name;
         const matrix = await startPolicyMatrix(env);
         const sctp = await check.record(matrix.sources.get('x/a')!.exec(['np-probe', 'sctp-support']));
         const sctpNote = sctp.exitCode === 0 ? "the pods' kernel gives SCTP sockets, but np-serve does not serve SCTP yet: not tried" : `not tried: the pods' kernel has no SCTP (${sctp.stdout.trim()})`;

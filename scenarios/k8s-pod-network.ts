@@ -7,8 +7,9 @@
  */
 import { kind } from '../src/environment/environment.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { cniBridgeOnNodes, cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
+import { cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
+import { bridgeInDocker0sRole, bridgeNamed } from '../src/probes/pod-bridge.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { byCni } from '../src/verdict/explain.ts';
@@ -29,6 +30,7 @@ export default defineScenario({
     onepod: pod({ description: "one pod: nginx :9001 (article 001's default.conf, proxy_pass http://127.0.0.1:6001) + Flask :6001", containers: [nginxContainer, flaskContainer], execIn: 'nginx' }),
     nginx: pod({ description: 'nginx alone in its pod (proxy_pass http://127.0.0.1:6001)', containers: [nginxContainer] }),
     flask: pod({ description: 'Flask alone in its pod, :6001', containers: [flaskContainer] }),
+    anchor: pod({ description: 'toolbox pod pinned to control-plane, so every node runs a pod of the run (K17)', containers: [{ name: 'anchor', image: 'toolbox' }], node: 'control-plane' }),
   },
   claims: [
     {
@@ -97,10 +99,16 @@ export default defineScenario({
       id: 'K17',
       article: '002',
       from: 'client',
-      says: 'each node has a cni0 bridge, playing the role docker0 plays for Docker',
-      expect: Expect.holds('a cni0 bridge on every node'),
-      attempts: [cniBridgeOnNodes('cni0')],
-      why: { fact: byCni((cni) => `whether cni0 exists depends on the CNI: ${cni.datapath.podAttachment}`) },
+      says: '"cni0 is created as the default bridge" on each node, and "cni0 plays the same role as docker0"',
+      expect: Expect.holds('on every node that runs pods'),
+      attempts: [
+        { ...bridgeNamed('cni0'), expect: Expect.holds('a bridge named cni0 on every node that runs pods'), half: 'cni0 is created as the default bridge' },
+        { ...bridgeInDocker0sRole(), expect: Expect.holds("a bridge holding the pods' veths and their gateway on every node that runs pods"), half: 'cni0 plays the same role as docker0' },
+      ],
+      preconditions: [
+        "a pod of the run on every node before the bridges are read (client on worker, server on worker2, anchor on control-plane; the others where the scheduler put them): a CNI's bridge plugin makes its bridge when it wires a node's first pod, so a node without pods is not judged",
+      ],
+      why: { fact: byCni((cni) => `whether cni0 exists, and whether any bridge plays docker0's role, depends on the CNI; on ${cni.name}: ${cni.datapath.podAttachment}`) },
     },
   ],
 });

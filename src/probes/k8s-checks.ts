@@ -130,20 +130,6 @@ export const cniConfigOnNodes = (): Probe =>
     return { holds: configs.length > 0, observed: plugins.join(', ') || `no CNI config (${files.join(', ') || 'empty'})` };
   });
 
-/** On every node: whether a `cni0` bridge exists, and the veths and per-pod routes that carry pod traffic instead. */
-export const cniBridgeOnNodes = (bridge = 'cni0'): Probe =>
-  onEveryNode(`ip -d link show ${bridge}; ip -o link show type bridge; ip -o link show type veth; ip route, on every node`, async (node, lab, check) => {
-    const shown = await check.record(lab.cluster.nodeExec(node.name, ['ip', '-d', 'link', 'show', bridge]));
-    const bridges = await check.must(lab.cluster.nodeExec(node.name, ['ip', '-o', 'link', 'show', 'type', 'bridge']), `bridges on ${node.name}`);
-    const veths = await check.must(lab.cluster.nodeExec(node.name, ['ip', '-o', 'link', 'show', 'type', 'veth']), `veths on ${node.name}`);
-    const routes = await check.must(lab.cluster.nodeExec(node.name, ['ip', '-4', 'route', 'show']), `routes on ${node.name}`);
-    const has = shown.exitCode === 0;
-    const vethCount = veths.stdout.trim().split('\n').filter(Boolean).length;
-    const podRoutes = routes.stdout.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+ dev veth/.test(l)).length;
-    const otherBridges = bridges.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(':')[1]?.trim()).filter(Boolean);
-    return { holds: has, observed: `${has ? `${bridge} present` : `no ${bridge}`}${otherBridges.length ? ` (bridges: ${otherBridges.join(', ')})` : ''}, ${vethCount} veths, ${podRoutes} /32 routes to pods via veths` };
-  });
-
 /** N GETs of one URL from the source in one exec; holds when more than one pod answered. */
 export function spreadOverPods(url: string, requests: number): Probe {
   const connection = `${requests} × GET ${url}`;

@@ -7,6 +7,7 @@
 import { kind } from '../src/environment/environment.ts';
 import { kindNodeNetwork } from '../src/environment/kind/index.ts';
 import { httpGet } from '../src/probes/http-get.ts';
+import { forwardFiltersOnNodes } from '../src/probes/forward-filter.ts';
 import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
 import { loadBalancerPending, loadBalancerThroughMetallb, noLoadBalancerImplementation } from '../src/probes/load-balancer.ts';
 import { Found } from '../src/probes/lab-value.ts';
@@ -23,6 +24,11 @@ import { runResourceName } from '../src/lab/names.ts';
 const nodePort = 30080;
 /** The node an outside client's routes point at, where it has any. */
 const routeNode = 'control-plane';
+
+/** The finding beside K11 and K19: what the routed contrast shows of the nodes. */
+const nothingFiltersForwarded = { ...forwardFiltersOnNodes(), expect: Expect.holds('nothing filters forwarded traffic to ClusterIPs and pod IPs'), role: 'finding' as const };
+/** The routed contrast's route, a choice of the lab's: stated beside K11 and K19's verdicts. */
+const routedPrecondition = `the contrast outside-routed has routes an office router would not have: the service CIDR via the ${routeNode} node, each node's podCIDR via that node (the article's outside client has none)`;
 
 /** A name CoreDNS does not know: NXDOMAIN, from the cluster's own DNS. */
 const doesNotResolve: Expectation = { label: 'does not resolve', accepts: (o) => o.kind === 'dns' };
@@ -93,14 +99,18 @@ export default defineScenario({
       says: 'a client outside the cluster cannot reach a ClusterIP: it is cluster-internal',
       expect: Expect.unreachable,
       attempts: [
-        { ...httpGet(Found.addressOf('web', 'clusterIP'), 80), half: 'through its own gateway' },
-        { ...httpGet(Found.addressOf('web', 'clusterIP'), 80), from: 'outside-routed', half: `with a route to the service CIDR via the ${routeNode} node` },
+        httpGet(Found.addressOf('web', 'clusterIP'), 80),
+        // The lab's contrast: the same request from a client routed into the cluster is answered, so it is the route the article's client lacks.
+        { ...httpGet(Found.addressOf('web', 'clusterIP'), 80), from: 'outside-routed', expect: Expect.httpStatus(200), role: 'contrast' },
         { ...kubeProxyRules('web-svc', routeNode), expect: Expect.holds("kube-proxy's rules for the Service"), role: 'control' },
+        nothingFiltersForwarded,
       ],
+      preconditions: [routedPrecondition],
       why: {
         'no-route': "the ClusterIP exists only as kube-proxy's NAT rules on the nodes; the outside client's gateway has no route to the service CIDR and answers ICMP network unreachable",
         'http-status': "with a route via a node the packet arrives there, and kube-proxy's KUBE-SERVICES rule in PREROUTING DNATs any packet for the ClusterIP:port to a pod, whatever its source (marked for masquerade when it comes from outside the pod CIDR): a ClusterIP is unreachable from outside only for want of a route",
         timeout: 'the packet reached a node, which dropped it',
+        fact: "kube-proxy writes a Service's NAT rules on every node (the control); the nodes' filter tables are where anything would stop a packet they forward from the nodes' network (the finding: nothing the CNI or kube-proxy installs filters forwarded traffic to ClusterIPs, so a route is all an outside client lacks)",
       },
     },
     {
@@ -126,12 +136,15 @@ export default defineScenario({
       says: '"a pod IP is cluster-internal and cannot be reached from outside"',
       expect: Expect.unreachable,
       attempts: [
-        { ...httpGet(Found.addressOf('web', 'pod'), 8080), half: 'through its own gateway' },
-        { ...httpGet(Found.addressOf('web', 'pod'), 8080), from: 'outside-routed', half: "with a route to the pod's node podCIDR via that node" },
+        httpGet(Found.addressOf('web', 'pod'), 8080),
+        { ...httpGet(Found.addressOf('web', 'pod'), 8080), from: 'outside-routed', expect: Expect.httpStatus(200), role: 'contrast' },
+        nothingFiltersForwarded,
       ],
+      preconditions: [routedPrecondition],
       why: {
         'no-route': "the outside client's gateway has no route to the pod CIDR: ICMP network unreachable",
         'http-status': byCni((cni) => `with a route via a node, the node forwards to the pod (${cni.datapath.crossNode}, and nothing filtered the forwarded packet): pod IPs are unreachable from outside only for want of a route, as Docker's container IPs are`),
+        fact: "the nodes' filter tables are where anything would stop a packet they forward from the nodes' network (the finding: nothing the CNI or kube-proxy installs filters forwarded traffic to pod IPs, so a route is all an outside client lacks)",
         timeout: "a node dropped the forwarded packet: kube-proxy's KUBE-FORWARD drops conntrack-INVALID packets, which is what the client's ACK looks like to a node that forwarded its SYN but not the pod's reply (a route via a node that does not host the pod)",
       },
     },

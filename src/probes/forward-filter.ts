@@ -1,0 +1,56 @@
+import { kindLabOf } from '../environment/kind/kind-lab.ts';
+import { checkFact, type FactFound } from './check.ts';
+import type { Probe } from './probe.ts';
+
+/** The chains a packet in FORWARD can pass through: FORWARD and every chain jumped to from one of them. */
+function chainsFromForward(rules: readonly string[]): Set<string> {
+  const reached = new Set(['FORWARD']);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const rule of rules) {
+      const [, chain, target] = /^-A (\S+) .*-[jg] (\S+)/.exec(rule) ?? [];
+      if (chain && target && reached.has(chain) && !reached.has(target)) {
+        reached.add(target);
+        grew = true;
+      }
+    }
+  }
+  return reached;
+}
+
+/**
+ * What of a node's `iptables-save -t filter` could stop a forwarded packet:
+ * the FORWARD policy and every DROP/REJECT rule of a chain reachable from
+ * FORWARD, except those that match only conntrack-INVALID packets
+ * (kube-proxy's KUBE-FORWARD drops those, which no well-formed connection is).
+ */
+export function forwardFilters(saved: string): FactFound {
+  const policy = /^:FORWARD (\w+)/m.exec(saved)?.[1] ?? 'unknown';
+  const rules = saved.split('\n').filter((l) => l.startsWith('-A '));
+  const reached = chainsFromForward(rules);
+  const drops = rules.filter((l) => reached.has(l.split(' ')[1]!) && /-j (DROP|REJECT)\b/.test(l) && !/--ctstate INVALID\b/.test(l));
+  const holds = policy === 'ACCEPT' && drops.length === 0;
+  return {
+    holds,
+    observed: `FORWARD policy ${policy}; ${drops.length ? `${drops.length} DROP/REJECT rules on the forward path: ${drops.map((l) => l.replace(/ -m comment --comment "[^"]*"/, '')).join(' | ')}` : 'no DROP/REJECT rule on the forward path but for conntrack-INVALID packets'}`,
+  };
+}
+
+/** On every node: whether its filter table stops anything it forwards (the finding beside K11/K19: nothing filters forwarded traffic to ClusterIPs and pod IPs). */
+export function forwardFiltersOnNodes(): Probe {
+  const connection = 'iptables-save -t filter, on every node';
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const found = [];
+        for (const node of lab.facts.nodes) {
+          const short = node.name.replace(`${lab.cluster.name}-`, '');
+          const saved = await check.must(lab.cluster.nodeExec(node.name, ['iptables-save', '-t', 'filter']), `the filter rules on ${short}`);
+          found.push({ node: short, ...forwardFilters(saved.stdout) });
+        }
+        return { holds: found.every((f) => f.holds), observed: found.map((f) => `${f.node}: ${f.observed}`).join('; ') };
+      }),
+  };
+}

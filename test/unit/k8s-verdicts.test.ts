@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../src/outcome/outcome.ts';
+import { forwardFilters } from '../../src/probes/forward-filter.ts';
+import type { ClaimSpec } from '../../src/scenario/claim.ts';
+import { loadScenario } from '../../src/scenario/registry.ts';
+import { claimVerdict, judge } from '../../src/verdict/verdict.ts';
+
+const claimOf = async (scenario: string, id: string): Promise<ClaimSpec> => (await loadScenario(scenario)).claims.find((c) => c.id === id)!;
+
+/** A claim's verdict from one outcome per attempt, judged as the runner does (src/scenario/run-scenario.ts). */
+const verdictOf = (claim: ClaimSpec, outcomes: readonly Outcome[]) =>
+  claimVerdict(claim.attempts.map((a, i) => ({ verdict: judge(a.expect ?? claim.expect, outcomes[i]!), role: a.role, half: a.half, connection: a.describe })));
+
+const http200: Outcome = { kind: 'http-status', status: 200 } as Outcome;
+const noRoute: Outcome = { kind: 'no-route' } as Outcome;
+const fact = (holds: boolean): Outcome => ({ kind: 'fact', holds, observed: '' }) as Outcome;
+
+/** A kind node's filter table as kube-proxy (iptables mode) leaves it: INVALID drops on the forward path, a localhost guard on INPUT/OUTPUT. */
+const kubeProxyFilter = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:KUBE-FIREWALL - [0:0]
+:KUBE-FORWARD - [0:0]
+:KUBE-SERVICES - [0:0]
+-A INPUT -j KUBE-FIREWALL
+-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -j KUBE-FIREWALL
+-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name ct_state_invalid_dropped_pkts -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+COMMIT
+`;
+
+describe('K11/K19: the article\'s client has no route; the routed client is the lab\'s contrast', () => {
+  for (const [id, controls] of [['K11', 1], ['K19', 0]] as const) {
+    it(`${id}: the routed client is a contrast with its route a precondition, and "nothing filters forwarded traffic" a finding`, async () => {
+      const claim = await claimOf('k8s-services', id);
+      const own = claim.attempts.filter((a) => !a.role);
+      expect(own).toHaveLength(1);
+      expect(own[0]!.from).toBeUndefined();
+      expect(claim.attempts.find((a) => a.from === 'outside-routed')).toMatchObject({ role: 'contrast' });
+      expect(claim.attempts.filter((a) => a.role === 'control')).toHaveLength(controls);
+      expect(claim.attempts.filter((a) => a.role === 'finding')).toHaveLength(1);
+      expect(claim.preconditions?.join(' ')).toMatch(/outside-routed .*routes/);
+      // Today's kindnet evidence: unroutable from outside, answered with a route. Refuted before; now confirmed.
+      const outcomes = claim.attempts.map((a) => (a.role === 'contrast' ? http200 : a.role ? fact(true) : noRoute));
+      expect(verdictOf(claim, outcomes).status).toBe('confirmed');
+      // A finding never decides; a contrast that is not answered leaves the claim untried.
+      expect(verdictOf(claim, claim.attempts.map((a, i) => (a.role === 'finding' ? fact(false) : outcomes[i]!))).status).toBe('confirmed');
+      expect(verdictOf(claim, claim.attempts.map((a, i) => (a.role === 'contrast' ? ({ kind: 'timeout' } as Outcome) : outcomes[i]!))).status).toBe('inconclusive');
+    });
+  }
+
+  it('reads only the forward path of the filter table, and leaves out conntrack-INVALID drops', () => {
+    expect(forwardFilters(kubeProxyFilter)).toEqual({ holds: true, observed: 'FORWARD policy ACCEPT; no DROP/REJECT rule on the forward path but for conntrack-INVALID packets' });
+    const policed = kubeProxyFilter.replace('-A KUBE-FORWARD -m comment', '-A KUBE-FORWARD -d 10.244.0.0/16 -j REJECT\n-A KUBE-FORWARD -m comment');
+    expect(forwardFilters(policed)).toMatchObject({ holds: false, observed: expect.stringContaining('-A KUBE-FORWARD -d 10.244.0.0/16 -j REJECT') });
+    expect(forwardFilters(kubeProxyFilter.replace(':FORWARD ACCEPT', ':FORWARD DROP')).holds).toBe(false);
+  });
+});

@@ -7,6 +7,7 @@
 import { kind } from '../src/environment/environment.ts';
 import { kindNodeNetwork } from '../src/environment/kind/index.ts';
 import { httpGet } from '../src/probes/http-get.ts';
+import { curlAsWritten } from '../src/probes/curl.ts';
 import { forwardFiltersOnNodes } from '../src/probes/forward-filter.ts';
 import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
 import { loadBalancerPending, loadBalancerThroughMetallb, noLoadBalancerImplementation } from '../src/probes/load-balancer.ts';
@@ -30,9 +31,6 @@ const nothingFiltersForwarded = { ...forwardFiltersOnNodes(), expect: Expect.hol
 /** The routed contrast's route, a choice of the lab's: stated beside K11 and K19's verdicts. */
 const routedPrecondition = `the contrast outside-routed has routes an office router would not have: the service CIDR via the ${routeNode} node, each node's podCIDR via that node (the article's outside client has none)`;
 
-/** A name CoreDNS does not know: NXDOMAIN, from the cluster's own DNS. */
-const doesNotResolve: Expectation = { label: 'does not resolve', accepts: (o) => o.kind === 'dns' };
-
 export default defineScenario({
   name: 'k8s-services',
   title: 'ClusterIP Services on a three-node kind cluster: names, load spreading, pods replaced behind a Service (article 003)',
@@ -41,7 +39,8 @@ export default defineScenario({
   workloads: {
     client: pod({ description: 'toolbox pod (np-probe)', containers: [{ name: 'client', image: 'toolbox' }], node: 'worker' }),
     web: deployment({ replicas: 3, containerPort: 8080, service: { name: 'web-svc', port: 80 } }),
-    myapp: deployment({ replicas: 2, containerPort: 8080, service: { name: 'myapp', port: 80 } }),
+    'web-default': deployment({ namespace: 'default', replicas: 1, containerPort: 8080, service: { name: 'web-svc', port: 80 } }),
+    myapp: deployment({ replicas: 2, containerPort: 8080, service: { name: 'myapp-svc', port: 80, byKubectlExpose: true } }),
     nodeweb: deployment({ replicas: 2, containerPort: 8080, service: { name: 'nodeweb', port: 80, type: 'NodePort', nodePort } }),
     lbweb: deployment({ replicas: 1, containerPort: 8080, service: { name: 'lbweb', port: 80, type: 'LoadBalancer' } }),
     router: nodeNetworkRouter('nodes'),
@@ -59,13 +58,13 @@ export default defineScenario({
       says: 'a pod reaches the ClusterIP Service as `http://web-svc` and as `web-svc.default.svc.cluster.local`',
       expect: Expect.httpStatus(200),
       attempts: [
-        { ...httpGet('web-svc', 80), half: 'as web-svc' },
-        { ...httpGet(InKind.serviceFqdn('web-svc'), 80), half: 'by its full name (in the run\'s namespace, where the article has default)' },
-        { ...httpGet('web-svc.default.svc.cluster.local', 80), expect: doesNotResolve, role: 'contrast' },
+        { ...httpGet('web-svc', 80), half: "as web-svc (the pod's own namespace)" },
+        { ...httpGet('web-svc.default.svc.cluster.local', 80), expect: Expect.httpFromPodOf(200, 'web-default'), half: 'as web-svc.default.svc.cluster.local, as written (a web-svc in default)' },
       ],
+      preconditions: ["a second web-svc in the cluster's default namespace (Deployment web-default, one replica, labelled with the run, removed at teardown and by the sweep; one run of a cluster at a time has it), so the article's full name names a Service that exists; the client pod is in the run's namespace, where the short name finds the run's own web-svc"],
       why: {
         'http-status': "CoreDNS answers <service>.<namespace>.svc.cluster.local with the ClusterIP, and the pod's resolv.conf searches its own namespace first, so the short name works there; kube-proxy's DNAT sends the ClusterIP to one of the pods",
-        dns: 'the full name carries the namespace: the article\'s `default` names a Service that exists only where the Service was made in default',
+        dns: "the full name carries the namespace: the article's `default` names a Service that exists only where the Service was made in default",
       },
     },
     {
@@ -81,12 +80,13 @@ export default defineScenario({
       id: 'K20',
       article: '003',
       from: 'client',
-      says: '`kubectl expose deployment myapp --port=80 --target-port=8080` makes a Service that maps 80 to the pods\' 8080, and keeps answering when the pods are replaced with new IPs',
+      says: '`kubectl expose deployment myapp --port=80 --target-port=8080 --name=myapp-svc` makes a Service that maps 80 to the pods\' 8080 (`curl http://myapp-svc`), and keeps answering when the pods are replaced with new IPs',
       expect: Expect.httpStatus(200),
       attempts: [
-        { ...httpGet('myapp', 80), half: 'maps 80 to 8080' },
-        { ...survivesPodReplacement('myapp', 2, 'http://myapp/'), expect: Expect.holds('answers from a new pod at a new IP'), half: 'keeps answering after the pods are replaced' },
+        { ...curlAsWritten('http://myapp-svc'), half: 'maps 80 to 8080' },
+        { ...survivesPodReplacement('myapp', 'myapp-svc', 2, 'http://myapp-svc/'), expect: Expect.holds('answers from a new pod at a new IP'), half: 'keeps answering after the pods are replaced' },
       ],
+      preconditions: ['the Service is made by `kubectl -n <run namespace> expose deployment myapp --port=80 --target-port=8080 --name=myapp-svc` run for real (with the run\'s labels), the Deployment by the API'],
       why: {
         'http-status': "the Service's port 80 is DNATed by kube-proxy to <pod IP>:8080 (targetPort) of a ready endpoint",
         fact: 'the Service selects pods by label, not by IP: the EndpointSlice controller swaps in the new pods\' IPs, kube-proxy rewrites its rules, the ClusterIP and name stay',

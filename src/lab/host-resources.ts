@@ -76,5 +76,7 @@ export const HostResource = {
   subnet: (subnet: string) => `subnet ${subnet}`,
   /** A Service's fixed nodePort: every node of one cluster opens it, so one Service a cluster has it. */
   nodePort: (port: number) => `nodePort ${port}/tcp`,
+  /** An object of a fixed name in a namespace every run shares (default): one run of a cluster has it. */
+  inNamespace: (namespace: string, name: string) => `${namespace}/${name}`,
   ofCluster: (cluster: string, resource: string) => `kind cluster ${cluster}: ${resource}`,
 } as const;

@@ -154,9 +154,9 @@ export function spreadOverPods(url: string, requests: number): Probe {
  * first checks that the Service answers), GET the Service again: holds when
  * the answer comes from a new pod at a new IP, through the same Service port.
  */
-export function survivesPodReplacement(deploymentWorkload: string, replicas: number, url: string): ObservingProbe<ReplacedPods> {
+export function survivesPodReplacement(deploymentWorkload: string, service: string, replicas: number, url: string): ObservingProbe<ReplacedPods> {
   const connection = `GET ${url}; kubectl delete pods -l app=${deploymentWorkload}; GET ${url}`;
-  const setup = podsReplaced(deploymentWorkload, replicas, url);
+  const setup = podsReplaced(deploymentWorkload, service, replicas, url);
   return {
     describe: connection,
     setup,
@@ -164,7 +164,7 @@ export function survivesPodReplacement(deploymentWorkload: string, replicas: num
       checkFact(connection, async (check) => {
         const lab = kindLabOf(env);
         const { oldPods, oldIps, answeredBefore } = madeBy(env, setup);
-        const endpointsAfter = await check.must(endpointAddresses(lab, deploymentWorkload), 'the endpoints after');
+        const endpointsAfter = await check.must(endpointAddresses(lab, service), 'the endpoints after');
         const after = await answeredGet(check, source, url, 'after');
         const endpoints = endpointsAfter.stdout.trim().split(/\s+/);
         const fresh = !oldPods.some((pod) => after.served_by?.endsWith(`-${pod}`)) && endpoints.every((ip) => !oldIps.includes(ip));

@@ -16,24 +16,24 @@ export interface ReplacedPods {
 /**
  * Every pod of a Deployment deleted and its replacements awaited: `replicas`
  * new pods Ready (by watch), the Service's EndpointSlices holding their IPs
- * and kube-proxy's rules pointing at them. First the Service (named as the
- * Deployment) must answer a GET of `url` from the source (replacing the pods
+ * and kube-proxy's rules pointing at them. First the Service (`service`,
+ * selecting app=`app`) must answer a GET of `url` from the source (replacing the pods
  * behind a Service that does not answer shows nothing), and its endpoints
  * are read, so the probe can tell old from new. Nothing to undo: the new
  * pods are the Deployment's own, in the run's namespace.
  */
-export function podsReplaced(app: string, replicas: number, url: string): Setup<ReplacedPods> {
+export function podsReplaced(app: string, service: string, replicas: number, url: string): Setup<ReplacedPods> {
   return {
     describe: `the pods of ${app} deleted and replaced`,
     async apply(check, env, source) {
       const lab = kindLabOf(env);
       const before = await answeredGet(check, source, url, 'before');
-      const endpoints = await check.must(endpointAddresses(lab, app), 'the endpoints before');
+      const endpoints = await check.must(endpointAddresses(lab, service), 'the endpoints before');
       const oldPods = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${app}` })).items.map((p) => p.metadata!.name!);
       await check.must(lab.cluster.kubectl(['-n', lab.namespace, 'delete', 'pods', '-l', `app=${app}`, '--wait=true']), 'deleting the pods');
       const newIps = await waitNewPodsReady(lab, app, replicas, oldPods);
-      await waitEndpoints(lab, app, newIps);
-      await waitKubeProxy(lab, app, newIps);
+      await waitEndpoints(lab, service, newIps);
+      await waitKubeProxy(lab, service, newIps);
       return { answeredBefore: before.served_by, oldPods, oldIps: endpoints.stdout.trim().split(/\s+/) };
     },
   };

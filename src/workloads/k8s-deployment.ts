@@ -7,11 +7,30 @@ import type { WorkloadSpec } from './workload.ts';
 
 export interface DeploymentOptions {
   readonly replicas: number;
+  /**
+   * `default` puts the Deployment and its Service in the cluster's default
+   * namespace, where an article's full name (`<svc>.default.svc.cluster.local`)
+   * points: labelled with the run, removed at teardown and by the sweep, held
+   * by one run of a cluster at a time. Default: the run's own namespace.
+   */
+  readonly namespace?: 'default';
   /** The port np-serve listens on in each pod (the Service's targetPort). */
   readonly containerPort: number;
   /** A ClusterIP Service in front, as `kubectl expose deployment <name> --port=<port> --target-port=<containerPort>` makes it. */
-  readonly service: { readonly name: string; readonly port: number; readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'; readonly nodePort?: number };
+  readonly service: {
+    readonly name: string;
+    readonly port: number;
+    readonly type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+    readonly nodePort?: number;
+    /** Made by running `kubectl expose deployment <name> --port --target-port --name` for real, as article 003 writes it (a ClusterIP), instead of through the API. */
+    readonly byKubectlExpose?: boolean;
+  };
 }
+
+/** The `kubectl expose` line that makes the Service, as article 003 writes it (plus the run's namespace and labels). */
+export const exposeArgs = (deployment: string, options: DeploymentOptions, namespace: string, runId: string): string[] => [
+  '-n', namespace, 'expose', 'deployment', deployment, `--port=${options.service.port}`, `--target-port=${options.containerPort}`, `--name=${options.service.name}`, `--labels=app=${deployment},${runLabel}=${runId}`,
+];
 
 /**
  * A Deployment of np-serve replicas (each answers with its pod's name) and a
@@ -20,14 +39,19 @@ export interface DeploymentOptions {
  */
 export function deployment(options: DeploymentOptions): WorkloadSpec {
   return {
-    description: `Deployment of ${options.replicas} np-serve pods on :${options.containerPort}, Service ${options.service.name} (${options.service.type ?? 'ClusterIP'}) port ${options.service.port}${options.service.nodePort ? `, nodePort ${options.service.nodePort}` : ''} → ${options.containerPort}`,
+    description: `Deployment of ${options.replicas} np-serve pods on :${options.containerPort}, Service ${options.service.name} (${options.service.byKubectlExpose ? 'made by kubectl expose, ' : ''}${options.service.type ?? 'ClusterIP'}) port ${options.service.port}${options.service.nodePort ? `, nodePort ${options.service.nodePort}` : ''} → ${options.containerPort}`,
     images: ['toolbox'],
-    clusterResources: options.service.nodePort ? [HostResource.nodePort(options.service.nodePort)] : [],
+    clusterResources: [
+      ...(options.service.nodePort ? [HostResource.nodePort(options.service.nodePort)] : []),
+      ...(options.namespace ? [HostResource.inNamespace(options.namespace, options.service.name)] : []),
+    ],
     async start(name, env) {
       const lab = kindLabOf(env);
+      const namespace = options.namespace ?? lab.namespace;
       const labels = { app: name, [runLabel]: env.run.id };
+      if (options.namespace) env.run.defer(`delete the run's Deployment and Service in ${namespace}`, () => deleteRunObjectsIn(lab, namespace, env.run.id));
       const body: V1Deployment = {
-        metadata: { name, namespace: lab.namespace, labels },
+        metadata: { name, namespace, labels },
         spec: {
           replicas: options.replicas,
           selector: { matchLabels: { app: name } },
@@ -40,30 +64,32 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
           },
         },
       };
-      await lab.client.apps.createNamespacedDeployment({ namespace: lab.namespace, body });
-      const service = await lab.client.core.createNamespacedService({
-        namespace: lab.namespace,
-        body: {
-          metadata: { name: options.service.name, namespace: lab.namespace, labels },
-          spec: { type: options.service.type ?? 'ClusterIP', selector: { app: name }, ports: [{ port: options.service.port, targetPort: options.containerPort, protocol: 'TCP', ...(options.service.nodePort ? { nodePort: options.service.nodePort } : {}) }] },
-        },
-      });
-      await waitAvailable(lab, name, options.replicas);
-      const pods = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${name}` })).items.filter((p: V1Pod) => p.status?.podIP);
+      await lab.client.apps.createNamespacedDeployment({ namespace, body });
+      const service = options.service.byKubectlExpose
+        ? await lab.cluster.kubectlOrThrow(exposeArgs(name, options, namespace, env.run.id)).then(() => lab.client.core.readNamespacedService({ name: options.service.name, namespace }))
+        : await lab.client.core.createNamespacedService({
+            namespace,
+            body: {
+              metadata: { name: options.service.name, namespace, labels },
+              spec: { type: options.service.type ?? 'ClusterIP', selector: { app: name }, ports: [{ port: options.service.port, targetPort: options.containerPort, protocol: 'TCP', ...(options.service.nodePort ? { nodePort: options.service.nodePort } : {}) }] },
+            },
+          });
+      await waitAvailable(lab, name, options.replicas, undefined, namespace);
+      const pods = (await lab.client.core.listNamespacedPod({ namespace, labelSelector: `app=${name}` })).items.filter((p: V1Pod) => p.status?.podIP);
       const ips = pods.map((p) => p.status!.podIP!);
-      await waitEndpoints(lab, options.service.name, ips);
-      await waitKubeProxy(lab, options.service.name, ips);
+      await waitEndpoints(lab, options.service.name, ips, namespace);
+      await waitKubeProxy(lab, options.service.name, ips, namespace);
       const first = pods[0]!;
-      const workload = podWorkload(lab, first, name, this.description);
+      const workload = podWorkload({ ...lab, namespace }, first, name, this.description);
       return { ...workload, contextCommands: podContextCommands, addresses: { ...workload.addresses, clusterIP: service.spec?.clusterIP ?? '' } };
     },
   };
 }
 
 /** Waits, by watch, until the Deployment has `replicas` available and no old pods left. */
-export function waitAvailable(lab: KindLab, name: string, replicas: number, timeoutMs = 180_000): Promise<V1Deployment> {
+export function waitAvailable(lab: KindLab, name: string, replicas: number, timeoutMs = 180_000, namespace = lab.namespace): Promise<V1Deployment> {
   return lab.client.waitFor<V1Deployment>(
-    `/apis/apps/v1/namespaces/${lab.namespace}/deployments`,
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
     { fieldSelector: `metadata.name=${name}` },
     (d) => (d.status?.availableReplicas ?? 0) === replicas && (d.status?.replicas ?? 0) === replicas && (d.status?.updatedReplicas ?? 0) === replicas,
     `deployment ${name}: ${replicas} available`,
@@ -72,10 +98,10 @@ export function waitAvailable(lab: KindLab, name: string, replicas: number, time
 }
 
 /** Waits, by watch, until the Service's EndpointSlices list exactly `ips` as ready endpoints (kube-proxy follows them). */
-export async function waitEndpoints(lab: KindLab, service: string, ips: readonly string[]): Promise<void> {
+export async function waitEndpoints(lab: KindLab, service: string, ips: readonly string[], namespace = lab.namespace): Promise<void> {
   const want = [...ips].sort().join(' ');
   await lab.client.waitFor<V1EndpointSlice>(
-    `/apis/discovery.k8s.io/v1/namespaces/${lab.namespace}/endpointslices`,
+    `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices`,
     { labelSelector: `kubernetes.io/service-name=${service}` },
     (slice) => (slice.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses).sort().join(' ') === want,
     `endpoints of ${service} to be ${want}`,
@@ -89,8 +115,8 @@ export async function waitEndpoints(lab: KindLab, service: string, ips: readonly
  * deleted endpoint would too. kube-proxy reports this nowhere in the API, so
  * its rules are read, every 250 ms, 60 s at most.
  */
-export async function waitKubeProxy(lab: KindLab, service: string, endpoints: readonly string[]): Promise<void> {
-  const marker = `${lab.namespace}/${service}`;
+export async function waitKubeProxy(lab: KindLab, service: string, endpoints: readonly string[], namespace = lab.namespace): Promise<void> {
+  const marker = `${namespace}/${service}`;
   const want = [...endpoints].sort().join(' ');
   const programmed = (rules: string) => {
     const lines = rules.split('\n').filter((l) => l.includes(marker));
@@ -104,4 +130,9 @@ export async function waitKubeProxy(lab: KindLab, service: string, endpoints: re
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/** The run's Deployments and Services in a shared namespace (default), by the run's label. */
+async function deleteRunObjectsIn(lab: KindLab, namespace: string, runId: string): Promise<void> {
+  await lab.cluster.kubectlOrThrow(['-n', namespace, 'delete', 'deployments,services', '-l', `${runLabel}=${runId}`, '--wait=true', '--timeout=90s']);
 }

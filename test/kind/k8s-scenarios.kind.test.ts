@@ -96,6 +96,9 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
       // K14 installs MetalLB (CRDs, cluster RBAC, a validating webhook) and removes it again.
       const clusterScoped = await cluster.kubectlOrThrow(['get', 'namespaces,crds,clusterroles,clusterrolebindings,validatingwebhookconfigurations', '-l', `netproof.run=${runIds[name]}`, '-o', 'name']);
       expect(clusterScoped.stdout.trim(), `labelled objects of run ${runIds[name]}`).toBe('');
+      // K10 makes a web-svc in default, where the article's full name points.
+      const inDefault = await cluster.kubectlOrThrow(['-n', 'default', 'get', 'deployments,services,pods', '-l', `netproof.run=${runIds[name]}`, '-o', 'name']);
+      expect(inDefault.stdout.trim(), `objects of run ${runIds[name]} in default`).toBe('');
     }
     // imagePullPolicy Never: a missing image fails its pod (ErrImageNeverPull) instead of pulling; no Pulling event anywhere.
     const events = await cluster.kubectlOrThrow(['get', 'events', '-A', '--field-selector', 'reason=Pulling', '-o', 'name']);

@@ -60,3 +60,36 @@ describe('K11/K19: the article\'s client has no route; the routed client is the 
     expect(forwardFilters(kubeProxyFilter.replace(':FORWARD ACCEPT', ':FORWARD DROP')).holds).toBe(false);
   });
 });
+
+const exec = (exitCode: number, stdout = '', stderr = '') => ({ command: 'curl', exitCode, stdout, stderr, durationMs: 1, startedAt: '' });
+
+describe('K10/K20 as the article writes them', () => {
+  it('K10 tries web-svc.default.svc.cluster.local literally, against a web-svc that really is in default (held by one run of a cluster)', async () => {
+    const scenario = await loadScenario('k8s-services');
+    const claim = scenario.claims.find((c) => c.id === 'K10')!;
+    const literal = claim.attempts.find((a) => a.describe === 'GET http://web-svc.default.svc.cluster.local/')!;
+    expect(literal.role).toBeUndefined();
+    expect(literal.expect!.accepts({ kind: 'http-status', status: 200, server: 'web-default-6d9f-x2' })).toBe(true);
+    expect(literal.expect!.accepts({ kind: 'dns', name: 'web-svc.default.svc.cluster.local' })).toBe(false);
+    expect(scenario.workloads['web-default']!.clusterResources).toContain('default/web-svc');
+  });
+
+  it('K20 makes the Service with kubectl expose and tries `curl http://myapp-svc` as written', async () => {
+    const { exposeArgs } = await import('../../src/workloads/k8s-deployment.ts');
+    const scenario = await loadScenario('k8s-services');
+    const claim = scenario.claims.find((c) => c.id === 'K20')!;
+    expect(claim.attempts[0]!.describe).toBe('curl http://myapp-svc');
+    expect(scenario.workloads.myapp!.description).toContain('made by kubectl expose');
+    const args = exposeArgs('myapp', { replicas: 2, containerPort: 8080, service: { name: 'myapp-svc', port: 80, byKubectlExpose: true } }, 'np-r1', 'r1').join(' ');
+    expect(args).toBe('-n np-r1 expose deployment myapp --port=80 --target-port=8080 --name=myapp-svc --labels=app=myapp,netproof.run=r1');
+  });
+
+  it("reads curl's exit as an outcome", async () => {
+    const { curlOutcome } = await import('../../src/probes/curl.ts');
+    expect(curlOutcome(exec(0, '200 np-r1-myapp-7c-abc'), 'myapp-svc', 5000)).toEqual({ kind: 'http-status', status: 200, server: 'np-r1-myapp-7c-abc' });
+    expect(curlOutcome(exec(6, '000 ', 'curl: (6) Could not resolve host: myapp-svc'), 'myapp-svc', 5000)).toEqual({ kind: 'dns', name: 'myapp-svc' });
+    expect(curlOutcome(exec(7, '000 ', 'curl: (7) Failed to connect to x port 80: Connection refused'), 'x', 5000)).toEqual({ kind: 'refused' });
+    expect(curlOutcome(exec(7, '000 ', 'curl: (7) Failed to connect to x port 80: No route to host'), 'x', 5000)).toEqual({ kind: 'no-route' });
+    expect(curlOutcome(exec(28, '000 '), 'x', 5000)).toEqual({ kind: 'timeout', afterMs: 5000 });
+  });
+});

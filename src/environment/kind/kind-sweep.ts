@@ -31,13 +31,18 @@ const nodeKubectl = (controlPlane: string, args: readonly string[]) =>
 export const clusterScopedKinds: readonly string[] = ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'];
 const clusterScopedResources = 'customresourcedefinitions,clusterroles,clusterrolebindings,validatingwebhookconfigurations,mutatingwebhookconfigurations';
 
+/** What a run may make in the shared default namespace (the article's `<svc>.default.svc.cluster.local`): labelled with the run like the rest. */
+const defaultNamespaceResources = 'deployments,services';
+
 /**
  * Deletes what carries the labels `selector` in one cluster: namespaces first
  * (their objects, an add-on's custom resources among them, go with them), then
- * cluster-scoped objects. Returns how many namespaces went.
+ * the run's objects in default, then cluster-scoped objects. Returns how many
+ * namespaces went.
  */
 export async function deleteLabelled(kubectl: (args: readonly string[]) => Promise<ExecResult>, selector: string): Promise<number> {
   const deleted = await kubectl(['delete', 'namespace', '-l', selector, '--wait=true', '--timeout=90s']);
+  await kubectl(['-n', 'default', 'delete', defaultNamespaceResources, '-l', selector, '--wait=true', '--timeout=60s']);
   await kubectl(['delete', clusterScopedResources, '-l', selector, '--wait=true', '--timeout=60s']);
   return deleted.stdout.split('\n').filter((l) => l.includes('deleted')).length;
 }
@@ -74,6 +79,8 @@ async function kindRunIds(): Promise<Set<string>> {
     if (running.stdout.trim() !== 'true') continue;
     const labels = await nodeKubectl(nodes[0]!, ['get', `namespaces,${clusterScopedResources}`, '-l', 'netproof.run', '-o', 'jsonpath={.items[*].metadata.labels.netproof\\.run}']);
     for (const id of labels.stdout.split(/\s+/).filter(Boolean)) ids.add(id);
+    const inDefault = await nodeKubectl(nodes[0]!, ['-n', 'default', 'get', defaultNamespaceResources, '-l', 'netproof.run', '-o', 'jsonpath={.items[*].metadata.labels.netproof\\.run}']);
+    for (const id of inDefault.stdout.split(/\s+/).filter(Boolean)) ids.add(id);
   }
   return ids;
 }

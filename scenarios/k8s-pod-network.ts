@@ -10,6 +10,7 @@ import { httpGet } from '../src/probes/http-get.ts';
 import { cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { bridgeInDocker0sRole, bridgeNamed } from '../src/probes/pod-bridge.ts';
+import { everyPodToEveryPod } from '../src/probes/pod-mesh.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { byCni } from '../src/verdict/explain.ts';
@@ -25,12 +26,12 @@ export default defineScenario({
   title: 'Pods on a three-node kind cluster: one pod shares a namespace, pods talk across nodes without NAT (articles 001, 002, 003)',
   environment: kind({ workers: 2 }),
   workloads: {
-    client: pod({ description: 'toolbox pod on worker (np-probe)', containers: [{ name: 'client', image: 'toolbox' }], node: 'worker' }),
+    client: pod({ description: 'toolbox pod on worker (np-probe; np-serve :8080 for K21)', containers: [{ name: 'client', image: 'toolbox', command: ['np-serve', '8080'] }], node: 'worker' }),
     server: pod({ description: 'np-serve pod on worker2, :8080', containers: [{ name: 'server', image: 'toolbox', command: ['np-serve', '8080'] }], node: 'worker2' }),
     onepod: pod({ description: "one pod: nginx :9001 (article 001's default.conf, proxy_pass http://127.0.0.1:6001) + Flask :6001", containers: [nginxContainer, flaskContainer], execIn: 'nginx' }),
     nginx: pod({ description: 'nginx alone in its pod (proxy_pass http://127.0.0.1:6001)', containers: [nginxContainer] }),
     flask: pod({ description: 'Flask alone in its pod, :6001', containers: [flaskContainer] }),
-    anchor: pod({ description: 'toolbox pod pinned to control-plane, so every node runs a pod of the run (K17)', containers: [{ name: 'anchor', image: 'toolbox' }], node: 'control-plane' }),
+    anchor: pod({ description: 'np-serve pod on control-plane, :8080: every node runs a pod of the run (K17, K21)', containers: [{ name: 'anchor', image: 'toolbox', command: ['np-serve', '8080'] }], node: 'control-plane' }),
   },
   claims: [
     {
@@ -76,6 +77,16 @@ export default defineScenario({
         fact: byCni((cni) => `${cni.datapath.masquerade}: pod-to-pod keeps the source pod IP`),
         timeout: 'no route to the other node\'s pod CIDR, or a filter dropped it',
       },
+    },
+    {
+      id: 'K21',
+      article: '003',
+      from: 'client',
+      says: '"every Pod must be able to communicate directly with every other Pod": all pairs, across nodes, without NAT',
+      expect: Expect.holds("every ordered pair answered, each server seeing the client's own pod IP"),
+      attempts: [everyPodToEveryPod(['client', 'server', 'anchor'], 8080)],
+      preconditions: ['one np-serve pod of the run on each node (client on worker, server on worker2, anchor on control-plane): six ordered pairs cross every pair of nodes both ways; the pods of other namespaces are not asked'],
+      why: { fact: "the CNI gives every pod an address routable from every node and masquerades only traffic leaving the pod CIDR, so a pod's packet reaches any other pod with its source unchanged; a pair that fails or a rewritten source would refute the article's 'every'" },
     },
     {
       id: 'K9',

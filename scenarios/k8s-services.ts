@@ -9,7 +9,7 @@ import { kindNodeNetwork } from '../src/environment/kind/index.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { curlAsWritten } from '../src/probes/curl.ts';
 import { forwardFiltersOnNodes } from '../src/probes/forward-filter.ts';
-import { kubeProxyRules, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
+import { kubeProxyRules, serviceTypeAndAddress, spreadOverPods, survivesPodReplacement } from '../src/probes/k8s-checks.ts';
 import { loadBalancerPending, loadBalancerThroughMetallb, noLoadBalancerImplementation } from '../src/probes/load-balancer.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
@@ -66,6 +66,16 @@ export default defineScenario({
         'http-status': "CoreDNS answers <service>.<namespace>.svc.cluster.local with the ClusterIP, and the pod's resolv.conf searches its own namespace first, so the short name works there; kube-proxy's DNAT sends the ClusterIP to one of the pods",
         dns: "the full name carries the namespace: the article's `default` names a Service that exists only where the Service was made in default",
       },
+    },
+    {
+      id: 'K23',
+      article: '003',
+      from: 'client',
+      says: '"ClusterIP: the default service type, an internal-only virtual IP"',
+      expect: Expect.holds('type ClusterIP, an address of the service CIDR'),
+      attempts: [serviceTypeAndAddress('web-svc')],
+      preconditions: ['web-svc is created through the API with no `type` in its spec (as `kubectl expose` without --type): the type read back is the API server\'s default'],
+      why: { fact: "the API server defaults a Service's spec.type to ClusterIP and allocates it an address from the service CIDR (--service-cluster-ip-range), which no interface holds: only kube-proxy's rules on the nodes know it (K11)" },
     },
     {
       id: 'K12',

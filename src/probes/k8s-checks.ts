@@ -71,7 +71,7 @@ export function sourceSeenAsPodIp(serverWorkload: string, port: number): Probe {
 interface PodRow { name: string; namespace: string; node: string; ip: string; hostNetwork: boolean }
 
 const toInt = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-const inCidr = (ip: string, cidr: string) => {
+export const inCidr = (ip: string, cidr: string) => {
   const [base, bits] = cidr.split('/');
   const size = 2 ** (32 - Number(bits));
   return Math.floor(toInt(ip) / size) === Math.floor(toInt(base!) / size);
@@ -189,6 +189,22 @@ export function kubeProxyRules(service: string, node: string): Probe {
         const rules = saved.stdout.split('\n').filter((l) => l.includes(`${lab.namespace}/${service}`) && l.startsWith('-A KUBE-'));
         const entry = rules.filter((l) => /^-A KUBE-(SERVICES|NODEPORTS|EXT-)/.test(l));
         return { holds: rules.length > 0, observed: `${rules.length} rules for ${lab.namespace}/${service}; entry: ${entry.map((l) => l.replace(/ -m comment --comment "[^"]*"/, '')).join(' | ') || 'none'}` };
+      }),
+  };
+}
+
+/** A Service's type and address as the API server filled them in (K23: its manifest gave no type). */
+export function serviceTypeAndAddress(service: string): Probe {
+  const connection = `kubectl get service ${service} -o jsonpath='{.spec.type} {.spec.clusterIP}'`;
+  return {
+    describe: connection,
+    run: (_source, env) =>
+      checkFact(connection, async (check) => {
+        const lab = kindLabOf(env);
+        const got = await check.must(kubectl(lab, ['get', 'service', service, '-o', 'jsonpath={.spec.type} {.spec.clusterIP}']), `the Service ${service}`);
+        const [type, address] = got.stdout.trim().split(' ');
+        const inside = address !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(address) && inCidr(address, lab.facts.serviceCidr);
+        return { holds: type === 'ClusterIP' && inside, observed: `type ${type}, address ${address}${inside ? ` (inside the service CIDR ${lab.facts.serviceCidr})` : ` (not inside the service CIDR ${lab.facts.serviceCidr})`}` };
       }),
   };
 }

@@ -71,7 +71,8 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
             namespace,
             body: {
               metadata: { name: options.service.name, namespace, labels },
-              spec: { type: options.service.type ?? 'ClusterIP', selector: { app: name }, ports: [{ port: options.service.port, targetPort: options.containerPort, protocol: 'TCP', ...(options.service.nodePort ? { nodePort: options.service.nodePort } : {}) }] },
+              // No type unless asked: the API server's default is what K23 reads.
+              spec: { ...(options.service.type ? { type: options.service.type } : {}), selector: { app: name }, ports: [{ port: options.service.port, targetPort: options.containerPort, protocol: 'TCP', ...(options.service.nodePort ? { nodePort: options.service.nodePort } : {}) }] },
             },
           });
       await waitAvailable(lab, name, options.replicas, undefined, namespace);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/outcome/outcome.ts';
 import { forwardFilters } from '../../src/probes/forward-filter.ts';
+import { everyPairDirect, type PairResult } from '../../src/probes/pod-mesh.ts';
 import type { ClaimSpec } from '../../src/scenario/claim.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { claimVerdict, judge } from '../../src/verdict/verdict.ts';
@@ -91,5 +92,30 @@ describe('K10/K20 as the article writes them', () => {
     expect(curlOutcome(exec(7, '000 ', 'curl: (7) Failed to connect to x port 80: Connection refused'), 'x', 5000)).toEqual({ kind: 'refused' });
     expect(curlOutcome(exec(7, '000 ', 'curl: (7) Failed to connect to x port 80: No route to host'), 'x', 5000)).toEqual({ kind: 'no-route' });
     expect(curlOutcome(exec(28, '000 '), 'x', 5000)).toEqual({ kind: 'timeout', afterMs: 5000 });
+  });
+});
+
+describe('K21: every pod to every pod', () => {
+  const pair = (from: string, to: string, over: Partial<PairResult> = {}): PairResult => ({ from, to, status: 200, sourceIp: `ip-${from}`, seen: `ip-${from}`, ...over });
+  it('holds only when every ordered pair answered and each server saw the client\'s own pod IP', () => {
+    const all = ['a', 'b', 'c'].flatMap((f) => ['a', 'b', 'c'].filter((t) => t !== f).map((t) => pair(f, t)));
+    expect(everyPairDirect(all)).toEqual({ holds: true, observed: "6 of 6 ordered pairs answered, each server seeing the client's own pod IP" });
+    expect(everyPairDirect([...all.slice(1), pair('a', 'b', { status: undefined, error: 'ETIMEDOUT' })])).toEqual({ holds: false, observed: '5 of 6 ordered pairs answered; a → b: ETIMEDOUT' });
+    expect(everyPairDirect([...all.slice(1), pair('a', 'b', { seen: '172.18.0.2' })]).holds).toBe(false);
+    expect(everyPairDirect([]).holds).toBe(false);
+  });
+  it('is tried from a pod on each node, both ways', async () => {
+    const scenario = await loadScenario('k8s-pod-network');
+    expect(scenario.claims.find((c) => c.id === 'K21')!.attempts[0]!.describe).toBe('GET http://<pod IP>:8080/ from each of client, server, anchor to each other');
+  });
+});
+
+describe('K23: the default Service type', () => {
+  it("reads web-svc's type and address back, web-svc's manifest having none", async () => {
+    const scenario = await loadScenario('k8s-services');
+    const claim = scenario.claims.find((c) => c.id === 'K23')!;
+    expect(claim.attempts[0]!.describe).toBe("kubectl get service web-svc -o jsonpath='{.spec.type} {.spec.clusterIP}'");
+    expect(scenario.workloads.web!.description).toContain('Service web-svc (ClusterIP)');
+    expect(claim.expect.accepts({ kind: 'fact', holds: true, observed: '' })).toBe(true);
   });
 });

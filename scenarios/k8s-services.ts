@@ -14,7 +14,7 @@ import { loadBalancerPending, loadBalancerThroughMetallb, noLoadBalancerImplemen
 import { Found } from '../src/probes/lab-value.ts';
 import { InKind } from '../src/probes/k8s-values.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
-import { Expect, type Expectation } from '../src/verdict/expect.ts';
+import { Expect } from '../src/verdict/expect.ts';
 import { byCni } from '../src/verdict/explain.ts';
 import { deployment } from '../src/workloads/k8s-deployment.ts';
 import { nodeNetworkRouter, outsideOfCluster } from '../src/workloads/k8s-outside.ts';

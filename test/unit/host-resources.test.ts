@@ -53,14 +53,15 @@ describe('exclusive host resources', () => {
 
   it("holds a fixed nodePort per cluster: a second run on the same cluster waits, one on another cluster does not", async () => {
     const services = (await import('../../scenarios/k8s-services.ts')).default;
-    // k8s-services' NodePort Service fixes nodePort 30080 (the article's shape of connection string).
+    // k8s-services' NodePort Service fixes nodePort 30080 (the article's shape of connection string); K10's web-svc sits in default.
     const wanted = Object.values(services.workloads).flatMap((w) => w.clusterResources ?? []);
-    expect(wanted).toEqual([HostResource.nodePort(30080)]);
+    expect(wanted.sort()).toEqual([HostResource.inNamespace('default', 'web-svc'), HostResource.nodePort(30080)].sort());
     const [a, b, c] = await Promise.all(['ffff', 'gggg', 'hhhh'].map((id) => LabRun.start({ scenario: 'k8s-services', logger, id })));
     await acquireHostResources(a!, wanted.map((r) => HostResource.ofCluster('netproof', r)), { logger });
     await acquireHostResources(c!, wanted.map((r) => HostResource.ofCluster('netproof-flannel-2w', r)), { logger, timeoutMs: 1000 });
     const waited = await acquireHostResources(b!, wanted.map((r) => HostResource.ofCluster('netproof', r)), { logger, timeoutMs: 50, pollMs: 10 }).catch((error: unknown) => error);
-    expect((waited as Error).message).toMatch(/^kind cluster netproof: nodePort 30080\/tcp is still held by run ffff/);
+    // Resources are taken in sorted order: the first one b waits for is named.
+    expect((waited as Error).message).toMatch(/^kind cluster netproof: default\/web-svc is still held by run ffff/);
     for (const run of [a!, b!, c!]) await run.teardown();
   });
 });

@@ -119,3 +119,31 @@ describe('K23: the default Service type', () => {
     expect(claim.expect.accepts({ kind: 'fact', holds: true, observed: '' })).toBe(true);
   });
 });
+
+describe("K1/K4/K27: the article's node, with and without Docker", () => {
+  it('K1 tries 172.17.0.1 on a node without Docker and on one with docker0 (172.17.0.1/16), expecting only that the node\'s database does not answer', async () => {
+    const scenario = await loadScenario('k8s-host-db');
+    const k1 = scenario.claims.find((c) => c.id === 'K1')!;
+    expect(k1.attempts.map((a) => a.setup?.describe)).toEqual([undefined, 'a docker0 bridge with 172.17.0.1/16 on the worker node, as dockerd makes it']);
+    // The Docker host's reset (kind's nesting) no longer refutes; the node's own database answering does.
+    expect(k1.expect.accepts({ kind: 'refused' })).toBe(true);
+    expect(k1.expect.accepts({ kind: 'success', server: 'nodedb' })).toBe(false);
+    expect(k1.preconditions?.join(' ')).toContain('a property of kind');
+    expect(scenario.workloads.django!.hostResources).toContain('host port 5432/tcp');
+    const k4 = scenario.claims.find((c) => c.id === 'K4')!;
+    expect(k4.attempts.filter((a) => a.describe.includes('172.17.0.1')).map((a) => a.expect!.accepts({ kind: 'refused' }))).toEqual([true, true]);
+    expect(k4.attempts.at(-1)!.setup?.describe).toContain('worker2');
+  });
+
+  it("K27 tries the node's LAN IP and its address on the pod network's side (the first of its podCIDR)", async () => {
+    const { InKind } = await import('../../src/probes/k8s-values.ts');
+    const env = { kind: { cluster: { name: 'netproof' }, facts: { nodes: [{ name: 'netproof-worker', role: 'worker', address: '172.18.0.3', podCidr: '10.244.1.0/24' }] } } } as never;
+    expect(InKind.podCidrGateway('worker').resolve(env)).toBe('10.244.1.1');
+    const k27 = (await loadScenario('k8s-host-db')).claims.find((c) => c.id === 'K27')!;
+    expect(k27.attempts.map((a) => a.describe)).toEqual([
+      "DATABASES HOST='<the worker node's InternalIP>' PORT=5432",
+      "DATABASES HOST='<the first address of the worker node's podCIDR (its pods' gateway)>' PORT=5432",
+    ]);
+    expect(k27.attempts[1]!.expect!.accepts({ kind: 'success', server: 'nodedb' })).toBe(false);
+  });
+});

@@ -97,10 +97,10 @@ function podBridgeHalf(connection: string, judge: (nodes: readonly NodeWiring[])
   };
 }
 
-const wiringCommands = 'on every node: ip -j -d link show, ip -j -4 addr show; in each pod of the run: ip -o link show eth0, ip -4 route show default';
+const wiringCommands = 'ip -j -d link show, ip -j -4 addr show on the nodes; ip -o link show eth0, ip -4 route show default in the pods';
 
 /** K17's first half: a bridge of this name on every node that runs pods. */
-export const bridgeNamed = (bridge: string): Probe => podBridgeHalf(`${bridge} among the bridges (${wiringCommands})`, (nodes) => bridgeNamedOnPodNodes(nodes, bridge));
+export const bridgeNamed = (bridge: string): Probe => podBridgeHalf(`${bridge} on every node running pods (${wiringCommands})`, (nodes) => bridgeNamedOnPodNodes(nodes, bridge));
 
 /** K17's second half: docker0's role, a bridge holding the pods' veths and their gateway address, on every node that runs pods. */
-export const bridgeInDocker0sRole = (): Probe => podBridgeHalf(`the bridge holding the pods' veths and gateway (${wiringCommands})`, bridgeHoldsPods);
+export const bridgeInDocker0sRole = (): Probe => podBridgeHalf(`a bridge holding the pods' veths and gateway on every node running pods (${wiringCommands})`, bridgeHoldsPods);

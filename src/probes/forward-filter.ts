@@ -1,4 +1,4 @@
-import { kindLabOf } from '../environment/kind/kind-lab.ts';
+import { kindLabOf } from '../environment/kind/index.ts';
 import { checkFact, type FactFound } from './check.ts';
 import type { Probe } from './probe.ts';
 

@@ -1,4 +1,4 @@
-import { kindLabOf, type KindLab } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, type KindLab } from '../environment/kind/index.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
 import { checkFact, type CheckContext, type FactFound } from './check.ts';

@@ -1,4 +1,4 @@
-import { kindLabOf, nodeNamed } from '../environment/kind/kind-lab.ts';
+import { kindLabOf, nodeNamed } from '../environment/kind/index.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import type { Setup } from './setup.ts';
 

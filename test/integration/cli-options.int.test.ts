@@ -38,7 +38,7 @@ describe('scenario --claim D2,D15 --repeat 2 (two scenarios, real engine)', () =
     expect(d2.repeats?.outcomes).toHaveLength(d2.attempts.length);
     for (const counts of d2.repeats!.outcomes) expect(Object.values(counts).reduce((a, b) => a + b)).toBe(2);
     expect(String(cli.stdout)).toMatch(/D2 .*refused \[refused×2\]\s+confirmed — claim confirmed 2\/2/);
-    expect(String(cli.stderr)).toContain('(round 2 of 2)');
+    expect(String(cli.stderr)).toMatch(/• round 2 of 2 …/);
   });
 
   it('ends with one summary of both scenarios, writes each HTML report, and fills the CI job summary', async () => {

@@ -1,5 +1,5 @@
-import { kindLabOf } from '../environment/kind/index.ts';
-import { checkFact, type FactFound } from './check.ts';
+import type { FactFound } from './check.ts';
+import { onEveryNode } from './k8s-checks.ts';
 import type { Probe } from './probe.ts';
 
 /** The chains a packet in FORWARD can pass through: FORWARD and every chain jumped to from one of them. */
@@ -37,20 +37,8 @@ export function forwardFilters(saved: string): FactFound {
 }
 
 /** On every node: whether its filter table stops anything it forwards (the finding beside K11/K19: nothing filters forwarded traffic to ClusterIPs and pod IPs). */
-export function forwardFiltersOnNodes(): Probe {
-  const connection = 'iptables-save -t filter, on every node';
-  return {
-    describe: connection,
-    run: (_source, env) =>
-      checkFact(connection, async (check) => {
-        const lab = kindLabOf(env);
-        const found = [];
-        for (const node of lab.facts.nodes) {
-          const short = node.name.replace(`${lab.cluster.name}-`, '');
-          const saved = await check.must(lab.cluster.nodeExec(node.name, ['iptables-save', '-t', 'filter']), `the filter rules on ${short}`);
-          found.push({ node: short, ...forwardFilters(saved.stdout) });
-        }
-        return { holds: found.every((f) => f.holds), observed: found.map((f) => `${f.node}: ${f.observed}`).join('; ') };
-      }),
-  };
-}
+export const forwardFiltersOnNodes = (): Probe =>
+  onEveryNode('iptables-save -t filter, on every node', async (node, lab, check) => {
+    const saved = await check.must(lab.cluster.nodeExec(node.name, ['iptables-save', '-t', 'filter']), `the filter rules on ${node.name.replace(`${lab.cluster.name}-`, '')}`);
+    return forwardFilters(saved.stdout);
+  });

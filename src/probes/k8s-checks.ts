@@ -103,7 +103,7 @@ export function podIpsPerNode(): Probe {
 }
 
 /** A fact read on every node: holds when it holds on each; `observed` lists each node's finding. */
-function onEveryNode(connection: string, perNode: (node: KindNode, lab: KindLab, check: CheckContext) => Promise<{ holds: boolean; observed: string }>): Probe {
+export function onEveryNode(connection: string, perNode: (node: KindNode, lab: KindLab, check: CheckContext) => Promise<{ holds: boolean; observed: string }>): Probe {
   return {
     describe: connection,
     run: (_source, env) =>

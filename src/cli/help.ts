@@ -28,6 +28,7 @@ export const flags: Readonly<Record<string, Flag>> = {
   kind: { meaning: 'with --all: only the Kubernetes (kind) scenarios' },
   docker: { meaning: 'with --all: only the Docker scenarios' },
   'reuse-cluster': { meaning: 'keep the kind cluster a Kubernetes run starts, for the next runs' },
+  'own-cluster': { meaning: "start a kind cluster of the run's own even when the lab cluster of its CNI runs (a cluster changed by hand stays out of it); deleted at the end" },
   cni: { value: 'X', meaning: `run the Kubernetes scenarios on a cluster with this CNI: one of ${cniNames.join(', ')} (default ${defaultCni}); the same as NETPROOF_CNI=X; with --all, only the Kubernetes scenarios` },
   engine: { value: 'X', meaning: "the Docker engine the Docker scenarios run on (default: this machine's own); the same as NETPROOF_ENGINE=X" },
   claim: { value: 'D1,K5', meaning: 'only these claims, case-insensitive (every workload still starts); with no scenario name, the scenarios that hold them' },

@@ -89,6 +89,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
   const claims = claimIds(values.claim);
   if (values.list || (positionals.length === 0 && !values.all && !claims?.length)) return mode === 'validate' ? labNeeded(false) : list(values.json ?? false);
   const repeat = rounds(values.repeat);
+  if (values['own-cluster'] && values['reuse-cluster']) throw new UsageError('--own-cluster starts a cluster the run deletes; --reuse-cluster keeps one: choose one');
   // The engine and the CNI are resolved once, here, and handed down: unknown → exit 2, cannot run here → exit 3, before anything starts.
   const engine = await chooseEngine(values.engine);
   const onLabHost = engine.name !== 'machine';
@@ -127,7 +128,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
   // The layout engine (WebAssembly) loads while the lab starts, so writing the HTML report waits for nothing.
   void loadGraphviz().catch(() => undefined);
   // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
-  const batch = values.all && !values['reuse-cluster'] ? await sharedClustersToRemove(specs, choice) : undefined;
+  const batch = values.all && !values['reuse-cluster'] && !values['own-cluster'] ? await sharedClustersToRemove(specs, choice) : undefined;
   const results: ScenarioResult[] = [];
   try {
     for (const spec of specs) {
@@ -136,7 +137,8 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
         runId: values['run-id'],
         keep: values.keep,
         repeat,
-        keepCluster: values.all || values['reuse-cluster'],
+        keepCluster: (values.all && !values['own-cluster']) || values['reuse-cluster'],
+        ownCluster: values['own-cluster'],
         engine,
         environment: choice,
         onRunStarted: (run) => (currentRun = run),

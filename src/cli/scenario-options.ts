@@ -5,7 +5,7 @@ import { helpOption, type CommandHelp } from './help.ts';
 /** `npm run scenario` and `npm run clean`: their usage lines, flags and help (main.ts parses with these). */
 export const scenarioUsage = `  npm run scenario                                                list scenarios, where they run, their claims
   npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario (--junit DIR/ with --all: a file per scenario)
-  npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster]
+  npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster | --own-cluster]
                                                                   run every (Kubernetes / Docker) scenario (--cni: every Kubernetes one, on that CNI); the Kubernetes ones share one cluster
   npm run scenario <name> -- --engine E                           run a Docker scenario on engine E (machine, the default, or 20.10; also NETPROOF_ENGINE=E)
   npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
@@ -28,6 +28,7 @@ export const scenarioOptions = {
   kind: { type: 'boolean' },
   docker: { type: 'boolean' },
   'reuse-cluster': { type: 'boolean' },
+  'own-cluster': { type: 'boolean' },
   cni: { type: 'string' },
   engine: { type: 'string' },
   claim: { type: 'string' },

@@ -25,6 +25,8 @@ export interface EnvironmentStart {
   readonly images: readonly string[];
   /** Keep a kind cluster this run creates (for the next run to reuse). */
   readonly keepCluster?: boolean;
+  /** Never reuse the lab cluster of the CNI: start one of the run's own (`--own-cluster`). */
+  readonly ownCluster?: boolean;
   /** The Docker engine a Docker scenario runs on, chosen in the CLI; the machine's when absent. */
   readonly engine?: EngineProvider;
   /** What the user chose to run on (resolved once, by the CLI); unset: the defaults. */
@@ -85,14 +87,14 @@ export function kind(requirements: KindRequirements = {}): EnvironmentSpec {
     kind: 'kind',
     cluster: { ...requirements, workers },
     description: `kind cluster (1 control plane + ${workers} workers)`,
-    async start({ run, logger, images, keepCluster, choice }) {
+    async start({ run, logger, images, keepCluster, ownCluster, choice }) {
       const cni = choice?.cni ?? defaultCni;
       const unsupported = requirements.unsupportedCnis?.[cni];
       if (unsupported !== undefined) throw new UsageError(`scenario ${run.scenario} cannot run on ${cni}: ${unsupported}`);
       const engine = await docker().start({ run, logger, images });
       // The kind guard counts for the network's lifetime: this run's share is what it adds (a cluster it creates starts at 0).
       const before = await packetsStoppedFromKind();
-      const lab = await startKindLab({ cni, workers }, run, logger, images, { keepCluster });
+      const lab = await startKindLab({ cni, workers }, run, logger, images, { keepCluster, ownCluster });
       const stoppedBefore = lab.created ? 0 : before;
       const f = lab.facts;
       return {

@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly repeat?: number;
   /** Keep a kind cluster the run creates, for later runs to reuse (`--all --kind`, the tests). */
   readonly keepCluster?: boolean;
+  /** Start a kind cluster of the run's own even when the lab cluster of its CNI runs (`--own-cluster`). */
+  readonly ownCluster?: boolean;
   /** The Docker engine (`--engine`), resolved by the CLI; the machine's when absent. */
   readonly engine?: EngineProvider;
   /** The environment the user chose (`--cni`, NETPROOF_CNI: src/cli/environment-choice.ts); unset: the defaults. */

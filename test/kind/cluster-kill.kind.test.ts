@@ -32,8 +32,12 @@ describe('a killed cluster up', () => {
     const runId = `term${process.pid.toString(36)}`;
     const cluster = `np-${runId}-kindnet`;
     const nodes = async () => (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${cluster}`])).stdout.split('\n').filter(Boolean);
-    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--run-id', runId, '--results', `/tmp/np-term-${runId}`], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnet' } });
-    for (let i = 0; i < 600 && (await nodes()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 500));
+    // --own-cluster: a lab cluster of kindnet left running (by a user or another test) would be reused, and kind would make no node.
+    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--own-cluster', '--run-id', runId, '--results', `/tmp/np-term-${runId}`], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnet' } });
+    let exited = false;
+    void run.finally(() => (exited = true));
+    for (let i = 0; i < 600 && !exited && (await nodes()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(exited, `the run ended before kind made its nodes: ${exited ? (await run).stderr.slice(-2000) : ''}`).toBe(false);
     expect((await nodes()).length, 'kind made node containers').toBeGreaterThan(0);
     run.kill('SIGTERM');
     const { exitCode } = await run;

@@ -38,7 +38,9 @@ describe('netproof CLI', { timeout: 30_000 }, () => {
       cli('scenario', 'docker-host-db', '--repeat', '0'),
       cli('scenario', 'docker-host-db', '--all'),
     ]);
-    expect([flag, unknownClaim, repeat, all].map((r) => r.exitCode)).toEqual([2, 2, 2, 2]);
+    const both = await cli('scenario', '--all', '--kind', '--own-cluster', '--reuse-cluster');
+    expect([flag, unknownClaim, repeat, all, both].map((r) => r.exitCode)).toEqual([2, 2, 2, 2, 2]);
+    expect(both.stderr).toContain('--own-cluster starts a cluster the run deletes; --reuse-cluster keeps one');
     expect(unknownClaim.stderr).toContain('no selected scenario holds claim D99');
     expect(repeat.stderr).toContain('--repeat takes a decimal whole number');
     expect(all.stderr).toContain('--all runs every scenario: name none');

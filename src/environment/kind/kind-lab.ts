@@ -64,23 +64,25 @@ export const isSharedClusterName = (name: string) => /^netproof(-[a-z0-9-]+)?$/.
 
 /**
  * Reuses the lab cluster of this spec when one runs (namespaces keep runs
- * apart), else starts one. A cluster the run started is deleted at teardown
+ * apart) unless `ownCluster`, else starts one. A cluster the run started is deleted at teardown
  * unless `keepCluster`; while it lives its node containers' names carry the
  * run id, so a sweep of a killed run finds it. Images are loaded into the nodes
  * (never pulled), and the run's namespace is made and, at teardown, removed.
  */
-export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logger, images: readonly string[], options: { keepCluster?: boolean } = {}): Promise<KindLab> {
+export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logger, images: readonly string[], options: { keepCluster?: boolean; ownCluster?: boolean } = {}): Promise<KindLab> {
   const toolchain = await logger.step('checking the kind toolchain', () => ensureKindToolchain(logger));
   const shared = sharedClusterName(spec);
-  const reuse = await clusterExists(toolchain, shared);
-  const name = reuse || options.keepCluster ? shared : runClusterName(run.id, spec.cni);
+  // A run's own cluster is never kept: it carries the run id, and only the run knows it.
+  const keep = options.keepCluster && !options.ownCluster;
+  const reuse = !options.ownCluster && (await clusterExists(toolchain, shared));
+  const name = reuse || keep ? shared : runClusterName(run.id, spec.cni);
   let cluster: StartedKindCluster;
   if (reuse) {
     logger.info(`reusing kind cluster ${name}`);
     cluster = { ...kindCluster(name, toolchain), nodes: [] };
   } else {
     cluster = await startKindCluster({ ...spec, name }, logger, toolchain);
-    if (!options.keepCluster) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
+    if (!keep) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
   }
   if (reuse) await waitUsable(cluster, toolchain, logger);
   const client = new KubeClient(cluster.kubeconfig);

@@ -11,7 +11,7 @@ export const startEnvironment: Step<RunContext> = {
     const { spec, options, logger } = context;
     const images = made(context, 'images');
     context.environment = await during(`starting the environment: ${spec.environment.description}`, () =>
-      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], keepCluster: options.keepCluster, engine: options.engine, choice: options.environment }),
+      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], keepCluster: options.keepCluster, ownCluster: options.ownCluster, engine: options.engine, choice: options.environment }),
     );
     context.workloads.host = hostSource(context.environment.host);
   },

@@ -11,7 +11,7 @@
 import { docker } from '../src/environment/environment.ts';
 import { userNetwork } from '../src/environment/docker/index.ts';
 import { docker0State, throughRoute, toLanGateway } from '../src/probes/docker-host-paths.ts';
-import { acrossDefaultBridges, overSwarmOverlay } from '../src/probes/docker-hosts.ts';
+import { acrossDefaultBridges, nothingInstalledButTheEngine, overlayWithoutSwarm, overSwarmOverlay } from '../src/probes/docker-hosts.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { watchingForward, whereDropped } from '../src/probes/iptables-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
@@ -38,6 +38,8 @@ const bipC = { gateway: '172.16.0.1', subnet: '172.16.0.0/16' };
 const routeToC = { on: 'hostA', to: bipC.subnet, via: 'hostC' };
 const gatewayOfC = Found.labAddress("host C's docker0 address (its --bip)", bipC.gateway);
 const hostGateway = 'host.docker.internal:host-gateway';
+/** Hosts A and B in one swarm, web1 and the client on its attachable overlay: D20's way across, and D31's engine with nothing else installed. */
+const overlayToWeb1 = overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port }, overlay: labObjectName('overlay') });
 
 export default defineScenario({
   name: 'docker-two-hosts',
@@ -80,7 +82,7 @@ export default defineScenario({
         { ...watchingForward(throughRoute(httpGet(Found.addressOf('cWeb'), port, '/', whereDropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: an unpublished container' },
         { ...watchingForward(throughRoute(httpGet(Found.addressOf('cPub'), port, '/', whereDropped), routeToC), 'hostC'), half: 'different bridge subnets and a route: a published container' },
         // What the article prescribes instead: with an overlay, web1 itself answers.
-        { ...overSwarmOverlay({ manager: 'hostA', worker: 'hostB', target: { workload: 'web1', port }, overlay: labObjectName('overlay') }), half: 'an overlay network connects them', expect: Expect.httpFrom(200, 'web1') },
+        { ...overlayToWeb1, half: 'an overlay network connects them', expect: Expect.httpFrom(200, 'web1') },
       ],
       why: {
         'no-route':
@@ -90,6 +92,25 @@ export default defineScenario({
           "no answer: by the static route the packet went to host C, whose FORWARD dropped it (its policy and counter are in the detail); across identical subnets, ARP on host A's own docker0 found nobody",
         'http-status':
           "an answer from the named container: over the overlay, swarm carries the containers' frames between the engines in VXLAN (UDP 4789); with different bridge subnets and a route, host A masquerades the client to its LAN address and host C forwards to its bridge, no overlay involved",
+      },
+    },
+    {
+      id: 'D31',
+      article: '002',
+      from: 'client',
+      says: 'docker에서 Overlay Network를 지원하라면 추가적인 플러그인과 설정이 필요하다 — for Docker to support an overlay network, additional plugins and configuration are needed',
+      // The article's reading: with nothing installed beyond the engine, no overlay joins the containers.
+      expect: Expect.unreachable,
+      preconditions: ['the Docker hosts run Debian\'s docker.io and nothing else: no plugin installed (checked, the control below)'],
+      attempts: [
+        { ...overlayWithoutSwarm('hostC', labObjectName('overlay-c')), expect: Expect.holds('the engine refuses an overlay network until it is configured (a swarm)'), half: 'configuration: an engine in no swarm' },
+        { ...nothingInstalledButTheEngine(['hostA', 'hostB']), expect: Expect.holds('no plugin installed; overlay is one of the engine\'s own network drivers'), role: 'control' },
+        { ...overlayToWeb1, half: 'plugins: nothing installed but the engine, configured as a swarm' },
+      ],
+      why: {
+        fact: "an engine in no swarm refuses the overlay driver (it needs the swarm's key-value store): configuration is needed; `docker plugin ls` is empty on both hosts and `overlay` is among the drivers the engine itself reports",
+        'http-status':
+          'web1 answered over the overlay with nothing installed but the engine: `docker swarm init` / `join` (configuration) was all it took; the overlay driver is built into dockerd, no plugin',
       },
     },
     {

@@ -1,3 +1,4 @@
+import { engines } from '../environment/docker/index.ts';
 import { cniNames, defaultCni } from '../environment/kind/index.ts';
 import { runNamePrefix } from '../lab/names.ts';
 
@@ -30,7 +31,7 @@ export const flags: Readonly<Record<string, Flag>> = {
   'reuse-cluster': { meaning: 'keep the kind cluster a Kubernetes run starts, for the next runs' },
   'own-cluster': { meaning: "start a kind cluster of the run's own even when the lab cluster of its CNI runs (a cluster changed by hand stays out of it); deleted at the end" },
   cni: { value: 'X', meaning: `run the Kubernetes scenarios on a cluster with this CNI: one of ${cniNames.join(', ')} (default ${defaultCni}); the same as NETPROOF_CNI=X; with --all, only the Kubernetes scenarios` },
-  engine: { value: 'X', meaning: "the Docker engine the Docker scenarios run on (default: this machine's own); the same as NETPROOF_ENGINE=X" },
+  engine: { value: 'X', meaning: `the Docker engine the Docker scenarios run on: one of ${Object.keys(engines).join(', ')} (default machine: this machine's own; the others are lab hosts, built the first time, engines/README.md); the same as NETPROOF_ENGINE=X` },
   claim: { value: 'D1,K5', meaning: 'only these claims, case-insensitive (every workload still starts); with no scenario name, the scenarios that hold them' },
   repeat: { value: 'N', meaning: 'try the claims N times (a decimal whole number >= 1) on one environment; per claim the count of each outcome, flaky marked' },
   name: { value: 'NAME', meaning: "the kind cluster (default the lab cluster of the CNI, netproof-<cni>; down: every lab cluster): lowercase letters, digits, dashes" },

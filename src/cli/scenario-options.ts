@@ -7,7 +7,7 @@ export const scenarioUsage = `  npm run scenario                                
   npm run scenario <name> [-- --junit FILE] [--strict] [--keep]   run one scenario (--junit DIR/ with --all: a file per scenario)
   npm run scenario -- --all [--kind | --docker] [--cni X] [--reuse-cluster | --own-cluster]
                                                                   run every (Kubernetes / Docker) scenario (--cni: every Kubernetes one, on that CNI); the Kubernetes ones share one cluster
-  npm run scenario <name> -- --engine E                           run a Docker scenario on engine E (machine, the default, or 20.10; also NETPROOF_ENGINE=E)
+  npm run scenario <name> -- --engine E                           run a Docker scenario on engine E (machine, the default; --help lists them; also NETPROOF_ENGINE=E)
   npm run scenario [<name>] -- --claim D1,K5                      only these claims (without a name: the scenarios that hold them)
   npm run scenario <name> -- --repeat N                           try the claims N times on one environment; per-claim counts, flaky marked
   npm run scenario -- --list [--json]                             list scenarios and their claims

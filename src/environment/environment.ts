@@ -124,6 +124,8 @@ const dockerFingerprint = (facts: DockerFacts, host: EngineHost) => ({
   engine: `Docker ${facts.serverVersion}`,
   engineProvider: host.engine,
   engineWhere: host.where,
+  engineComponents: facts.components,
+  firewallBackend: facts.firewallBackend,
   bridgeGateway: facts.bridgeGateway,
   bridgeSubnet: facts.bridgeSubnet,
   hostInterface: facts.hostInterface,

@@ -1,6 +1,6 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
-import { checked, type CheckContext } from './check.ts';
+import { checked, checkFact, type CheckContext } from './check.ts';
 import { runNpProbe } from './np-probe.ts';
 import type { Probe } from './probe.ts';
 import { madeBy, type ObservingProbe } from '../setup/setup.ts';
@@ -79,6 +79,53 @@ export function overSwarmOverlay(options: OverSwarmOverlayOptions): ObservingPro
         await recordHostsView(check, env, [options.manager, options.worker], options.overlay);
         await check.record(manager.docker(['node', 'ls']));
         return requested;
+      }),
+  };
+}
+
+/**
+ * The built-in overlay driver on an engine in no swarm, as a reader would try
+ * it first: `docker network create --driver overlay --attachable`. Holds when
+ * the engine refuses it (it wants configuration: a swarm).
+ */
+export function overlayWithoutSwarm(host: string, overlay: string): Probe {
+  const describe = `docker network create --driver overlay --attachable ${overlay} (on ${host}, in no swarm)`;
+  return {
+    describe,
+    run: (_source, env) =>
+      checkFact(describe, async (check) => {
+        const docker = dockerHostNamed(host, env);
+        const state = (await check.must(docker.docker(['info', '--format', '{{.Swarm.LocalNodeState}}']), 'reading the swarm state')).stdout.trim();
+        check.need(state === 'inactive' ? state : undefined, `${host} in no swarm (its state: ${state})`);
+        const created = await check.record(docker.docker(['network', 'create', '--driver', 'overlay', '--attachable', overlay]));
+        if (created.exitCode === 0) await check.record(docker.docker(['network', 'rm', overlay]));
+        const refusal = created.stderr.trim().split('\n').pop() ?? '';
+        return { holds: created.exitCode !== 0, observed: created.exitCode !== 0 ? `refused: ${refusal}` : `created on an engine in no swarm` };
+      }),
+  };
+}
+
+/**
+ * What the hosts run besides the engine: `docker plugin ls` (installed
+ * plugins) and the network drivers the engine reports. Holds when no plugin
+ * is installed and `overlay` is one of the engine's own drivers.
+ */
+export function nothingInstalledButTheEngine(hosts: readonly string[]): Probe {
+  const describe = `docker plugin ls; docker info --format '{{json .Plugins.Network}}' (on ${hosts.join(', ')})`;
+  return {
+    describe,
+    run: (_source, env) =>
+      checkFact(describe, async (check) => {
+        const seen: string[] = [];
+        let holds = true;
+        for (const name of hosts) {
+          const docker = dockerHostNamed(name, env);
+          const plugins = (await check.must(docker.docker(['plugin', 'ls', '--format', '{{.Name}}']), 'listing plugins')).stdout.split('\n').filter(Boolean);
+          const drivers = JSON.parse((await check.must(docker.docker(['info', '--format', '{{json .Plugins.Network}}']), 'listing network drivers')).stdout) as string[];
+          holds &&= plugins.length === 0 && drivers.includes('overlay');
+          seen.push(`${name}: ${plugins.length ? `plugins ${plugins.join(', ')}` : 'no plugin'}; network drivers ${drivers.join(', ')}`);
+        }
+        return { holds, observed: seen.join('; ') };
       }),
   };
 }

@@ -13,6 +13,10 @@ export interface DockerFacts {
   readonly hostAddress: string;
   /** Docker's NAT rules before any workload started, to compare with what publishing a port adds. */
   readonly natRulesAtStart: ExecResult;
+  /** What the engine runs containers with, as it reports them (`containerd v2.3.5, runc 1.5.1`). */
+  readonly components: string;
+  /** Which firewall the engine wrote: `nftables` when its table is in the host's ruleset, else `iptables`. */
+  readonly firewallBackend: 'iptables' | 'nftables';
 }
 
 /** The facts of the scenario's Docker host: its engine, its bridge, its primary address. */
@@ -27,7 +31,20 @@ export async function readDockerFacts(host: EngineHost): Promise<DockerFacts> {
   const gateway = ipam.Gateway ?? (await interfaceAddress(host, 'docker0'));
   const primary = await primaryAddress(host);
   const natRulesAtStart = await host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
-  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart };
+  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart, components: await components(host), firewallBackend: await firewallBackend(host) };
+}
+
+async function components(host: EngineHost): Promise<string> {
+  const listed = await host.docker(['version', '--format', '{{json .Server.Components}}']);
+  const parsed = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { Name: string; Version: string }[] | null) : null;
+  // The machine's engine names its runc after the runtime it runs (netproof-capdrop wraps runc).
+  return (parsed ?? []).filter((c) => c.Name !== 'Engine' && c.Name !== 'docker-init').map((c) => `${c.Name} ${c.Version}`).join(', ') || 'not reported';
+}
+
+/** Docker 29's nftables backend writes tables `docker-bridges`; the host's own nft (where it has one) lists them. */
+async function firewallBackend(host: EngineHost): Promise<'iptables' | 'nftables'> {
+  const tables = await host.system(['sh', '-c', 'command -v nft >/dev/null && nft list tables']);
+  return /\bdocker-bridges\b/.test(tables.stdout) ? 'nftables' : 'iptables';
 }
 
 async function interfaceAddress(host: EngineHost, name: string): Promise<string> {

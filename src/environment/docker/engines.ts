@@ -6,6 +6,7 @@ import { runResourceName } from '../../lab/names.ts';
 import type { TrafficGuard } from '../../lab/traffic-guard.ts';
 import type { Logger } from '../../log.ts';
 import type { EngineHost } from './engine-host.ts';
+import { ensureEngineImage, goVersion } from './engine-recipe.ts';
 import { startLabHost } from './lab-host-engine.ts';
 import { userNetwork } from './lab-network.ts';
 import { machineEngine } from './machine-engine.ts';
@@ -37,34 +38,78 @@ const machine: EngineProvider = {
   start: async () => machineEngine,
 };
 
+/** A dockerd in a lab host: where its image comes from, and how its daemon is started. */
+interface LabHostEngine {
+  readonly name: string;
+  readonly description: string;
+  /** The version the progress line names (`dockerd 29.8.0`). */
+  readonly version: string;
+  /** The lab-host image, built the first time. */
+  image(logger: Logger): Promise<string>;
+  /** Why its image cannot be built here, beyond nsenter. */
+  cannotBuild?(): Promise<string | undefined>;
+  readonly daemonArgs?: readonly string[];
+}
+
 /**
- * Debian bookworm's dockerd 20.10 (images/dind) as a lab host: a privileged
- * container on a LAN of the run's own, which the machine's guard covers
- * wholesale, so nothing the host or its containers send can leave.
+ * An engine as a lab host: a privileged container on a LAN of the run's own,
+ * which the machine's guard covers wholesale, so nothing the host or its
+ * containers send can leave.
  */
-const debian2010: EngineProvider = {
+function labHostProvider(engine: LabHostEngine): EngineProvider {
+  return {
+    name: engine.name,
+    description: engine.description,
+    async cannotRun() {
+      // nsenter runs the machine's tools in the lab host's namespace.
+      const nsenter = await hostExec(['nsenter', '--version']);
+      if (nsenter.exitCode !== 0) return 'nsenter (util-linux) is missing: the lab reads the lab host through it';
+      return engine.cannotBuild?.();
+    },
+    async start({ run, logger, guard, images }) {
+      const image = await engine.image(logger);
+      const lan = await userNetwork().start('engine', run, machineEngine);
+      await guard.coverBridge(lan.bridge);
+      const host = await logger.step(`starting the lab host's ${engine.version}`, () =>
+        startLabHost({ name: runResourceName(run.id, 'engine'), engine: engine.name, image, network: lan.dockerName, labels: run.labels, daemonArgs: engine.daemonArgs }),
+      );
+      run.defer('remove the lab host', host.remove);
+      await logger.step(`loading ${images.length} lab image(s) into the lab host`, () => host.loadAll(images));
+      return host;
+    },
+  };
+}
+
+/** Debian bookworm's dockerd 20.10 (images/dind). */
+const debian2010 = labHostProvider({
   name: '20.10',
   description: "Debian's dockerd 20.10 in a lab host: a privileged container on a lab LAN",
-  async cannotRun() {
-    // nsenter runs the machine's tools in the lab host's namespace.
-    const nsenter = await hostExec(['nsenter', '--version']);
-    return nsenter.exitCode === 0 ? undefined : 'nsenter (util-linux) is missing: the lab reads the lab host through it';
-  },
-  async start({ run, logger, guard, images }) {
-    const { dind } = await ensureImages(['dind'], logger);
-    const lan = await userNetwork().start('engine', run, machineEngine);
-    await guard.coverBridge(lan.bridge);
-    const host = await logger.step("starting the lab host's dockerd 20.10", () =>
-      startLabHost({ name: runResourceName(run.id, 'engine'), engine: this.name, image: dind, network: lan.dockerName, labels: run.labels }),
-    );
-    run.defer('remove the lab host', host.remove);
-    await logger.step(`loading ${images.length} lab image(s) into the lab host`, () => host.loadAll(images));
-    return host;
-  },
-};
+  version: 'dockerd 20.10',
+  image: async (logger) => (await ensureImages(['dind'], logger)).dind,
+});
+
+/** An engine built from engines/<name>/versions.env (engines/README.md), optionally with more daemon flags. */
+function builtEngine(name: string, build: string, version: string, extra: { description?: string; daemonArgs?: readonly string[] } = {}): EngineProvider {
+  return labHostProvider({
+    name,
+    description: `Docker ${version}${extra.description ?? ''} built from its Go module (engines/${build}), in a lab host`,
+    version: `dockerd ${version}${extra.description ?? ''}`,
+    image: (logger) => ensureEngineImage(build, logger),
+    cannotBuild: async () => ((await goVersion()) === undefined ? `Go is needed to build Docker ${version} from its module (engines/${build}): install Go >= 1.24` : undefined),
+    daemonArgs: extra.daemonArgs,
+  });
+}
 
 /** Every engine `--engine` takes, by name. */
-export const engines: Readonly<Record<string, EngineProvider>> = Object.fromEntries([machine, debian2010].map((e) => [e.name, e]));
+export const engines: Readonly<Record<string, EngineProvider>> = Object.fromEntries(
+  [
+    machine,
+    debian2010,
+    builtEngine('28.5', '28.5', '28.5.2'),
+    builtEngine('29.8', '29.8', '29.8.0'),
+    builtEngine('29.8-nft', '29.8', '29.8.0', { description: ' with the nftables firewall backend', daemonArgs: ['--firewall-backend=nftables'] }),
+  ].map((e) => [e.name, e]),
+);
 
 /**
  * The engine a run uses, resolved once (the CLI's `--engine`, else

@@ -20,6 +20,8 @@ export interface LabHostOptions {
   readonly labels: Readonly<Record<string, string>>;
   /** dockerd `--bip`: the default bridge's address and prefix. */
   readonly bip?: string;
+  /** More dockerd flags (`--firewall-backend=nftables`). */
+  readonly daemonArgs?: readonly string[];
 }
 
 /** A Docker host of its own: the provider, plus what the machine knows it by. */
@@ -52,7 +54,7 @@ export async function startLabHost(options: LabHostOptions): Promise<LabHost> {
     privileged: true,
     dns: ['127.0.0.1'],
     sysctls: { 'net.ipv4.ip_forward': '0' },
-    command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : [])],
+    command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : []), ...(options.daemonArgs ?? [])],
   });
   const inspected = await hostExecOrThrow(['docker', 'inspect', '--format', `{{.State.Pid}} {{(index .NetworkSettings.Networks "${options.network}").IPAddress}}`, outer.id]);
   const [pid, lanAddress] = inspected.stdout.trim().split(' ') as [string, string];

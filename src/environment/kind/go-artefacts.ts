@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import type { Logger } from '../../log.ts';
-import { ensureCachedBuild, type BuiltArtefact } from './cached-build.ts';
+import { ensureCachedBuild, type BuiltArtefact } from '../../build/cached-build.ts';
 import { repoRoot } from './kind-paths.ts';
 
-export { tail, type BuiltArtefact } from './cached-build.ts';
+export { tail, type BuiltArtefact } from '../../build/cached-build.ts';
 import type { KindVersions } from './versions.ts';
 
 /** What one Go artefact is built from and what it yields (kind/build/go-artefact.sh builds it). */
@@ -67,6 +67,7 @@ export async function ensureGoArtefact(name: GoArtefact | AddOnArtefact, version
   return ensureCachedBuild(
     {
       name,
+      area: 'kind/bin',
       stem: name,
       key: await goArtefactKey(name, versions, await findGo()),
       command: ['bash', join(repoRoot, script), name],

@@ -1,6 +1,8 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheRoot } from '../../build/cache-root.ts';
+
+export { cacheRoot };
 
 /** The recipes: kind/ (versions, wrapper modules, scripts, manifests). */
 export const kindRoot = fileURLToPath(new URL('../../../kind/', import.meta.url));
@@ -8,15 +10,6 @@ export const kindRoot = fileURLToPath(new URL('../../../kind/', import.meta.url)
 export const kindImagesRoot = fileURLToPath(new URL('../../../images/kind/', import.meta.url));
 /** The repository root (tools/oci-capdrop is built from here). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/**
- * Where built artefacts are kept between runs on this machine:
- * $NETPROOF_CACHE, else /var/cache/netproof for root, else ~/.cache/netproof.
- */
-export function cacheRoot(): string {
-  if (process.env.NETPROOF_CACHE) return process.env.NETPROOF_CACHE;
-  return process.getuid?.() === 0 ? '/var/cache/netproof' : join(homedir(), '.cache', 'netproof');
-}
 
 /** Where each cluster's kubeconfig is written: <cache>/kind/clusters/<name>.kubeconfig. */
 export function kubeconfigPath(clusterName: string): string {

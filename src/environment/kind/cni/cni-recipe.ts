@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseEnvFile } from '../../../build/env-file.ts';
 import { ensureImages } from '../../../images/build-images.ts';
 import type { Logger } from '../../../log.ts';
-import { ensureCachedBuild, type BuiltArtefact } from '../cached-build.ts';
+import { ensureCachedBuild, type BuiltArtefact } from '../../../build/cached-build.ts';
 import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from '../component-images.ts';
 import { findGo, type GoArtefact } from '../go-artefacts.ts';
 import { kindRoot } from '../kind-paths.ts';
@@ -26,14 +27,8 @@ export async function readCniVersions(cni: Pick<CniModule, 'name'>): Promise<Cni
   return parseCniVersions(await readFile(join(recipeDir(cni), 'versions.env'), 'utf8'));
 }
 
-export function parseCniVersions(text: string): CniVersions {
-  const values: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^([A-Z0-9_]+)=(\S+)\s*$/.exec(line.trim());
-    if (match) values[match[1]!] = match[2]!;
-  }
-  return values;
-}
+/** versions.env's NAME=value lines. */
+export const parseCniVersions: (text: string) => CniVersions = parseEnvFile;
 
 export function requireVersion(cni: Pick<CniModule, 'name'>, versions: CniVersions, key: string): string {
   const value = versions[key];
@@ -57,6 +52,7 @@ export async function ensureCniBinaries(cni: ManifestCniModule, versions: CniVer
   return ensureCachedBuild(
     {
       name: cni.name,
+      area: 'kind/bin',
       stem: `cni-${cni.name}`,
       key: await cniBinariesKey(cni, versions, await findGo()),
       command: ['bash', join(recipeDir(cni), 'build.sh')],

@@ -1,10 +1,10 @@
 import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EnvironmentError } from '../../errors.ts';
-import { hostExec } from '../../exec/host-exec.ts';
-import { lockHolder, tryLock, type LockHolder } from '../../lab/lock-file.ts';
-import type { Logger } from '../../log.ts';
-import { cacheRoot } from './kind-paths.ts';
+import { EnvironmentError } from '../errors.ts';
+import { hostExec } from '../exec/host-exec.ts';
+import { lockHolder, tryLock, type LockHolder } from '../lab/lock-file.ts';
+import type { Logger } from '../log.ts';
+import { cacheRoot } from './cache-root.ts';
 
 /** A built artefact: the cache directory holding its outputs, and the key it was built for. */
 export interface BuiltArtefact {
@@ -16,7 +16,9 @@ export interface BuiltArtefact {
 export interface CachedBuild {
   /** What progress and errors call it (`flannel`, `traefik`). */
   readonly name: string;
-  /** The cache directory's name without its key (`<cache>/kind/bin/<stem>-<key>`). */
+  /** Where under the cache its directories are (`kind/bin`, `engines`). */
+  readonly area: string;
+  /** The cache directory's name without its key (`<cache>/<area>/<stem>-<key>`). */
   readonly stem: string;
   readonly key: string;
   /** The build command; the partial output directory is appended as its last argument. */
@@ -36,7 +38,7 @@ export interface CachedBuild {
  * `<dir>.lock`, a second run waits for it, then finds it complete.
  */
 export async function ensureCachedBuild(build: CachedBuild, logger: Logger): Promise<BuiltArtefact> {
-  const dir = join(cacheRoot(), 'kind', 'bin', `${build.stem}-${build.key}`);
+  const dir = join(cacheRoot(), build.area, `${build.stem}-${build.key}`);
   const complete = () => exists(join(dir, '.complete'));
   if (!(await complete())) {
     await holdingBuildLock(`${dir}.lock`, build, logger, async () => {

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engines } from '../../src/environment/docker/index.ts';
+import { enginesRoot, readEngineVersions } from '../../src/environment/docker/engine-recipe.ts';
+
+/** The engines built from their modules (engines/README.md): each recipe pins what build.sh reads. */
+describe('engine recipes', () => {
+  const built = ['28.5', '29.8'];
+
+  it('every built engine pins its moby module, the Docker version it is, and the containerd and runc moby builds it with', async () => {
+    for (const engine of built) {
+      const versions = await readEngineVersions(engine);
+      expect(Object.keys(versions).sort(), engine).toEqual(['CONTAINERD_MODULE', 'CONTAINERD_VERSION', 'DOCKER_VERSION', 'MOBY_GO_MOD', 'MOBY_MODULE', 'MOBY_VERSION', 'RUNC_VERSION']);
+      expect(versions.DOCKER_VERSION!.startsWith(engine), `${engine}: DOCKER_VERSION ${versions.DOCKER_VERSION}`).toBe(true);
+    }
+  });
+
+  it('--engine takes each, and the nftables variant of 29.8', () => {
+    expect(Object.keys(engines)).toEqual(['machine', '20.10', '28.5', '29.8', '29.8-nft']);
+    expect(engines['29.8-nft']!.description).toContain('nftables');
+  });
+
+  it("the image copies exactly what build.sh builds", async () => {
+    const dockerfile = await readFile(join(enginesRoot, 'moby', 'Dockerfile'), 'utf8');
+    const script = await readFile(join(enginesRoot, 'moby', 'build.sh'), 'utf8');
+    const copied = /^COPY (.+) \/usr\/local\/bin\/$/m.exec(dockerfile)![1]!.split(' ');
+    expect(copied).toEqual(['dockerd', 'docker-proxy', 'containerd', 'containerd-shim-runc-v2', 'runc']);
+    for (const binary of ['./cmd/dockerd', './cmd/docker-proxy', 'cmd/containerd@', 'cmd/containerd-shim-runc-v2@', 'opencontainers/runc@']) expect(script).toContain(binary);
+  });
+});

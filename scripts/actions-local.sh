@@ -2,8 +2,9 @@
 # `make actions-local`: runs .github/workflows/cni-matrix.yml for real through
 # act (nektos/act, pinned, built once from the Go module proxy), with this
 # machine as the runner (-P ubuntu-24.04=-self-hosted) in offline supply: one
-# CNI leg (NETPROOF_ACT_CNI, default kindnet), the Docker leg, then the compare
-# job. GitHub's actions cannot be fetched here: act gets the stand-ins of
+# CNI leg (NETPROOF_ACT_CNI, default kindnet), the Docker leg of ubuntu-24.04
+# (this machine's engine), the engines leg of 20.10 (the lab host that needs no
+# engine build), then the compare job. GitHub's actions cannot be fetched here: act gets the stand-ins of
 # tools/act-stand-ins/ (named as such there) instead; the workflow is unchanged.
 # Artifacts land in OUT/artifacts/<name>/, the compare job's table in
 # OUT/artifacts/compare/compare.md, which is printed at the end.
@@ -31,11 +32,11 @@ export ACT_DISABLE_VERSION_CHECK=1
 export NETPROOF_ACT_ARTIFACTS="$out/artifacts"
 # The checkout stand-in clones this repository at its HEAD (what act gives as GITHUB_SHA): commit what you want run.
 export NETPROOF_ACT_REPO="$root"
-say "workflow cni-matrix through act $version: kubernetes ($cni), docker, compare; offline supply; log in $out/act.log"
+say "workflow cni-matrix through act $version: kubernetes ($cni), docker (ubuntu-24.04), engine 20.10, compare; offline supply; log in $out/act.log"
 status=0
 # pipefail (above): act's exit status survives the tee.
 "$act" workflow_dispatch -W .github/workflows/cni-matrix.yml \
-  -P ubuntu-24.04=-self-hosted --input supply=offline --matrix "cni:$cni" \
+  -P ubuntu-24.04=-self-hosted --input supply=offline --matrix "cni:$cni" --matrix runner:ubuntu-24.04 --matrix engine:20.10 \
   --concurrent-jobs 1 --no-skip-checkout \
   --local-repository "actions/checkout@v4=$stand_ins/checkout" \
   --local-repository "actions/setup-node@v4=$stand_ins/setup-node" \

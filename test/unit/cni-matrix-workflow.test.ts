@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { engines } from '../../src/environment/docker/index.ts';
 import { cniNames } from '../../src/environment/kind/index.ts';
 
 const workflow = '.github/workflows/cni-matrix.yml';
@@ -34,5 +35,15 @@ describe('the CNI matrix workflow', () => {
     expect(text).toContain('npm run column -- kubernetes "$NETPROOF_CNI"');
     expect(text).toContain('npm run column -- docker');
     expect(text).toContain('npm run compare-artifacts --');
+  });
+
+  it("runs the Docker scenarios on both runners' engines and on every lab-host engine of the registry", async () => {
+    const text = await readFile(workflow, 'utf8');
+    expect(text).toContain('runner: [ubuntu-24.04, ubuntu-26.04]');
+    // Quoted: YAML would read 20.10 as the number 20.1.
+    const labHosts = Object.keys(engines).filter((name) => name !== 'machine');
+    expect(text).toContain(`engine: [${labHosts.map((name) => `'${name}'`).join(', ')}]`);
+    expect(text).toContain('npm run column -- docker "results/engine-$NETPROOF_ENGINE"');
+    expect(text).toMatch(/needs: \[kubernetes, docker, engines\]/);
   });
 });

@@ -26,13 +26,15 @@ describe("the workflow's jobs are project commands", () => {
       expect(Object.keys(scripts)).toContain(script);
     }
     expect(workflow).toContain('npm run column -- kubernetes "$NETPROOF_CNI" "results/$NETPROOF_CNI"');
-    expect(workflow).toContain('npm run column -- docker results/docker');
+    expect(workflow).toContain('npm run column -- docker "results/docker-$RUNNER"');
+    expect(workflow).toContain('npm run column -- docker "results/engine-$NETPROOF_ENGINE"');
     expect(workflow).toContain('npm run compare-artifacts -- downloaded results/compare');
   });
 
   it('uploads results-<column> artifacts, which the compare job downloads into downloaded/', () => {
     expect(workflow).toContain('name: results-${{ matrix.cni }}');
-    expect(workflow).toContain('name: results-docker');
+    expect(workflow).toContain('name: results-docker-${{ matrix.runner }}');
+    expect(workflow).toContain('name: results-engine-${{ matrix.engine }}');
     expect(workflow).toMatch(/pattern: results-\*\n\s+path: downloaded/);
   });
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCachedBuild, tail } from '../../build/cached-build.ts';
+import { ensureCachedBuild, tail, type BuiltArtefact } from '../../build/cached-build.ts';
 import { parseEnvFile, type EnvFile } from '../../build/env-file.ts';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec } from '../../exec/host-exec.ts';
@@ -45,8 +45,17 @@ async function buildKey(engine: string): Promise<string> {
  * first time (binaries from the Go module proxy, minutes), found after.
  */
 export async function ensureEngineImage(engine: string, logger: Logger): Promise<string> {
+  const built = await ensureEngineBinaries(engine, logger);
+  return engineImage(engine, built, logger);
+}
+
+/**
+ * The engine's binaries (build.sh's outputs) in the cache, built the first
+ * time. Building needs no engine, so a machine can prepare them ahead.
+ */
+export async function ensureEngineBinaries(engine: string, logger: Logger): Promise<BuiltArtefact> {
   const versions = await readEngineVersions(engine);
-  const built = await ensureCachedBuild(
+  return ensureCachedBuild(
     {
       name: `Docker ${versions.DOCKER_VERSION ?? engine}`,
       area: 'engines',
@@ -60,6 +69,9 @@ export async function ensureEngineImage(engine: string, logger: Logger): Promise
     },
     logger,
   );
+}
+
+async function engineImage(engine: string, built: BuiltArtefact, logger: Logger): Promise<string> {
   const { debian } = await ensureImages(['debian'], logger);
   const dockerfile = await readFile(join(enginesRoot, 'moby', 'Dockerfile'));
   const entrypoint = join(imagesRoot, 'dind', 'dind-entrypoint');

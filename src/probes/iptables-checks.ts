@@ -1,13 +1,20 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
+import { tracingDrops, type NamespaceExec } from './packet-trace.ts';
 import type { Probe } from './probe.ts';
 
 /** iptables in the namespace whose filter decides a probe's packets: the scenario's Docker host ('host') or one of its docker-host workloads'. */
 export function iptablesOn(machine: string, env: StartedEnvironment): (args: readonly string[]) => Promise<ExecResult> {
-  if (machine === 'host') return (args) => env.host.exec(['iptables', ...args]);
+  const exec = namespaceExecOn(machine, env);
+  return (args) => exec(['iptables', ...args]);
+}
+
+/** Any command in that namespace, with options (a trace's monitor is stopped by a signal). */
+function namespaceExecOn(machine: string, env: StartedEnvironment): NamespaceExec {
+  if (machine === 'host') return (argv, options) => env.host.exec(argv, options);
   const host = dockerHostNamed(machine, env);
-  return (args) => host.inNamespace(['iptables', ...args]);
+  return (argv, options) => host.inNamespace(argv, options);
 }
 
 /** `Chain FORWARD (policy DROP 12 packets, 720 bytes)`: the policy and what it has dropped so far. */
@@ -26,9 +33,10 @@ export const whereDropped = { timeoutSeconds: 2 } as const;
 /**
  * A traffic probe with the forwarding filter of `machine` as its evidence:
  * FORWARD's policy, rules and counters before and after, and Docker's
- * DOCKER chain. The outcome stays the probe's own; the detail adds the
- * policy and how many packets it dropped meanwhile (a machine-wide
- * counter: other traffic of the machine may add to it).
+ * DOCKER chain, and the kernel's trace of the attempt's SYNs (packet-trace.ts):
+ * which rule or policy dropped them. The outcome stays the probe's own; the
+ * detail adds that rule, the policy and how many packets it dropped meanwhile
+ * (a machine-wide counter: other traffic of the machine may add to it).
  */
 export function watchingForward<P extends Probe>(probe: P, machine = 'host'): P {
   return {
@@ -37,7 +45,7 @@ export function watchingForward<P extends Probe>(probe: P, machine = 'host'): P 
       const iptables = iptablesOn(machine, env);
       const counters = () => iptables(['-L', 'FORWARD', '-n', '-v', '-x']);
       const before = await counters();
-      const observed = await probe.run(source, env);
+      const observed = await tracingDrops(namespaceExecOn(machine, env), env.run.id, machine === 'host' ? 'the Docker host' : machine, () => probe.run(source, env));
       const after = await counters();
       const rules = await Promise.all([iptables(['-S', 'FORWARD']), iptables(['-L', 'DOCKER', '-n', '-v', '-x'])]);
       const [was, is] = [forwardPolicy(before), forwardPolicy(after)];

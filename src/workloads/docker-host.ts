@@ -24,7 +24,7 @@ export interface StartedDockerHost extends StartedWorkload {
   /** Makes a lab image present in the inner engine (`docker save | docker load`), once per image. */
   load(image: ImageName): Promise<string>;
   /** Runs a command of this machine's (iptables, ip) in the host's network namespace: `nsenter -t <pid> -n`, pasteable here. */
-  inNamespace(argv: readonly string[]): Promise<ExecResult>;
+  inNamespace(argv: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
   /** `ip link show docker0` and the interfaces on it, read when the engine first answered: before any container existed. */
   readonly bridgeAtStart: readonly ExecResult[];
   /** Runs a container on its engine (the lab host provider's own `docker run`). */
@@ -71,7 +71,7 @@ export function dockerHost(options: DockerHostOptions): WorkloadSpec {
         lanAddress: host.lanAddress,
         docker: host.docker,
         load: (image: ImageName) => host.load(env.images[image]),
-        inNamespace: (argv: readonly string[]) => host.exec(argv),
+        inNamespace: (argv: readonly string[], options?: HostExecOptions) => host.exec(argv, options),
         bridgeAtStart,
         runContainer: host.runContainer,
         // `docker exec` into a privileged container asks for every capability, which this

@@ -1,0 +1,109 @@
+/**
+ * Which rule stopped a packet, as the kernel tells it: while an attempt runs,
+ * a TRACE rule (raw PREROUTING and OUTPUT, TCP SYNs only, marked with the
+ * run's comment so a sweep finds it) sets nftrace on the SYNs entering the
+ * namespace that filters them, and `xtables-monitor --trace` there prints every
+ * chain and rule each traced packet went through. The attempt's own packets
+ * are picked out by their destination (the probe's target) afterwards; the
+ * verdict line that dropped them is the answer.
+ */
+import type { ExecResult } from '../exec/exec-result.ts';
+import type { HostExecOptions } from '../exec/host-exec.ts';
+import { runRuleMarker } from '../lab/names.ts';
+import type { Observation, ProbeTarget } from './probe.ts';
+
+/** A command in the namespace that filters the attempt's packets. */
+export type NamespaceExec = (argv: readonly string[], options?: HostExecOptions) => Promise<ExecResult>;
+
+/** One traced packet: where it was going, and each step the trace printed for it. */
+export interface TracedPacket {
+  readonly id: string;
+  readonly destination?: string;
+  readonly destinationPort?: number;
+  /** `table:chain:rule:0x5:DROP -4 -t raw -A PREROUTING …`, `filter:FORWARD:policy:DROP`, in order. */
+  readonly steps: readonly string[];
+}
+
+const traceChains = ['PREROUTING', 'OUTPUT'] as const;
+/** How long the monitor needs to subscribe before the probe's first packet (it prints nothing to wait on). */
+const subscribeMs = 300;
+
+/**
+ * Runs `attempt` with its SYNs traced in that namespace; returns its
+ * observation with the trace as evidence and, when a rule or policy dropped
+ * the packet, that rule in the detail (`dropped by …`).
+ */
+export async function tracingDrops(exec: NamespaceExec, runId: string, where: string, attempt: () => Promise<Observation>): Promise<Observation> {
+  const rule = (action: '-I' | '-D', chain: string) =>
+    ['iptables', '-t', 'raw', action, chain, ...(action === '-I' ? ['1'] : []), '-p', 'tcp', '--syn', '-m', 'comment', '--comment', `${runRuleMarker(runId)} trace`, '-j', 'TRACE'];
+  const stop = new AbortController();
+  const monitor = exec(['stdbuf', '-oL', 'xtables-monitor', '--trace'], { signal: stop.signal, timeoutMs: 120_000 });
+  const added: string[] = [];
+  try {
+    for (const chain of traceChains) if ((await exec(rule('-I', chain))).exitCode === 0) added.push(chain);
+    await new Promise((resolve) => setTimeout(resolve, subscribeMs));
+    const observed = await attempt();
+    // The last verdict comes within microseconds of the client's timeout; let the monitor print it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stop.abort();
+    const trace = await monitor;
+    const packets = parseTrace(trace.stdout).filter((packet) => isTowards(packet, observed.target));
+    // An answer needs no explaining; a silence or a refusal does.
+    const unanswered = ['timeout', 'refused', 'other'].includes(observed.outcome.kind);
+    // Stopped by our signal, the monitor has no exit code; one it has is a failure (no xtables-monitor, no nf_tables).
+    const unread = trace.exitCode !== null ? `the trace could not be read in ${where}: ${trace.stderr.trim() || `exit ${trace.exitCode}`}` : undefined;
+    const verdict = !unanswered ? undefined : added.length === 0 ? `the trace could not be set up in ${where}` : (unread ?? droppedBy(packets, where));
+    return {
+      ...observed,
+      evidence: [...observed.evidence, { ...trace, stdout: traceOf(packets), stderr: trace.stderr }],
+      detail: [observed.detail, verdict].filter(Boolean).join('; '),
+    };
+  } finally {
+    stop.abort();
+    for (const chain of added) await exec(rule('-D', chain));
+  }
+}
+
+/** `xtables-monitor --trace` output, grouped by the trace id the kernel gives each packet. */
+export function parseTrace(output: string): TracedPacket[] {
+  const packets = new Map<string, { id: string; destination?: string; destinationPort?: number; steps: string[] }>();
+  for (const line of output.split('\n')) {
+    const match = /^\s*(PACKET|TRACE): \d+ ([0-9a-f]+) (.*)$/.exec(line);
+    if (!match) continue;
+    const [, kind, id, rest] = match as unknown as [string, string, string, string];
+    const packet = packets.get(id) ?? { id, steps: [] };
+    packets.set(id, packet);
+    if (kind === 'PACKET') {
+      // The first PACKET line is the packet as it entered (before any DNAT rewrote it).
+      packet.destination ??= /\bDST=(\S+)/.exec(rest)?.[1];
+      const port = /\bDPORT=(\d+)/.exec(rest)?.[1];
+      if (packet.destinationPort === undefined && port) packet.destinationPort = Number(port);
+    } else packet.steps.push(rest.trim());
+  }
+  return [...packets.values()];
+}
+
+function isTowards(packet: TracedPacket, target: ProbeTarget | undefined): boolean {
+  if (!target) return false;
+  return packet.destination === target.host && (target.port === undefined || packet.destinationPort === target.port);
+}
+
+/** The step that dropped the attempt's packets (`filter:FORWARD:policy:DROP`), said in words. */
+export function droppedBy(packets: readonly TracedPacket[], where: string): string {
+  if (packets.length === 0) return `the trace in ${where} saw none of the attempt's SYNs`;
+  for (const packet of packets) {
+    const step = packet.steps.find((s) => /^[^:\s]+:[^:\s]+:(rule:0x[0-9a-f]+|policy):DROP\b/.test(s));
+    if (!step) continue;
+    const [table, chain, kind] = step.split(':') as [string, string, string];
+    const ruleText = step.replace(/^\S+\s*/, '').trim();
+    return kind === 'policy' ? `dropped in ${where} by ${table} ${chain}'s policy DROP` : `dropped in ${where} by ${table} ${chain}: \`${ruleText || step}\``;
+  }
+  const last = packets[0]!.steps.at(-1);
+  return `the trace in ${where} saw no rule drop the attempt's SYN${last ? ` (its last step: ${last})` : ''}`;
+}
+
+/** The trace lines of the attempt's own packets (the monitor also printed the namespace's other SYNs). */
+function traceOf(packets: readonly TracedPacket[]): string {
+  const lines = packets.flatMap((packet) => [`packet ${packet.id} to ${packet.destination}:${packet.destinationPort}`, ...packet.steps.map((step) => `  ${step}`)]);
+  return [`(the attempt's own packets only, by destination; other SYNs traced meanwhile are left out)`, ...lines].join('\n');
+}

@@ -44,7 +44,7 @@ const overlayToWeb1 = overSwarmOverlay({ manager: 'hostA', worker: 'hostB', targ
 export default defineScenario({
   name: 'docker-two-hosts',
   title: 'Three Docker hosts: default bridges, another --bip with a route, a swarm overlay, docker0 state, 172.17.0.1 as the way to the host (articles 002, 004, 000)',
-  environment: docker(),
+  environment: docker({ engineRuns: 'docker-hosts' }),
   networks: { lan: userNetwork() },
   workloads: {
     hostA: dockerHost({ lan: 'lan', networks: [userNet], description: `Docker host A: dockerd in a privileged container on the lab LAN, with a user-defined network ${userNet}` }),

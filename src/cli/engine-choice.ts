@@ -5,8 +5,7 @@ import type { ScenarioSpec } from '../scenario/scenario.ts';
 export function cannotRunOn(spec: ScenarioSpec, engine: EngineProvider): string | undefined {
   if (engine.name === 'machine') return undefined;
   if (spec.environment.kind !== 'docker') return `${spec.name} runs on a kind cluster, whose nodes are containers of the machine's own engine`;
-  const bound = Object.entries(spec.workloads).find(([, w]) => w.machineEngineOnly);
-  return bound ? `${spec.name} runs on the machine's own engine only: its workload ${bound[0]}: ${bound[1].machineEngineOnly}` : undefined;
+  return undefined;
 }
 
 /** The selected scenarios split by whether they can run on `engine`. */

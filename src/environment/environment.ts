@@ -3,7 +3,7 @@ import type { LabRun } from '../lab/lab-run.ts';
 import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import { UsageError } from '../errors.ts';
-import { readDockerFacts, type DockerFacts, type EngineHost, engines, type EngineProvider } from './docker/index.ts';
+import { debianDockerd2010, readDockerFacts, type DockerFacts, type EngineHost, engines, type EngineProvider, type LabHostEngine } from './docker/index.ts';
 import { defaultCni, packetsStoppedFromKind, startKindLab, type Cni, type KindLab } from './kind/index.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
@@ -14,6 +14,8 @@ export interface LabEnvironment {
   /** Counts what tried to leave the machine from anything of this environment. */
   readonly guard: TrafficGuard;
   readonly kind?: KindLab;
+  /** The engine of the Docker hosts the scenario makes (dockerHost workloads), its image built: where the chosen engine runs in such a scenario. */
+  readonly dockerHosts?: LabHostEngine;
   /** For the results: versions, modes, addresses, CIDRs. */
   readonly fingerprint: Readonly<Record<string, string>>;
 }
@@ -54,23 +56,44 @@ export interface KindRequirements {
 export interface EnvironmentSpec {
   readonly kind: 'docker' | 'kind';
   readonly description: string;
+  /** For docker: whether the chosen engine is the scenario's host or that of the Docker hosts it makes. */
+  readonly engineRuns?: DockerOptions['engineRuns'];
   /** For kind: what the scenario asks of the cluster (runs of the same CNI and size share the lab's cluster). */
   readonly cluster?: KindRequirements & { readonly workers: number };
   start(context: EnvironmentStart): Promise<LabEnvironment>;
 }
 
+/** Where the engine the user chose runs in a Docker scenario. */
+export interface DockerOptions {
+  /**
+   * `host` (the default): the scenario runs on that engine. `docker-hosts`: the
+   * scenario makes Docker hosts of its own (dockerHost workloads, lab hosts on
+   * the machine's engine), and they run the chosen engine; with the machine's
+   * chosen, Debian's 20.10.
+   */
+  readonly engineRuns?: 'host' | 'docker-hosts';
+}
+
 /** The lab's Docker engine (its default bridge, user-defined networks), guarded against forwarding off the machine. */
-export function docker(): EnvironmentSpec {
+export function docker(options: DockerOptions = {}): EnvironmentSpec {
+  const forDockerHosts = options.engineRuns === 'docker-hosts';
   return {
     kind: 'docker',
-    description: 'one Docker engine',
-    async start({ run, logger, images, engine = engines.machine! }) {
+    description: forDockerHosts ? 'Docker hosts of its own on the Docker engine' : 'one Docker engine',
+    engineRuns: options.engineRuns ?? 'host',
+    async start({ run, logger, images, engine: chosen = engines.machine! }) {
+      const engine = forDockerHosts ? engines.machine! : chosen;
       const machineGuard = await during('installing the traffic guard', () => installTrafficGuard(run));
       const host = await during(`starting the Docker engine ${engine.name}`, () => engine.start({ run, logger, guard: machineGuard, images }));
       const facts = await during('reading the engine and host', () => readDockerFacts(host));
       // A lab host's bridges are inside it: the machine's guard holds its LAN wholesale, and that covers them all.
       const guard = host.engine === 'machine' ? machineGuard : { ...machineGuard, coverBridge: async () => undefined, holdSharedBridge: async () => undefined };
-      return { facts, host, guard, fingerprint: dockerFingerprint(facts, host) };
+      const fingerprint = dockerFingerprint(facts, host);
+      if (!forDockerHosts) return { facts, host, guard, fingerprint };
+      const recipe = chosen.labHost ?? debianDockerd2010;
+      // Built once here, before the hosts start side by side.
+      const image = await during(`preparing the Docker hosts' engine ${recipe.name}`, () => recipe.image(logger));
+      return { facts, host, guard, dockerHosts: { ...recipe, image: async () => image }, fingerprint: { ...fingerprint, dockerHostsEngine: recipe.version, dockerHostsEngineProvider: recipe.name } };
     },
   };
 }

@@ -3,7 +3,7 @@ import type { LabRun } from '../lab/lab-run.ts';
 import type { TrafficGuard } from '../lab/traffic-guard.ts';
 import type { Logger } from '../log.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
-import type { DockerFacts, EngineHost, StartedLabNetwork } from './docker/index.ts';
+import type { DockerFacts, EngineHost, LabHostEngine, StartedLabNetwork } from './docker/index.ts';
 import type { KindLab } from './kind/index.ts';
 import type { SetupsMade } from '../setup/setup.ts';
 
@@ -17,6 +17,8 @@ export interface StartedEnvironment {
   readonly host: EngineHost;
   /** The kind cluster, the run's namespace and its nodes, for Kubernetes scenarios. */
   readonly kind?: KindLab;
+  /** The engine of the Docker hosts the scenario makes (environment.ts, `engineRuns: 'docker-hosts'`). */
+  readonly dockerHosts?: LabHostEngine;
   readonly guard: TrafficGuard;
   readonly images: Readonly<Record<ImageName, string>>;
   /** The scenario's networks, created before any workload. */

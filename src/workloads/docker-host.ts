@@ -44,18 +44,19 @@ export interface DockerHostOptions {
 export function dockerHost(options: DockerHostOptions): WorkloadSpec {
   return {
     description: options.description ?? `a Docker engine in a privileged container on the lab LAN (${options.lan})`,
-    // toolbox: run in the host's namespace for its view of the network.
-    images: ['dind', 'toolbox'],
+    // toolbox: run in the host's namespace for its view of the network. The engine's image comes from env.dockerHosts.
+    images: ['toolbox'],
     network: options.lan,
-    machineEngineOnly:
-      "its hosts are lab hosts of their own (Debian's dockerd 20.10 in privileged containers): a privileged container inside a lab host would need the machine's capability shim, which lab hosts do not have",
     async start(name, env) {
+      const engine = env.dockerHosts;
+      if (!engine) throw new EnvironmentError(`${name} is a Docker host of the scenario's own, but its environment makes none`, "declare the scenario's environment as docker({ engineRuns: 'docker-hosts' })");
       const lan = env.networks[options.lan];
       if (!lan) throw new EnvironmentError(`no network "${options.lan}" in this scenario`, 'declare it under networks in the scenario file');
       if (options.bip && overlaps(options.bip, lan.subnet)) {
         throw new EnvironmentError(`${name}'s --bip ${options.bip} overlaps the lab LAN ${lan.subnet}`, 'choose a --bip outside the networks Docker hands out on this machine');
       }
-      const host = await startLabHost({ name: runResourceName(env.run.id, name), engine: '20.10', image: env.images.dind, network: lan.dockerName, labels: env.run.labels, bip: options.bip });
+      const image = await engine.image(env.logger);
+      const host = await startLabHost({ name: runResourceName(env.run.id, name), engine: engine.name, image, network: lan.dockerName, labels: env.run.labels, bip: options.bip, daemonArgs: engine.daemonArgs });
       env.run.defer(`remove ${name}`, host.remove);
       const bridgeAtStart = await Promise.all([host.exec(['ip', 'link', 'show', 'docker0']), host.exec(['ip', 'link', 'show', 'master', 'docker0'])]);
       for (const network of options.networks ?? []) {

@@ -15,8 +15,6 @@ export interface WorkloadSpec {
   readonly clusterResources?: readonly string[];
   /** Its network as written (`bridge`, `host`, `none`, `container:<workload>`, a declared network): checked when the scenario is loaded (src/workloads/network-mode.ts). */
   readonly network?: string;
-  /** Why it runs only on the machine's own engine, when it does (`--engine` then refuses or skips its scenario). */
-  readonly machineEngineOnly?: string;
   /** Further scenario networks it is connected to after it starts (checked when the scenario is loaded). */
   readonly networks?: readonly string[];
   start(name: string, env: StartedEnvironment): Promise<StartedWorkload>;

@@ -23,8 +23,11 @@ const up = ran('5: docker0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noq
 const twoPorts = ran('7: veth1a2b3c4@if6: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master docker0 state UP\n9: veth5d6e7f8@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master docker0 state UP\n');
 const forward = (policy: string, packets: number) => ran(`Chain FORWARD (policy ${policy} ${packets} packets, 120 bytes)\n    pkts      bytes target     prot opt in     out     source               destination\n`);
 
+/** The trace's commands (packet-trace.ts) on a scripted host: by default there is no trace to be had. */
+const isTraceCommand = (argv: readonly string[]) => argv.includes('xtables-monitor') || argv.includes('TRACE');
+
 /** A docker host whose namespace commands print, in order, what the test says. */
-function dockerHost(atStart: ExecResult[], outputs: ExecResult[]): StartedDockerHost {
+function dockerHost(atStart: ExecResult[], outputs: ExecResult[], trace: (argv: readonly string[]) => ExecResult = () => ran('', 1, 'no trace scripted')): StartedDockerHost {
   return {
     name: 'hostB',
     description: 'test docker host',
@@ -37,7 +40,7 @@ function dockerHost(atStart: ExecResult[], outputs: ExecResult[]): StartedDocker
     load: async (image) => image,
     runContainer: async () => Promise.reject(new Error('not scripted')),
     exec: async () => ran('', 1, 'not scripted'),
-    inNamespace: async () => outputs.shift() ?? ran('', 1, 'no more output scripted'),
+    inNamespace: async (argv) => (isTraceCommand(argv) ? trace(argv) : (outputs.shift() ?? ran('', 1, 'no more output scripted'))),
   };
 }
 
@@ -135,7 +138,35 @@ describe('watchingForward', () => {
     const observed = await watchingForward(httpGet('172.29.0.2', 8000), 'hostC').run(source(np({ ok: false, errno: 'ETIMEDOUT', error: 'timed out', elapsed_ms: 2004 }, 1)), envWith({ hostC }));
     expect(observed.outcome.kind).toBe('timeout');
     expect(observed.detail).toMatch(/FORWARD on hostC: policy DROP, 3 packet\(s\) dropped by that policy during the attempt$/);
-    expect(observed.evidence).toHaveLength(5);
+    expect(observed.detail).toContain('the trace could not be set up in hostC');
+    // The probe's, the trace monitor's, the counters before and after, FORWARD's rules, the DOCKER chain.
+    expect(observed.evidence).toHaveLength(6);
+  });
+
+  it("names the rule or policy that dropped the attempt's own SYN, from the kernel's trace in that namespace", async () => {
+    const monitor = [
+      ' PACKET: 2 0000abcd IN=eth0 SRC=172.27.0.3 DST=172.29.0.2 LEN=60 SPORT=40000 DPORT=8000 SYN',
+      ' TRACE: 2 0000abcd filter:FORWARD:rule:0x9:JUMP:DOCKER  -4 -t filter -A FORWARD -o docker0 -j DOCKER',
+      ' TRACE: 2 0000abcd filter:FORWARD:policy:DROP ',
+      // Another SYN the namespace saw meanwhile: not the attempt's.
+      ' PACKET: 2 0000beef IN=eth0 SRC=172.27.0.9 DST=172.29.0.7 LEN=60 SPORT=40001 DPORT=80 SYN',
+      ' TRACE: 2 0000beef raw:PREROUTING:rule:0x3:DROP  -4 -t raw -A PREROUTING -d 172.29.0.7/32 ! -i docker0 -j DROP',
+    ].join('\n');
+    const traced: string[][] = [];
+    const trace = (argv: readonly string[]) => {
+      traced.push([...argv]);
+      // Stopped by the wrapper's signal: no exit code.
+      return argv.includes('xtables-monitor') ? { ...ran(monitor), exitCode: null } : ran('');
+    };
+    const hostC = dockerHost([], [forward('DROP', 10), forward('DROP', 11), ran('-P FORWARD DROP'), ran('Chain DOCKER (1 references)')], trace);
+    const observed = await watchingForward(httpGet('172.29.0.2', 8000), 'hostC').run(source(np({ ok: false, errno: 'ETIMEDOUT', error: 'timed out', elapsed_ms: 2004 }, 1)), envWith({ hostC }));
+    expect(observed.outcome.kind).toBe('timeout');
+    expect(observed.detail).toContain("dropped in hostC by filter FORWARD's policy DROP");
+    expect(observed.evidence[1]!.stdout).not.toContain('0000beef');
+    // The TRACE rules go in (PREROUTING and OUTPUT, the run's comment) and come out again.
+    const rules = traced.filter((argv) => argv.includes('TRACE'));
+    expect(rules.map((argv) => argv.slice(3, 5))).toEqual([['-I', 'PREROUTING'], ['-I', 'OUTPUT'], ['-D', 'PREROUTING'], ['-D', 'OUTPUT']]);
+    expect(rules.every((argv) => argv.some((word) => word.startsWith('netproof run=')))).toBe(true);
   });
 
   it('says so when FORWARD cannot be read, without touching the outcome', async () => {

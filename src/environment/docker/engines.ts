@@ -29,6 +29,8 @@ export interface EngineProvider {
   cannotRun(): Promise<string | undefined>;
   /** Starts its host for the run, registering the host's teardown with the run. */
   start(context: EngineStart): Promise<EngineHost>;
+  /** How to make a lab host of this engine, for scenarios that make Docker hosts of their own (none for the machine's). */
+  readonly labHost?: LabHostEngine;
 }
 
 const machine: EngineProvider = {
@@ -39,7 +41,7 @@ const machine: EngineProvider = {
 };
 
 /** A dockerd in a lab host: where its image comes from, and how its daemon is started. */
-interface LabHostEngine {
+export interface LabHostEngine {
   readonly name: string;
   readonly description: string;
   /** The version the progress line names (`dockerd 29.8.0`). */
@@ -60,6 +62,7 @@ function labHostProvider(engine: LabHostEngine): EngineProvider {
   return {
     name: engine.name,
     description: engine.description,
+    labHost: engine,
     async cannotRun() {
       // nsenter runs the machine's tools in the lab host's namespace.
       const nsenter = await hostExec(['nsenter', '--version']);
@@ -80,13 +83,14 @@ function labHostProvider(engine: LabHostEngine): EngineProvider {
   };
 }
 
-/** Debian bookworm's dockerd 20.10 (images/dind). */
-const debian2010 = labHostProvider({
+/** Debian bookworm's dockerd 20.10 (images/dind): also the Docker hosts' engine when the machine's is chosen. */
+export const debianDockerd2010: LabHostEngine = {
   name: '20.10',
   description: "Debian's dockerd 20.10 in a lab host: a privileged container on a lab LAN",
   version: 'dockerd 20.10',
   image: async (logger) => (await ensureImages(['dind'], logger)).dind,
-});
+};
+const debian2010 = labHostProvider(debianDockerd2010);
 
 /** An engine built from engines/<name>/versions.env (engines/README.md), optionally with more daemon flags. */
 function builtEngine(name: string, build: string, version: string, extra: { description?: string; daemonArgs?: readonly string[] } = {}): EngineProvider {

@@ -10,6 +10,6 @@ export { readDockerFacts, type DockerFacts } from './docker-facts.ts';
 export { inspectNetwork, userNetwork, type NetworkSpec, type StartedLabNetwork, type UserNetworkOptions } from './lab-network.ts';
 export { ipvlanNetwork, macvlanNetwork, parentPeer, parentPeerNamespace, type IpvlanOptions, type MacvlanOptions, type ParentNetworkOptions } from './lab-parent-network.ts';
 export { succeeded, type ContainerRun, type EngineHost, type RunningContainer } from './engine-host.ts';
-export { chooseEngine, engines, type EngineProvider, type EngineStart } from './engines.ts';
+export { chooseEngine, debianDockerd2010, engines, type EngineProvider, type EngineStart, type LabHostEngine } from './engines.ts';
 export { startLabHost, type LabHost, type LabHostOptions } from './lab-host-engine.ts';
 export { machineEngine } from './machine-engine.ts';

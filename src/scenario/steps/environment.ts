@@ -40,7 +40,7 @@ export const holdHostResources: Step<RunContext> = {
   async run(context) {
     const { spec, logger } = context;
     const run = made(context, 'run');
-    const { facts, host, guard, kind } = made(context, 'environment');
+    const { facts, host, guard, kind, dockerHosts } = made(context, 'environment');
     const exclusive = Object.values(spec.workloads).flatMap((w) => [
       ...(w.hostResources ?? []),
       ...(kind ? (w.clusterResources ?? []).map((r) => HostResource.ofCluster(kind.cluster.name, r)) : []),
@@ -52,6 +52,6 @@ export const holdHostResources: Step<RunContext> = {
       await acquireHostResources(run, exclusive, { logger });
       factsNow = { ...facts, natRulesAtStart: await host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']) };
     }
-    context.env = { run, logger, facts: factsNow, host, kind, guard, images: made(context, 'images'), networks: context.networks, workloads: context.workloads };
+    context.env = { run, logger, facts: factsNow, host, kind, dockerHosts, guard, images: made(context, 'images'), networks: context.networks, workloads: context.workloads };
   },
 };

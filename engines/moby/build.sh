@@ -29,10 +29,12 @@ mod_path=$(cd "$src" && go list -m -mod=mod)
   -ldflags "-s -w -X $mod_path/dockerversion.Version=$DOCKER_VERSION -X $mod_path/dockerversion.GitCommit=module-$MOBY_VERSION" \
   -o "$out/" ./cmd/dockerd ./cmd/docker-proxy)
 
+# containerd as the main module too: 1.7's go.mod has exclude directives, which `go install pkg@version` refuses.
 m=$CONTAINERD_MODULE
-go install -tags "no_aufs no_zfs no_btrfs no_devmapper" \
+module_copy "$m" "$CONTAINERD_VERSION"
+(cd "$module_dir" && go build -mod=mod -tags "no_aufs no_zfs no_btrfs no_devmapper" \
   -ldflags "-s -w -X $m/version.Version=$CONTAINERD_VERSION -X $m/version.Revision=module" \
-  "$m/cmd/containerd@$CONTAINERD_VERSION" "$m/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION"
+  -o "$out/" ./cmd/containerd ./cmd/containerd-shim-runc-v2)
 
 # runc needs cgo for seccomp (libseccomp-dev); linked against the image's libseccomp2.
 if [ ! -e /usr/include/seccomp.h ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

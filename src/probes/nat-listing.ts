@@ -1,4 +1,4 @@
-import type { EngineHost } from '../environment/docker/index.ts';
+import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { runResourceName } from '../lab/names.ts';
 import { checked, type CheckContext } from './check.ts';
 import type { Probe } from './probe.ts';
@@ -25,8 +25,16 @@ export function dnatLinesTo(listing: string, destination: string, hostPort?: num
     .map((line) => ({ packets: counter(line.trim().split(/\s+/)[0]!), line: line.trim().replace(/\s+/g, ' ') }));
 }
 
-async function listNat(check: CheckContext, host: EngineHost): Promise<string> {
-  const listing = await check.must(host.exec(articleListing), 'listing the nat table');
+/** What the article's listing shows of Docker on an engine whose rules are not iptables'. */
+const noIptablesRules = "no chain DOCKER: this engine's firewall backend is nftables, whose rules (table ip docker-bridges) `iptables` does not list";
+
+/**
+ * The article's listing; undefined when it has no DOCKER chain because the
+ * engine writes nftables rules (then what the listing shows is the finding).
+ */
+async function listNat(check: CheckContext, env: StartedEnvironment): Promise<string | undefined> {
+  const listing = await check.must(env.host.exec(articleListing), 'listing the nat table');
+  if (!listing.stdout.includes('Chain DOCKER ') && env.facts.firewallBackend === 'nftables') return undefined;
   check.need(listing.stdout.includes('Chain DOCKER ') || undefined, "Docker's DOCKER chain in the nat table");
   return listing.stdout;
 }
@@ -44,7 +52,9 @@ export function natListingShowsDnat(target: { readonly workload: string; readonl
     run: (_source, env) =>
       checked(articleListing.join(' '), async (check) => {
         const destination = `${check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`)}:${containerPort}`;
-        const found = dnatLinesTo(await listNat(check, env.host), destination, hostPort);
+        const listing = await listNat(check, env);
+        if (listing === undefined) return { outcome: { kind: 'fact', holds: false, observed: noIptablesRules } };
+        const found = dnatLinesTo(listing, destination, hostPort);
         return { outcome: { kind: 'fact', holds: found.length > 0, observed: found.length > 0 ? `chain DOCKER: ${found.map((f) => f.line).join(' | ')}` : `no DNAT to ${destination} in chain DOCKER` } };
       }),
   };
@@ -65,7 +75,8 @@ export function natCounterCounts(target: { readonly workload: string; readonly c
     run: (source, env) =>
       checked(describe, async (check) => {
         const destination = `${check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`)}:${containerPort}`;
-        const rule = async () => check.need(dnatLinesTo(await listNat(check, env.host), destination, hostPort)[0], `the DNAT rule dpt:${hostPort} to:${destination}`);
+        if ((await listNat(check, env)) === undefined) return { outcome: { kind: 'fact', holds: false, observed: `${noIptablesRules}: no counter to read` } };
+        const rule = async () => check.need(dnatLinesTo((await listNat(check, env)) ?? '', destination, hostPort)[0], `the DNAT rule dpt:${hostPort} to:${destination}`);
         const before = await rule();
         const answered = await request.run(source, env);
         check.need(answered.answeredBy === runResourceName(env.run.id, workload) || undefined, `an answer from ${workload} to ${answered.connection} (got ${answered.outcome.kind}${answered.answeredBy ? ` from ${answered.answeredBy}` : ''})`);

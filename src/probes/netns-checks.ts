@@ -1,4 +1,5 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
+import { asIptablesDnat, nftablesDnatRule } from './docker-nftables.ts';
 import { shellQuote } from '../exec/exec-result.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { runResourceName } from '../lab/names.ts';
@@ -59,11 +60,19 @@ export function articleRuleAccepted(words: readonly string[], suffix: string, ch
  * The rules Docker itself wrote for `-p HOST:…` on this machine (nat
  * PREROUTING's jump to DOCKER and the DOCKER chain's DNAT for the port),
  * read with `iptables -t nat -S`, then given to iptables in a lab namespace
- * that has a DOCKER chain, as this host has.
+ * that has a DOCKER chain, as this host has. An engine on the nftables
+ * backend writes no iptables rule: its nftables DNAT for the port, said in
+ * iptables' words (docker-nftables.ts), is what iptables is given there.
  */
 export function dockerPublishRulesAccepted(hostPort: number, suffix: string): ObservingProbe<string> {
   const describe = `ip netns exec ${runResourceName('<run>', suffix)} iptables -t nat <Docker's own rules for --dport ${hostPort}>`;
   return commandsAccepted(describe, suffix, [['iptables', '-t', 'nat', '-N', 'DOCKER']], async (check, env) => {
+    if (env.facts.firewallBackend === 'nftables') {
+      // That engine writes no iptables rule: its nftables DNAT, said in iptables' words, into the DOCKER chain.
+      const rule = check.need(await nftablesDnatRule(check, env, hostPort), `Docker's nftables DNAT rule for dport ${hostPort} on this host`);
+      const words = check.need(asIptablesDnat(rule), `the iptables words of "${rule}"`);
+      return [['iptables', '-t', 'nat', '-A', 'DOCKER', ...words]];
+    }
     const read = async (chain: string) => (await check.must(env.host.exec(['iptables', '-t', 'nat', '-S', chain]), `reading nat ${chain}`)).stdout.split('\n');
     const jump = check.need((await read('PREROUTING')).find((line) => line.startsWith('-A PREROUTING') && line.endsWith('-j DOCKER')), 'the PREROUTING jump to DOCKER on this host');
     const dnat = check.need((await read('DOCKER')).find((line) => line.includes(`--dport ${hostPort} `) && line.includes('-j DNAT')), `Docker's DNAT rule for --dport ${hostPort} on this host`);

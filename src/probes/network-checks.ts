@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { checkFact } from './check.ts';
+import { nftablesDnatRule } from './docker-nftables.ts';
 import { describeHost, onHost, type HostRef } from './lab-value.ts';
 import type { Probe } from './probe.ts';
 
@@ -73,6 +74,12 @@ export function dnatRuleFor(hostPort: number, workload: string, containerPort: n
       checkFact(describe, async (check) => {
         const address = check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`);
         const target = `${address}:${containerPort}`;
+        if (env.facts.firewallBackend === 'nftables') {
+          const rule = await nftablesDnatRule(check, env, hostPort, target);
+          return rule
+            ? { holds: true, observed: `in nftables (this engine's firewall backend), table ip docker-bridges: ${rule}` }
+            : { holds: false, observed: `no DNAT rule to ${target} in nftables table ip docker-bridges (this engine's firewall backend)` };
+        }
         const before = await check.must(env.facts.natRulesAtStart, "Docker's nat rules at the run's start");
         const after = await check.must(env.host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']), "reading Docker's nat rules");
         await check.record(env.host.exec(['iptables', '-t', 'nat', '-L', 'DOCKER', '-n', '-v', '-x']));

@@ -51,6 +51,8 @@ export interface LabHostEngine {
   /** Why its image cannot be built here, beyond nsenter. */
   cannotBuild?(): Promise<string | undefined>;
   readonly daemonArgs?: readonly string[];
+  /** What the host must have set before the engine starts, where the engine asks for it (lab-host-engine.ts). */
+  readonly sysctls?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -74,7 +76,7 @@ function labHostProvider(engine: LabHostEngine): EngineProvider {
       const lan = await userNetwork().start('engine', run, machineEngine);
       await guard.coverBridge(lan.bridge);
       const host = await logger.step(`starting the lab host's ${engine.version}`, () =>
-        startLabHost({ name: runResourceName(run.id, 'engine'), engine: engine.name, image, network: lan.dockerName, labels: run.labels, daemonArgs: engine.daemonArgs }),
+        startLabHost({ name: runResourceName(run.id, 'engine'), engine: engine.name, image, network: lan.dockerName, labels: run.labels, daemonArgs: engine.daemonArgs, sysctls: engine.sysctls }),
       );
       run.defer('remove the lab host', host.remove);
       await logger.step(`loading ${images.length} lab image(s) into the lab host`, () => host.loadAll(images));
@@ -93,7 +95,7 @@ export const debianDockerd2010: LabHostEngine = {
 const debian2010 = labHostProvider(debianDockerd2010);
 
 /** An engine built from engines/<name>/versions.env (engines/README.md), optionally with more daemon flags. */
-function builtEngine(name: string, build: string, version: string, extra: { description?: string; daemonArgs?: readonly string[] } = {}): EngineProvider {
+function builtEngine(name: string, build: string, version: string, extra: Pick<LabHostEngine, 'daemonArgs' | 'sysctls'> & { description?: string } = {}): EngineProvider {
   return labHostProvider({
     name,
     description: `Docker ${version}${extra.description ?? ''} built from its Go module (engines/${build}), in a lab host`,
@@ -101,6 +103,7 @@ function builtEngine(name: string, build: string, version: string, extra: { desc
     image: (logger) => ensureEngineImage(build, logger),
     cannotBuild: async () => ((await goVersion()) === undefined ? `Go is needed to build Docker ${version} from its module (engines/${build}): install Go >= 1.24` : undefined),
     daemonArgs: extra.daemonArgs,
+    sysctls: extra.sysctls,
   });
 }
 
@@ -111,7 +114,9 @@ export const engines: Readonly<Record<string, EngineProvider>> = Object.fromEntr
     debian2010,
     builtEngine('28.5', '28.5', '28.5.2'),
     builtEngine('29.8', '29.8', '29.8.0'),
-    builtEngine('29.8-nft', '29.8', '29.8.0', { description: ' with the nftables firewall backend', daemonArgs: ['--firewall-backend=nftables'] }),
+    // With nftables, dockerd does not turn forwarding on itself: it refuses to start ("IPv4 forwarding is disabled:
+    // check your host's firewalling and set sysctl net.ipv4.ip_forward=1"). The host is set as that message asks.
+    builtEngine('29.8-nft', '29.8', '29.8.0', { description: ' with the nftables firewall backend', daemonArgs: ['--firewall-backend=nftables'], sysctls: { 'net.ipv4.ip_forward': '1' } }),
   ].map((e) => [e.name, e]),
 );
 

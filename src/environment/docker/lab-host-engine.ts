@@ -22,6 +22,8 @@ export interface LabHostOptions {
   readonly bip?: string;
   /** More dockerd flags (`--firewall-backend=nftables`). */
   readonly daemonArgs?: readonly string[];
+  /** The host's sysctls before dockerd starts, over a fresh host's (`net.ipv4.ip_forward=0`). */
+  readonly sysctls?: Readonly<Record<string, string>>;
 }
 
 /** A Docker host of its own: the provider, plus what the machine knows it by. */
@@ -53,7 +55,7 @@ export async function startLabHost(options: LabHostOptions): Promise<LabHost> {
     labels: options.labels,
     privileged: true,
     dns: ['127.0.0.1'],
-    sysctls: { 'net.ipv4.ip_forward': '0' },
+    sysctls: { 'net.ipv4.ip_forward': '0', ...options.sysctls },
     command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : []), ...(options.daemonArgs ?? [])],
   });
   const inspected = await hostExecOrThrow(['docker', 'inspect', '--format', `{{.State.Pid}} {{(index .NetworkSettings.Networks "${options.network}").IPAddress}}`, outer.id]);

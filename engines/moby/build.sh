@@ -42,4 +42,6 @@ if [ ! -e /usr/include/seccomp.h ] && [ "$(id -u)" = 0 ] && command -v apt-get >
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libseccomp-dev >&2
 fi
 command -v gcc >/dev/null && [ -e /usr/include/seccomp.h ] || { echo "runc needs gcc and libseccomp-dev: apt-get install gcc libseccomp-dev" >&2; exit 3; }
-CGO_ENABLED=1 go install -tags seccomp -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" "github.com/opencontainers/runc@$RUNC_VERSION"
+# As the main module: runc 1.3's go.mod has replace directives, which `go install pkg@version` refuses.
+module_copy github.com/opencontainers/runc "$RUNC_VERSION"
+(cd "$module_dir" && CGO_ENABLED=1 go build -mod=mod -tags seccomp -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" -o "$out/runc" .)

@@ -41,11 +41,21 @@ const deploymentPod = new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${generated}{6,10}-${
  * What makes two outcomes the same across environments: the words, without
  * what differs on every run anyway: run ids in server names, the generated
  * part of a Deployment pod's name, how many of N requests each pod took,
- * durations, addresses, and the cluster's name in its nodes' names (each CNI
- * has a cluster of its own).
+ * durations, addresses, the cluster's name in its nodes' names (each CNI
+ * has a cluster of its own), and what the kernel or the engine names or
+ * counts afresh each run: veths, bridges `br-<id>`, object ids, the run's
+ * links `np<run>…`, packet and byte counters.
  */
 export const outcomeShape = (outcome: string) =>
   withoutRunIds(outcome)
+    .replace(/\bveth[0-9a-f]{7}\b/g, 'veth…')
+    .replace(/\bbr-[0-9a-f]{12}\b/g, 'br-…')
+    .replace(/\b[0-9a-f]{64}\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12}\b/g, '<id>')
+    .replace(/\bnp[0-9a-f]{8}([a-z0-9]{0,3})\b/g, 'np…$1')
+    .replace(/\b\d+ (packets?|bytes)\b/g, 'n $1')
+    .replace(/\band \d+ from\b/g, 'and n from')
+    .replace(/\bpkts \d+ → \d+/g, 'pkts n → n')
+    .replace(/(^|[\s"])\d+ \d+ (DNAT|ACCEPT|DROP)\b/g, '$1n n $2')
     .replace(deploymentPod, '$1-…')
     .replace(/×\d+/g, '×n')
     .replace(/\bnetproof(?:-[a-z0-9]+-\d+w)?-(control-plane|worker\d*)\b/g, '$1')

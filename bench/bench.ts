@@ -4,7 +4,7 @@
  *   npm run bench                 docker-host-db: median wall time of the CLI (images warm) against a
  *                                 plain shell script doing the same docker runs and connection
  *                                 attempts; targets median <= 8 s, ratio <= 1.3 (5 runs)
- *   npm run bench -- --suite      every Docker scenario, one after another: per-scenario medians and
+ *   npm run bench -- --suite [--engine E]  every Docker scenario, one after another: per-scenario medians and
  *                                 the median of the whole suite; target <= 60 s (3 runs)
  *   npm run bench -- --soak [--runs N]  the Docker suite N times in a row (default 20), then 3 side by side:
  *                                 verdict flips (target 0), conclusive rate (target 100%), leaks (target 0),
@@ -33,7 +33,7 @@ if (values.help) {
   process.stdout.write(renderHelp(benchHelp));
   process.exit(0);
 }
-const { runs, cnis } = values;
+const { runs, cnis, engine } = values;
 
 const logger = consoleLogger();
 const results = await mkdtemp(join(tmpdir(), 'netproof-bench-'));
@@ -43,7 +43,7 @@ async function timeOnce(file: string, args: string[]): Promise<number> {
   await execa(file, args, { stdio: 'ignore' });
   return (performance.now() - started) / 1000;
 }
-const runScenarioCli = (name: string) => timeOnce('node', ['src/cli/main.ts', 'scenario', name, '--results', results]);
+const runScenarioCli = (name: string) => timeOnce('node', ['src/cli/main.ts', 'scenario', name, '--results', results, ...(engine ? ['--engine', engine] : [])]);
 
 /** A CLI run and the time it spent writing its reports (JSON, Markdown, HTML), which it logs. */
 async function runScenarioCliWithReports(name: string): Promise<{ seconds: number; reportMs: number }> {
@@ -105,7 +105,7 @@ async function dockerSuite(): Promise<string[]> {
     logger.info(`suite run ${i}/${runs}: ${secs(total)}`);
   }
   return [
-    `Docker suite (${specs.length} scenarios), ${runs} runs, warm images`,
+    `Docker suite (${specs.length} scenarios) on engine ${engine ?? process.env.NETPROOF_ENGINE ?? 'machine'}, ${runs} runs, warm images`,
     ...[...times].map(([name, xs]) => `  ${name.padEnd(28)} median ${secs(median(xs))}`),
     `  whole suite median ${secs(median(totals))} (target <= 60 s)`,
   ];

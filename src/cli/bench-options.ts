@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { engines } from '../environment/docker/index.ts';
 import type { Cni } from '../environment/kind/index.ts';
 import { resolveEnvironmentChoice } from './environment-choice.ts';
 import { UsageError } from '../errors.ts';
@@ -12,17 +13,18 @@ const benchOptions = {
   kind: { type: 'boolean' },
   soak: { type: 'boolean' },
   cni: { type: 'string' },
+  engine: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
 export const benchHelp: CommandHelp = {
   command: 'bench',
   usage: `  npm run bench                         docker-host-db: median wall time of the CLI (images warm) against a plain shell script doing the same (5 runs)
-  npm run bench -- --suite              every Docker scenario, one after another: per-scenario medians, the suite's median (3 runs)
+  npm run bench -- --suite [--engine E] every Docker scenario, one after another: per-scenario medians, the suite's median (3 runs)
   npm run bench -- --soak [--runs N]    the Docker suite N times (default 20), then 3 side by side: flips, conclusive rate, leaks
   npm run bench -- --kind [--cni kindnet,flannel]   per CNI: \`scenario -- --all --kind\` with cluster creation, and one scenario on a running cluster`,
   options: benchOptions,
-  meanings: { cni: 'with --kind: the CNIs to measure, comma-separated, each as --cni takes it (default NETPROOF_CNI, else kindnet)', kind: 'per CNI: the Kubernetes scenarios with and without cluster creation' },
-  variables: ['NETPROOF_CNI', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_CACHE', 'CI'],
+  meanings: { engine: 'with --suite: the Docker engine the scenarios run on, as scenario --engine takes it (default NETPROOF_ENGINE, else machine)', cni: 'with --kind: the CNIs to measure, comma-separated, each as --cni takes it (default NETPROOF_CNI, else kindnet)', kind: 'per CNI: the Kubernetes scenarios with and without cluster creation' },
+  variables: ['NETPROOF_ENGINE', 'NETPROOF_CNI', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_CACHE', 'CI'],
   notes: 'Figures, not a test: it needs root and the engine, like a scenario run.',
 };
 
@@ -33,6 +35,8 @@ export interface BenchOptions {
   readonly kind: boolean;
   readonly soak: boolean;
   readonly cnis: readonly Cni[];
+  /** The engine `--suite` runs on; undefined: the scenario's default (NETPROOF_ENGINE, else machine). */
+  readonly engine?: string;
 }
 
 /** The bench's command line; a mistake is a UsageError (exit 2). */
@@ -42,5 +46,6 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
   const runs = Number(values.runs ?? (values.soak ? 20 : values.suite || values.kind ? 3 : 5));
   // Each CNI as a scenario's --cni (or NETPROOF_CNI) takes it: an unknown one names the known ones.
   const cnis: Cni[] = (values.cni?.split(',') ?? [undefined]).map((cni) => resolveEnvironmentChoice({ cni }).cni);
-  return { help: values.help ?? false, runs, suite: values.suite ?? false, kind: values.kind ?? false, soak: values.soak ?? false, cnis };
+  if (values.engine !== undefined && !Object.hasOwn(engines, values.engine)) throw new UsageError(`unknown engine "${values.engine}": use one of ${Object.keys(engines).join(', ')}`);
+  return { help: values.help ?? false, runs, suite: values.suite ?? false, kind: values.kind ?? false, soak: values.soak ?? false, cnis, engine: values.engine };
 }

@@ -69,6 +69,8 @@ describe('flag values', () => {
     expect(results[0]!.stderr).toContain('npm run scenario -- --help (flags go after `--`: npm keeps the ones before it)');
     expect(() => parseBenchArgs(['--runs', '1e1'])).toThrow(UsageError);
     expect(parseBenchArgs(['--runs', '12']).runs).toBe(12);
+    expect(parseBenchArgs(['--suite', '--engine', '29.8']).engine).toBe('29.8');
+    expect(() => parseBenchArgs(['--suite', '--engine', '30.0'])).toThrow(/unknown engine "30.0": use one of machine, 20.10/);
   }, 60_000);
 
   it('--claim is case-insensitive: d1 is D1', async () => {

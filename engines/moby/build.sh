@@ -44,4 +44,9 @@ fi
 command -v gcc >/dev/null && [ -e /usr/include/seccomp.h ] || { echo "runc needs gcc and libseccomp-dev: apt-get install gcc libseccomp-dev" >&2; exit 3; }
 # As the main module: runc 1.3's go.mod has replace directives, which `go install pkg@version` refuses.
 module_copy github.com/opencontainers/runc "$RUNC_VERSION"
+# runc 1.3.3 replaces go-selinux with a patched copy (CVE-2025-52881) that its module
+# zip lacks (a nested module); RUNC_SELINUX names the upstream release carrying the fix.
+if [ -n "${RUNC_SELINUX:-}" ]; then
+  (cd "$module_dir" && go mod edit -dropreplace github.com/opencontainers/selinux -require "github.com/opencontainers/selinux@$RUNC_SELINUX")
+fi
 (cd "$module_dir" && CGO_ENABLED=1 go build -mod=mod -tags seccomp -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" -o "$out/runc" .)

@@ -11,7 +11,8 @@ describe('engine recipes', () => {
   it('every built engine pins its moby module, the Docker version it is, and the containerd and runc moby builds it with', async () => {
     for (const engine of built) {
       const versions = await readEngineVersions(engine);
-      expect(Object.keys(versions).sort(), engine).toEqual(['CONTAINERD_MODULE', 'CONTAINERD_VERSION', 'DOCKER_VERSION', 'MOBY_GO_MOD', 'MOBY_MODULE', 'MOBY_VERSION', 'RUNC_VERSION']);
+      // RUNC_SELINUX only where that runc's module cannot build as published (engines/28.5/versions.env says why).
+      expect(Object.keys(versions).filter((key) => key !== 'RUNC_SELINUX').sort(), engine).toEqual(['CONTAINERD_MODULE', 'CONTAINERD_VERSION', 'DOCKER_VERSION', 'MOBY_GO_MOD', 'MOBY_MODULE', 'MOBY_VERSION', 'RUNC_VERSION']);
       expect(versions.DOCKER_VERSION!.startsWith(engine), `${engine}: DOCKER_VERSION ${versions.DOCKER_VERSION}`).toBe(true);
     }
   });
@@ -26,6 +27,6 @@ describe('engine recipes', () => {
     const script = await readFile(join(enginesRoot, 'moby', 'build.sh'), 'utf8');
     const copied = /^COPY (.+) \/usr\/local\/bin\/$/m.exec(dockerfile)![1]!.split(' ');
     expect(copied).toEqual(['dockerd', 'docker-proxy', 'containerd', 'containerd-shim-runc-v2', 'runc']);
-    for (const binary of ['./cmd/dockerd', './cmd/docker-proxy', 'cmd/containerd@', 'cmd/containerd-shim-runc-v2@', 'opencontainers/runc@']) expect(script).toContain(binary);
+    for (const binary of ['./cmd/dockerd', './cmd/docker-proxy', './cmd/containerd', './cmd/containerd-shim-runc-v2', 'module_copy github.com/opencontainers/runc']) expect(script).toContain(binary);
   });
 });

@@ -43,12 +43,13 @@ const deploymentPod = new RegExp(`\\b([a-z0-9][a-z0-9-]*?)-${generated}{6,10}-${
  * part of a Deployment pod's name, how many of N requests each pod took,
  * durations, addresses, the cluster's name in its nodes' names (each CNI
  * has a cluster of its own), and what the kernel or the engine names or
- * counts afresh each run: veths, bridges `br-<id>`, object ids, the run's
+ * counts afresh each run: veths and their peers' ifindex, bridges `br-<id>`, object ids, the run's
  * links `np<run>…`, packet and byte counters.
  */
 export const outcomeShape = (outcome: string) =>
   withoutRunIds(outcome)
     .replace(/\bveth[0-9a-f]{7}\b/g, 'veth…')
+    .replace(/@if\d+\b/g, '@if…')
     .replace(/\bbr-[0-9a-f]{12}\b/g, 'br-…')
     .replace(/\b[0-9a-f]{64}\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12}\b/g, '<id>')
     .replace(/\bnp[0-9a-f]{8}([a-z0-9]{0,3})\b/g, 'np…$1')

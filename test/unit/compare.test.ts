@@ -173,7 +173,7 @@ describe('compare', () => {
   it('shapes outcomes without run ids, addresses or durations', () => {
     expect(outcomeShape('success from np-k3x9-server at 10.244.1.5 after timeout(2003ms)')).toBe('success from np-…-server at <ip> after timeout(…ms)');
     // What the kernel and the engine name and count afresh (seen on two engines' runs of the same claims).
-    expect(outcomeShape('fact: eth0@if3 ↔ host veth3a535f0 (master docker0)')).toBe(outcomeShape('fact: eth0@if3 ↔ host vethac1f706 (master docker0)'));
+    expect(outcomeShape('fact: eth0@if4 ↔ host veth71cd0cb (master docker0)')).toBe(outcomeShape('fact: eth0@if3 ↔ host vethac1f706 (master docker0)'));
     expect(outcomeShape('fact: np-0e48e1a7-front is bridge br-a377bddd3a9e on the host')).toBe('fact: np-…-front is bridge br-… on the host');
     expect(outcomeShape("fact: client's namespace is /var/run/docker/netns/867cae9785cd")).toBe("fact: client's namespace is /var/run/docker/netns/<id>");
     expect(outcomeShape('fact: 198.18.0.10 goes out of np138f2176h, not docker0')).toBe('fact: <ip> goes out of np…h, not docker0');

@@ -1,7 +1,7 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
-import { tracingDrops, type NamespaceExec } from './packet-trace.ts';
+import { nftMonitor, tracingDrops, xtablesMonitor, type NamespaceExec } from './packet-trace.ts';
 import type { Probe } from './probe.ts';
 
 /** iptables in the namespace whose filter decides a probe's packets: the scenario's Docker host ('host') or one of its docker-host workloads'. */
@@ -15,6 +15,19 @@ function namespaceExecOn(machine: string, env: StartedEnvironment): NamespaceExe
   if (machine === 'host') return (argv, options) => env.host.exec(argv, options);
   const host = dockerHostNamed(machine, env);
   return (argv, options) => host.inNamespace(argv, options);
+}
+
+/** The host's own tools and files (its mount namespace too): where an nftables engine's nft is. */
+function systemExecOn(machine: string, env: StartedEnvironment): NamespaceExec {
+  if (machine === 'host') return (argv, options) => env.host.system(argv, options);
+  const host = dockerHostNamed(machine, env);
+  return (argv, options) => host.inSystem(argv, options);
+}
+
+/** Whether the engine that filters there writes nftables rules (the scenario's host, or the Docker hosts' engine). */
+function nftablesOn(machine: string, env: StartedEnvironment): boolean {
+  if (machine === 'host') return env.facts.firewallBackend === 'nftables';
+  return env.dockerHosts?.daemonArgs?.includes('--firewall-backend=nftables') ?? false;
 }
 
 /** `Chain FORWARD (policy DROP 12 packets, 720 bytes)`: the policy and what it has dropped so far. */
@@ -45,7 +58,9 @@ export function watchingForward<P extends Probe>(probe: P, machine = 'host'): P 
       const iptables = iptablesOn(machine, env);
       const counters = () => iptables(['-L', 'FORWARD', '-n', '-v', '-x']);
       const before = await counters();
-      const observed = await tracingDrops(namespaceExecOn(machine, env), env.run.id, machine === 'host' ? 'the Docker host' : machine, () => probe.run(source, env));
+      const exec = namespaceExecOn(machine, env);
+      const monitor = nftablesOn(machine, env) ? nftMonitor(systemExecOn(machine, env)) : xtablesMonitor(exec);
+      const observed = await tracingDrops(exec, monitor, env.run.id, machine === 'host' ? 'the Docker host' : machine, () => probe.run(source, env));
       const after = await counters();
       const rules = await Promise.all([iptables(['-S', 'FORWARD']), iptables(['-L', 'DOCKER', '-n', '-v', '-x'])]);
       const [was, is] = [forwardPolicy(before), forwardPolicy(after)];

@@ -2,7 +2,8 @@
  * Which rule stopped a packet, as the kernel tells it: while an attempt runs,
  * a TRACE rule (raw PREROUTING and OUTPUT, TCP SYNs only, marked with the
  * run's comment so a sweep finds it) sets nftrace on the SYNs entering the
- * namespace that filters them, and `xtables-monitor --trace` there prints every
+ * namespace that filters them, and a monitor there (`xtables-monitor --trace`,
+ * or `nft monitor trace` where the engine writes nftables rules) prints every
  * chain and rule each traced packet went through. The attempt's own packets
  * are picked out by their destination (the probe's target) afterwards; the
  * verdict line that dropped them is the answer.
@@ -14,6 +15,21 @@ import type { Observation, ProbeTarget } from './probe.ts';
 
 /** A command in the namespace that filters the attempt's packets. */
 export type NamespaceExec = (argv: readonly string[], options?: HostExecOptions) => Promise<ExecResult>;
+
+/**
+ * What reads the trace there: `xtables-monitor --trace` (this machine's, in
+ * the namespace) for iptables rules; for an engine on the nftables backend,
+ * `nft monitor trace` with the host's own nft (its mount namespace too),
+ * since xtables-monitor stops at native nftables rules it cannot print.
+ */
+export interface TraceMonitor {
+  readonly exec: NamespaceExec;
+  readonly argv: readonly string[];
+  readonly parse: (output: string) => TracedPacket[];
+}
+
+export const xtablesMonitor = (exec: NamespaceExec): TraceMonitor => ({ exec, argv: ['stdbuf', '-oL', 'xtables-monitor', '--trace'], parse: parseTrace });
+export const nftMonitor = (exec: NamespaceExec): TraceMonitor => ({ exec, argv: ['stdbuf', '-oL', 'nft', 'monitor', 'trace'], parse: parseNftTrace });
 
 /** One traced packet: where it was going, and each step the trace printed for it. */
 export interface TracedPacket {
@@ -33,11 +49,11 @@ const subscribeMs = 300;
  * observation with the trace as evidence and, when a rule or policy dropped
  * the packet, that rule in the detail (`dropped by …`).
  */
-export async function tracingDrops(exec: NamespaceExec, runId: string, where: string, attempt: () => Promise<Observation>): Promise<Observation> {
+export async function tracingDrops(exec: NamespaceExec, monitorWith: TraceMonitor, runId: string, where: string, attempt: () => Promise<Observation>): Promise<Observation> {
   const rule = (action: '-I' | '-D', chain: string) =>
     ['iptables', '-t', 'raw', action, chain, ...(action === '-I' ? ['1'] : []), '-p', 'tcp', '--syn', '-m', 'comment', '--comment', `${runRuleMarker(runId)} trace`, '-j', 'TRACE'];
   const stop = new AbortController();
-  const monitor = exec(['stdbuf', '-oL', 'xtables-monitor', '--trace'], { signal: stop.signal, timeoutMs: 120_000 });
+  const monitor = monitorWith.exec(monitorWith.argv, { signal: stop.signal, timeoutMs: 120_000 });
   const added: string[] = [];
   try {
     for (const chain of traceChains) if ((await exec(rule('-I', chain))).exitCode === 0) added.push(chain);
@@ -47,7 +63,7 @@ export async function tracingDrops(exec: NamespaceExec, runId: string, where: st
     await new Promise((resolve) => setTimeout(resolve, 100));
     stop.abort();
     const trace = await monitor;
-    const packets = parseTrace(trace.stdout).filter((packet) => isTowards(packet, observed.target));
+    const packets = monitorWith.parse(trace.stdout).filter((packet) => isTowards(packet, observed.target));
     // An answer needs no explaining; a silence or a refusal does.
     const unanswered = ['timeout', 'refused', 'other'].includes(observed.outcome.kind);
     // Stopped by our signal, the monitor has no exit code; one it has is a failure (no xtables-monitor, no nf_tables).
@@ -83,6 +99,34 @@ export function parseTrace(output: string): TracedPacket[] {
   return [...packets.values()];
 }
 
+/**
+ * `nft monitor trace` output in the same shape: `trace id <id> <family> <table>
+ * <chain> packet: … ip daddr D … tcp dport P …`, then `rule … (verdict drop)`
+ * and `policy drop` lines, each step as `table:chain:rule:nft:DROP <rule>`.
+ */
+export function parseNftTrace(output: string): TracedPacket[] {
+  const packets = new Map<string, { id: string; destination?: string; destinationPort?: number; steps: string[] }>();
+  for (const line of output.split('\n')) {
+    const match = /^trace id ([0-9a-f]+) \S+ (\S+) (\S+) (.*)$/.exec(line.trim());
+    if (!match) continue;
+    const [, id, table, chain, rest] = match as unknown as [string, string, string, string, string];
+    const packet = packets.get(id) ?? { id, steps: [] };
+    packets.set(id, packet);
+    if (rest.startsWith('packet:')) {
+      packet.destination ??= /\bip daddr (\S+)/.exec(rest)?.[1];
+      const port = /\btcp dport (\d+)/.exec(rest)?.[1];
+      if (packet.destinationPort === undefined && port) packet.destinationPort = Number(port);
+      continue;
+    }
+    const rule = /^rule (.*) \(verdict (\w+)\)$/.exec(rest);
+    const policy = /^policy (\w+)/.exec(rest);
+    if (rule) packet.steps.push(`${table}:${chain}:rule:nft:${rule[2]!.toUpperCase()} ${rule[1]}`);
+    else if (policy) packet.steps.push(`${table}:${chain}:policy:${policy[1]!.toUpperCase()}`);
+    else packet.steps.push(`${table}:${chain}:${rest}`);
+  }
+  return [...packets.values()];
+}
+
 function isTowards(packet: TracedPacket, target: ProbeTarget | undefined): boolean {
   if (!target) return false;
   return packet.destination === target.host && (target.port === undefined || packet.destinationPort === target.port);
@@ -92,7 +136,7 @@ function isTowards(packet: TracedPacket, target: ProbeTarget | undefined): boole
 export function droppedBy(packets: readonly TracedPacket[], where: string): string {
   if (packets.length === 0) return `the trace in ${where} saw none of the attempt's SYNs`;
   for (const packet of packets) {
-    const step = packet.steps.find((s) => /^[^:\s]+:[^:\s]+:(rule:0x[0-9a-f]+|policy):DROP\b/.test(s));
+    const step = packet.steps.find((s) => /^[^:\s]+:[^:\s]+:(rule:(0x[0-9a-f]+|nft)|policy):DROP\b/.test(s));
     if (!step) continue;
     const [table, chain, kind] = step.split(':') as [string, string, string];
     const ruleText = step.replace(/^\S+\s*/, '').trim();

@@ -25,6 +25,8 @@ export interface StartedDockerHost extends StartedWorkload {
   load(image: ImageName): Promise<string>;
   /** Runs a command of this machine's (iptables, ip) in the host's network namespace: `nsenter -t <pid> -n`, pasteable here. */
   inNamespace(argv: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
+  /** A command of the host's own system (its mount namespace too: its own nft). */
+  inSystem(argv: readonly string[], options?: HostExecOptions): Promise<ExecResult>;
   /** `ip link show docker0` and the interfaces on it, read when the engine first answered: before any container existed. */
   readonly bridgeAtStart: readonly ExecResult[];
   /** Runs a container on its engine (the lab host provider's own `docker run`). */
@@ -73,6 +75,7 @@ export function dockerHost(options: DockerHostOptions): WorkloadSpec {
         docker: host.docker,
         load: (image: ImageName) => host.load(env.images[image]),
         inNamespace: (argv: readonly string[], options?: HostExecOptions) => host.exec(argv, options),
+        inSystem: (argv: readonly string[], options?: HostExecOptions) => host.system(argv, options),
         bridgeAtStart,
         runContainer: host.runContainer,
         // `docker exec` into a privileged container asks for every capability, which this

@@ -41,6 +41,7 @@ function dockerHost(atStart: ExecResult[], outputs: ExecResult[], trace: (argv: 
     runContainer: async () => Promise.reject(new Error('not scripted')),
     exec: async () => ran('', 1, 'not scripted'),
     inNamespace: async (argv) => (isTraceCommand(argv) ? trace(argv) : (outputs.shift() ?? ran('', 1, 'no more output scripted'))),
+    inSystem: async () => ran('', 1, 'not scripted'),
   };
 }
 

@@ -6,22 +6,19 @@ import type { Probe } from './probe.ts';
 
 /** iptables in the namespace whose filter decides a probe's packets: the scenario's Docker host ('host') or one of its docker-host workloads'. */
 export function iptablesOn(machine: string, env: StartedEnvironment): (args: readonly string[]) => Promise<ExecResult> {
-  const exec = namespaceExecOn(machine, env);
+  const exec = execOn(machine, env);
   return (args) => exec(['iptables', ...args]);
 }
 
-/** Any command in that namespace, with options (a trace's monitor is stopped by a signal). */
-function namespaceExecOn(machine: string, env: StartedEnvironment): NamespaceExec {
-  if (machine === 'host') return (argv, options) => env.host.exec(argv, options);
+/**
+ * Any command on that machine, with options (a trace's monitor is stopped by a
+ * signal): in its network namespace, or in its own system (its mount
+ * namespace too: where an nftables engine's nft is).
+ */
+function execOn(machine: string, env: StartedEnvironment, where: 'namespace' | 'system' = 'namespace'): NamespaceExec {
+  if (machine === 'host') return where === 'namespace' ? env.host.exec : env.host.system;
   const host = dockerHostNamed(machine, env);
-  return (argv, options) => host.inNamespace(argv, options);
-}
-
-/** The host's own tools and files (its mount namespace too): where an nftables engine's nft is. */
-function systemExecOn(machine: string, env: StartedEnvironment): NamespaceExec {
-  if (machine === 'host') return (argv, options) => env.host.system(argv, options);
-  const host = dockerHostNamed(machine, env);
-  return (argv, options) => host.inSystem(argv, options);
+  return where === 'namespace' ? host.inNamespace : host.inSystem;
 }
 
 /** Whether the engine that filters there writes nftables rules (the scenario's host, or the Docker hosts' engine). */
@@ -58,8 +55,8 @@ export function watchingForward<P extends Probe>(probe: P, machine = 'host'): P 
       const iptables = iptablesOn(machine, env);
       const counters = () => iptables(['-L', 'FORWARD', '-n', '-v', '-x']);
       const before = await counters();
-      const exec = namespaceExecOn(machine, env);
-      const monitor = nftablesOn(machine, env) ? nftMonitor(systemExecOn(machine, env)) : xtablesMonitor(exec);
+      const exec = execOn(machine, env);
+      const monitor = nftablesOn(machine, env) ? nftMonitor(execOn(machine, env, 'system')) : xtablesMonitor(exec);
       const observed = await tracingDrops(exec, monitor, env.run.id, machine === 'host' ? 'the Docker host' : machine, () => probe.run(source, env));
       const after = await counters();
       const rules = await Promise.all([iptables(['-S', 'FORWARD']), iptables(['-L', 'DOCKER', '-n', '-v', '-x'])]);

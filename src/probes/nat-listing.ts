@@ -75,12 +75,13 @@ export function natCounterCounts(target: { readonly workload: string; readonly c
     run: (source, env) =>
       checked(describe, async (check) => {
         const destination = `${check.need(env.workloads[workload]?.addresses.bridge, `${workload}'s bridge address`)}:${containerPort}`;
-        if ((await listNat(check, env)) === undefined) return { outcome: { kind: 'fact', holds: false, observed: `${noIptablesRules}: no counter to read` } };
-        const rule = async () => check.need(dnatLinesTo((await listNat(check, env)) ?? '', destination, hostPort)[0], `the DNAT rule dpt:${hostPort} to:${destination}`);
-        const before = await rule();
+        const ruleIn = (listing: string) => check.need(dnatLinesTo(listing, destination, hostPort)[0], `the DNAT rule dpt:${hostPort} to:${destination}`);
+        const first = await listNat(check, env);
+        if (first === undefined) return { outcome: { kind: 'fact', holds: false, observed: `${noIptablesRules}: no counter to read` } };
+        const before = ruleIn(first);
         const answered = await request.run(source, env);
         check.need(answered.answeredBy === runResourceName(env.run.id, workload) || undefined, `an answer from ${workload} to ${answered.connection} (got ${answered.outcome.kind}${answered.answeredBy ? ` from ${answered.answeredBy}` : ''})`);
-        const after = await rule();
+        const after = ruleIn((await listNat(check, env)) ?? '');
         const counted = after.packets - before.packets;
         return {
           connection: `${articleListing.join(' ')}; ${answered.connection}; ${articleListing.join(' ')}`,

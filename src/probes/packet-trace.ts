@@ -80,23 +80,34 @@ export async function tracingDrops(exec: NamespaceExec, monitorWith: TraceMonito
   }
 }
 
-/** `xtables-monitor --trace` output, grouped by the trace id the kernel gives each packet. */
-export function parseTrace(output: string): TracedPacket[] {
+/**
+ * Trace lines grouped by the trace id the kernel gives each packet: a
+ * monitor's parser says, per line, its packet, and either where the packet
+ * was going or one step it took. The first destination seen is the packet as
+ * it entered (before any DNAT rewrote it).
+ */
+function groupByPacket(output: string, read: (line: string) => { id: string; destination?: string; destinationPort?: string; step?: string } | undefined): TracedPacket[] {
   const packets = new Map<string, { id: string; destination?: string; destinationPort?: number; steps: string[] }>();
   for (const line of output.split('\n')) {
-    const match = /^\s*(PACKET|TRACE): \d+ ([0-9a-f]+) (.*)$/.exec(line);
-    if (!match) continue;
-    const [, kind, id, rest] = match as unknown as [string, string, string, string];
-    const packet = packets.get(id) ?? { id, steps: [] };
-    packets.set(id, packet);
-    if (kind === 'PACKET') {
-      // The first PACKET line is the packet as it entered (before any DNAT rewrote it).
-      packet.destination ??= /\bDST=(\S+)/.exec(rest)?.[1];
-      const port = /\bDPORT=(\d+)/.exec(rest)?.[1];
-      if (packet.destinationPort === undefined && port) packet.destinationPort = Number(port);
-    } else packet.steps.push(rest.trim());
+    const seen = read(line.trim());
+    if (!seen) continue;
+    const packet = packets.get(seen.id) ?? { id: seen.id, steps: [] };
+    packets.set(seen.id, packet);
+    packet.destination ??= seen.destination;
+    if (packet.destinationPort === undefined && seen.destinationPort) packet.destinationPort = Number(seen.destinationPort);
+    if (seen.step !== undefined) packet.steps.push(seen.step);
   }
   return [...packets.values()];
+}
+
+/** `xtables-monitor --trace` output: `PACKET: 2 <id> … DST=D … DPORT=P` and `TRACE: 2 <id> table:chain:…` lines. */
+export function parseTrace(output: string): TracedPacket[] {
+  return groupByPacket(output, (line) => {
+    const match = /^(PACKET|TRACE): \d+ ([0-9a-f]+) (.*)$/.exec(line);
+    if (!match) return undefined;
+    const [, kind, id, rest] = match as unknown as [string, string, string, string];
+    return kind === 'PACKET' ? { id, destination: /\bDST=(\S+)/.exec(rest)?.[1], destinationPort: /\bDPORT=(\d+)/.exec(rest)?.[1] } : { id, step: rest.trim() };
+  });
 }
 
 /**
@@ -105,26 +116,16 @@ export function parseTrace(output: string): TracedPacket[] {
  * and `policy drop` lines, each step as `table:chain:rule:nft:DROP <rule>`.
  */
 export function parseNftTrace(output: string): TracedPacket[] {
-  const packets = new Map<string, { id: string; destination?: string; destinationPort?: number; steps: string[] }>();
-  for (const line of output.split('\n')) {
-    const match = /^trace id ([0-9a-f]+) \S+ (\S+) (\S+) (.*)$/.exec(line.trim());
-    if (!match) continue;
+  return groupByPacket(output, (line) => {
+    const match = /^trace id ([0-9a-f]+) \S+ (\S+) (\S+) (.*)$/.exec(line);
+    if (!match) return undefined;
     const [, id, table, chain, rest] = match as unknown as [string, string, string, string, string];
-    const packet = packets.get(id) ?? { id, steps: [] };
-    packets.set(id, packet);
-    if (rest.startsWith('packet:')) {
-      packet.destination ??= /\bip daddr (\S+)/.exec(rest)?.[1];
-      const port = /\btcp dport (\d+)/.exec(rest)?.[1];
-      if (packet.destinationPort === undefined && port) packet.destinationPort = Number(port);
-      continue;
-    }
+    if (rest.startsWith('packet:')) return { id, destination: /\bip daddr (\S+)/.exec(rest)?.[1], destinationPort: /\btcp dport (\d+)/.exec(rest)?.[1] };
     const rule = /^rule (.*) \(verdict (\w+)\)$/.exec(rest);
     const policy = /^policy (\w+)/.exec(rest);
-    if (rule) packet.steps.push(`${table}:${chain}:rule:nft:${rule[2]!.toUpperCase()} ${rule[1]}`);
-    else if (policy) packet.steps.push(`${table}:${chain}:policy:${policy[1]!.toUpperCase()}`);
-    else packet.steps.push(`${table}:${chain}:${rest}`);
-  }
-  return [...packets.values()];
+    const step = rule ? `rule:nft:${rule[2]!.toUpperCase()} ${rule[1]}` : policy ? `policy:${policy[1]!.toUpperCase()}` : rest;
+    return { id, step: `${table}:${chain}:${step}` };
+  });
 }
 
 function isTowards(packet: TracedPacket, target: ProbeTarget | undefined): boolean {

@@ -11,6 +11,7 @@ import { cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, s
 import { Found } from '../src/probes/lab-value.ts';
 import { bridgeInDocker0sRole, bridgeNamed } from '../src/probes/pod-bridge.ts';
 import { everyPodToEveryPod } from '../src/probes/pod-mesh.ts';
+import { cniConfigBeforeCniOnNodes, noPodNetworkBeforeCni, podNetworkAfterCni } from '../src/probes/pre-cni-checks.ts';
 import { defineScenario } from '../src/scenario/scenario.ts';
 import { Expect } from '../src/verdict/expect.ts';
 import { byCni } from '../src/verdict/explain.ts';
@@ -103,8 +104,29 @@ export default defineScenario({
       from: 'client',
       says: "the CNI's configuration is in /etc/cni/net.d on every node",
       expect: Expect.holds('a CNI config file on every node'),
-      attempts: [cniConfigOnNodes()],
-      why: { fact: 'the kubelet (through containerd) runs whatever network config it finds first in /etc/cni/net.d for every pod sandbox; the CNI\'s daemon writes it there' },
+      attempts: [cniConfigOnNodes(), { ...cniConfigBeforeCniOnNodes(), expect: Expect.holdsNot('no CNI config file on the nodes before the CNI was installed'), role: 'contrast' }],
+      preconditions: ["the contrast is read from the cluster's record of its own creation (kept with the cluster, dated): the nodes' /etc/cni/net.d between `kind create` and the CNI's install"],
+      why: { fact: byCni((cni) => `the kubelet (through containerd) runs whatever network config it finds first in /etc/cni/net.d for every pod sandbox; the node image ships the directory empty and ${cni.name}'s daemon writes its file there once installed`) },
+    },
+    {
+      id: 'K24',
+      article: '003',
+      from: 'client',
+      says: '"Kubernetes does not implement the network itself; pods communicate through a CNI plugin": before a CNI is installed there is no pod network',
+      expect: Expect.holds('every node NotReady for want of a network plugin, and a pod given no network, until the CNI'),
+      attempts: [
+        { ...noPodNetworkBeforeCni(), half: 'Kubernetes does not implement the network itself' },
+        { ...podNetworkAfterCni(), expect: Expect.holds('every node Ready, a config file on each, the same pod running with a pod IP'), role: 'contrast' },
+        { ...httpGet(Found.addressOf('server', 'pod'), 8080), expect: Expect.httpStatus(200), role: 'control' },
+      ],
+      preconditions: [
+        "read from the cluster's record of its own creation (a ConfigMap kube-system/netproof-pre-cni, with when it was observed): a reused lab cluster was observed when it was made, not during this run",
+        'the cluster is made with kind\'s default CNI disabled for every CNI, kindnet too: the lab applies kindnet from the node image (/kind/manifests/default-cni.yaml, as kind\'s own install does) after the nodes were read; a kind cluster as kind makes it by default is never without kindnet, so that moment is the lab\'s',
+        'the waiting pod is pinned to worker and tolerates the not-ready taint: only the missing network can stop it',
+      ],
+      why: {
+        fact: byCni((cni) => `the kubelet reports its node NotReady (container runtime network not ready: the network plugin is not initialized) while /etc/cni/net.d is empty, and refuses a pod that needs the pod network a sandbox; once ${cni.name} writes its config the nodes become Ready and the same pod gets an IP from ${cni.name}'s IPAM`),
+      },
     },
     {
       id: 'K17',

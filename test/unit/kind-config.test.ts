@@ -13,7 +13,7 @@ describe('kind recipes', () => {
     expect(config.match(/- role: control-plane/g)).toHaveLength(1);
     expect(config).toContain('name: np-x');
     expect(config).toMatch(/kind: InitConfiguration\n {2}skipPhases:\n {2}- preflight\n {2}- addon\/coredns/);
-    expect(config).toContain('disableDefaultCNI: false');
+    expect(config).toContain('disableDefaultCNI: true');
   });
 
   it('pins every artefact in kind/versions.env and derives the references kubeadm expects', async () => {

@@ -3,7 +3,7 @@ import { cniModule, defaultCni, type Cni } from './cni/registry.ts';
 export type { Cni } from './cni/registry.ts';
 
 export interface KindClusterSpec {
-  /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd); any other disables kind's. */
+  /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd), applied by the lab after the nodes are up like any other. */
   readonly cni?: Cni;
   /** Worker nodes besides the one control plane; default 2. */
   readonly workers?: number;
@@ -23,8 +23,9 @@ export const clusterDnsIp = '10.96.0.10';
 export const cniNodeLabel = 'netproof.cni';
 
 /**
- * The kind config for a spec: the CNI's pod subnet, kind's own CNI only for
- * kindnet, the CNI's name on every node. kubeadm's CoreDNS addon is disabled:
+ * The kind config for a spec: the CNI's pod subnet, kind's own CNI disabled
+ * for every CNI (kindnet too: the lab applies it from the node image once the
+ * nodes have been seen without a CNI, see pre-cni.ts), the CNI's name on every node. kubeadm's CoreDNS addon is disabled:
  * the lab installs its own CoreDNS (kind/manifests/coredns.yaml) that answers
  * only cluster names and never forwards a query out of the machine.
  */
@@ -40,7 +41,7 @@ export function renderKindConfig(spec: KindClusterSpec & { name: string }): stri
     'networking:',
     `  podSubnet: ${cni.podSubnet}`,
     `  serviceSubnet: ${serviceSubnet}`,
-    `  disableDefaultCNI: ${cni.kindDefault ? 'false' : 'true'}`,
+    '  disableDefaultCNI: true',
     'nodes:',
     ...nodes,
     // kind writes kubeadm v1beta3 (no dns.disabled there): skip the addon phase instead.

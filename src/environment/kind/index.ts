@@ -31,5 +31,6 @@ export { kubeconfigPath } from './kind-paths.ts';
 export { WatchTimedOut } from './kube-client.ts';
 export { createPool, installMetallb, metallbNamespace, poolFromSubnet, poolObjects, removeMetallb } from './metallb.ts';
 export { ensureKindTool, ensureKindToolchain, type KindToolchain } from './node-image.ts';
+export { noNetworkEvent, readPreCniRecord, type ClusterState, type PreCniRecord } from './pre-cni.ts';
 export { runPodOnce, type PodRun, type RunPodOptions } from './run-pod.ts';
 export { readVersions } from './versions.ts';

@@ -16,6 +16,7 @@ import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 import { ensureKindNetwork, packetsStoppedFromKind, removeKindNetworkIfUnused } from './kind-network.ts';
 import { runPodOnce } from './run-pod.ts';
 import { installCni, type CniFacts } from './cni/install-cni.ts';
+import { keepPreCniRecord, observeBeforeCni } from './pre-cni.ts';
 import { nodeImageRefs } from './versions.ts';
 
 /** kind labels every node container with its cluster's name. */
@@ -76,9 +77,12 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
         throw new EnvironmentError(`kind create cluster failed:\n${created.stderr.trim().split('\n').slice(-25).join('\n')}`, `the node containers were kept for inspection (docker ps -a --filter label=${kindClusterLabel}=${name}); 'npm run cluster down -- --name ${name}' removes them`);
       }
     });
+    // Nodes up, no CNI yet (kind's own is disabled for every CNI): the one moment a cluster is without one (K24, K16; pre-cni.ts).
+    const beforeCni = await logger.step('observing the nodes and a pod before the CNI', () => observeBeforeCni(cluster, cni.name, (spec.workers ?? 2) + 1, nodeImageRefs(toolchain.versions)['local-path-helper']));
     cniFacts = await installCni(cluster, cni, logger);
     await logger.step('installing CoreDNS (answers cluster names only, forwards nothing)', () => installCoreDns(cluster, toolchain));
     await logger.step('waiting for every node Ready and CoreDNS answering', () => waitReady(cluster, toolchain));
+    await logger.step('the same reads with the CNI, kept with the cluster', () => keepPreCniRecord(cluster, beforeCni));
   } catch (error) {
     if (!process.env.NETPROOF_KEEP_FAILED_CLUSTER) {
       await cluster.stop();

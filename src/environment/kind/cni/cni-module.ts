@@ -57,7 +57,7 @@ export interface CniModule<Name extends string = string> {
   readonly name: Name;
   /** One line for `--help` and the docs. */
   readonly summary: string;
-  /** Whether kind's own default CNI stays (true only for kindnet, which is it). */
+  /** Whether it is kind's default CNI (true only for kindnet): its manifest is in the node image, applied by the lab after the nodes are up (kind's own install is disabled for every CNI). */
   readonly kindDefault: boolean;
   /** The cluster's pod CIDR (kubeadm's podSubnet; the CNI's IPAM hands out each node's slice of it). */
   readonly podSubnet: string;

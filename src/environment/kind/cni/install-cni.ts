@@ -29,15 +29,20 @@ export function cniSupply(): CniSupply {
 
 /**
  * Installs the cluster's CNI as its module says: a bundled one (kindnet)
- * comes with the node image; a manifest one is applied from its own pinned
- * manifest, its images built here and loaded into the nodes offline (no
- * registry). Then waits for its DaemonSet on every node and for every node's
- * route to every other node's pod CIDR.
+ * comes with the node image and is applied from it, as kind would; a manifest
+ * one is applied from its own pinned manifest, its images built here and
+ * loaded into the nodes offline (no registry). Then waits for its DaemonSet on
+ * every node and for every node's route to every other node's pod CIDR.
  */
 export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni>, logger: Logger): Promise<CniFacts> {
   const supply = cniSupply();
   const { source } = cni;
   if (source.kind === 'bundled') {
+    await logger.step(`installing ${cni.name} from the node image (/kind/manifests/default-cni.yaml)`, async () => {
+      await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: await bundledManifest(cluster, cni.podSubnet) });
+      await rolledOut(cluster, cni);
+    });
+    await logger.step(`waiting for ${cni.name}'s routes to every other node's pod CIDR`, () => waitPodRoutes(cluster));
     const { build, reportKernelOptions } = source.describe({ image: cluster.nodeImage, source: cluster.nodeImageSource });
     return { cni: cni.name, supply, build, ...(reportKernelOptions ? { kernel: kernelFact(await readKernelConfig(), reportKernelOptions) } : {}) };
   }
@@ -52,12 +57,42 @@ export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni
   await logger.step('routing the pod CIDR nowhere on every node until the CNI routes it', () => podCidrUnreachable(cluster, cni.podSubnet));
   await logger.step(`installing ${cni.name} ${version} (${source.manifest.file} of its module)`, async () => {
     await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
-    const { namespace, name } = cni.daemonSet;
-    await cluster.kubectlOrThrow(['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=240s'], { timeoutMs: 250_000 });
+    await rolledOut(cluster, cni);
   });
   await logger.step(`waiting for ${cni.name}'s routes to every other node's pod CIDR`, () => waitPodRoutes(cluster));
   const kernel = kernelFact(await readKernelConfig(), cni.kernel.requires);
   return { cni: cni.name, supply, build: `${cni.name} ${version}, ${image ? `built here (${image})` : 'upstream images'}`, kernel };
+}
+
+const rolledOut = (cluster: StartedKindCluster, cni: CniModule<Cni>) =>
+  cluster.kubectlOrThrow(['-n', cni.daemonSet.namespace, 'rollout', 'status', `daemonset/${cni.daemonSet.name}`, '--timeout=240s'], { timeoutMs: 250_000 });
+
+/**
+ * kind's default CNI as kind v0.32's installcni action makes it (the cluster
+ * is created with it disabled, so that the nodes can be seen without a CNI
+ * first: pre-cni.ts): the node image's manifest, its one template field the
+ * pod subnet, and the API server's in-cluster endpoint added to the first
+ * container's env (kind's "would you kindly patch this file"). Anything else
+ * templated fails loudly rather than being applied half-filled.
+ */
+export function bundledManifestFrom(raw: string, podSubnet: string, controlPlaneEndpoint: string): string {
+  let manifest = raw.replaceAll('{{ .PodSubnet }}', podSubnet);
+  if (manifest.includes('{{')) throw new EnvironmentError(`the node image's CNI manifest has a template field the lab does not fill: ${/\{\{[^}]*\}\}/.exec(manifest)?.[0]}`, "compare kind's installcni action of the pinned kind version with src/environment/kind/cni/install-cni.ts");
+  if (manifest.includes('would you kindly patch this file')) {
+    const env = /^( *)env:\n/m.exec(manifest);
+    if (!env) throw new EnvironmentError("the node image's CNI manifest asks for kind's patch but has no env: list", 'inspect /kind/manifests/default-cni.yaml in the node image');
+    const indent = env[1]!;
+    const entry = `${indent}- name: CONTROL_PLANE_ENDPOINT\n${indent}  value: ${controlPlaneEndpoint}\n`;
+    manifest = manifest.slice(0, env.index + env[0].length) + entry + manifest.slice(env.index + env[0].length);
+  }
+  return manifest;
+}
+
+async function bundledManifest(cluster: StartedKindCluster, podSubnet: string): Promise<string> {
+  const node = `${cluster.name}-control-plane`;
+  const raw = await hostExecOrThrow(['docker', 'exec', node, 'cat', '/kind/manifests/default-cni.yaml']);
+  // kind's docker provider names the API server by the control plane's container name inside the cluster.
+  return bundledManifestFrom(raw.stdout, podSubnet, `${node}:6443`);
 }
 
 async function controlPlaneAddress(cluster: StartedKindCluster): Promise<string> {

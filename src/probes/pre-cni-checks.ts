@@ -4,7 +4,7 @@
  * on, and cited with when it was observed.
  */
 import { kindLabOf, noNetworkEvent, readPreCniRecord, type ClusterState, type PreCniRecord } from '../environment/kind/index.ts';
-import { checkFact, type FactFound } from './check.ts';
+import { CheckFailed, checkFact, type FactFound } from './check.ts';
 import type { Probe } from './probe.ts';
 
 const short = (record: PreCniRecord, node: string) => node.replace(`${record.cluster}-`, '');
@@ -27,14 +27,21 @@ const networkNotReady = (message: string) => /NetworkReady=false|network plugin|
  * Before the CNI: the kubelet holds every node NotReady for want of a network
  * plugin, and the pod it was given gets no network (no sandbox, no pod IP; its
  * events say why). A node Ready, or the pod given an IP, refutes "Kubernetes
- * does not implement the network itself".
+ * does not implement the network itself". What says nothing either way (a node
+ * NotReady for another reason, a pod the kubelet had not yet spoken of) leaves
+ * it unjudged (check-failed), never refuted.
  */
 export function beforeCniNoNetwork(record: PreCniRecord): FactFound {
   const { before } = record;
-  const nodesHeld = before.nodes.length > 0 && before.nodes.every((n) => n.ready !== 'True' && networkNotReady(n.message));
-  const podHeld = !before.pod.podIp && before.pod.phase !== 'Running' && before.pod.events.some(noNetworkEvent);
+  const ready = before.nodes.filter((n) => n.ready === 'True');
+  const podNetworked = Boolean(before.pod.podIp) || before.pod.phase === 'Running';
+  if (ready.length === 0 && !podNetworked) {
+    const otherwise = before.nodes.filter((n) => !networkNotReady(n.message));
+    if (before.nodes.length === 0 || otherwise.length > 0) throw new CheckFailed(`the record shows no node held back by its network before the CNI (${readiness(record, before) || 'no nodes'})`);
+    if (!before.pod.events.some(noNetworkEvent)) throw new CheckFailed(`the kubelet had not yet said why ${before.pod.name} waited (${podState(record, before)}; events: ${before.pod.events.join(' | ') || 'none'})`);
+  }
   return {
-    holds: nodesHeld && podHeld,
+    holds: ready.length === 0 && !podNetworked,
     observed: `${when(record, before, 'before the CNI')}: ${readiness(record, before)}; ${podState(record, before)}`,
     detail: `its events: ${before.pod.events.join(' | ') || 'none'}`,
   };

@@ -39,8 +39,11 @@ describe('K24: no pod network before a CNI (the record of the cluster\'s creatio
   it('is refuted by a node Ready before the CNI, or by the pod given an IP (Kubernetes networking pods by itself)', () => {
     expect(beforeCniNoNetwork({ ...record, before: { ...before, nodes: [{ ...before.nodes[0]!, ready: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }, before.nodes[1]!] } }).holds).toBe(false);
     expect(beforeCniNoNetwork({ ...record, before: { ...before, pod: { ...before.pod, phase: 'Running', podIp: '10.244.1.2', events: ['Started: Started container wait'] } } }).holds).toBe(false);
-    // NotReady for another reason (a kubelet that is not up) says nothing of the network.
-    expect(beforeCniNoNetwork({ ...record, before: { ...before, nodes: before.nodes.map((n) => ({ ...n, message: 'Kubelet stopped posting node status.' })) } }).holds).toBe(false);
+  });
+
+  it('leaves unjudged what says nothing of the network: a node NotReady for another reason, a pod the kubelet had not yet spoken of', () => {
+    expect(() => beforeCniNoNetwork({ ...record, before: { ...before, nodes: before.nodes.map((n) => ({ ...n, message: 'Kubelet stopped posting node status.' })) } })).toThrow(/no node held back by its network/);
+    expect(() => beforeCniNoNetwork({ ...record, before: { ...before, pod: { ...before.pod, events: [] } } })).toThrow(/the kubelet had not yet said why netproof-pre-cni-pod waited/);
   });
 
   it('the contrast on the same cluster: Ready, a config file on every node, the same pod running with an IP; missing reads fail it', () => {

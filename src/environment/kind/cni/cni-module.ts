@@ -26,8 +26,9 @@ export interface NodeImageFacts {
 }
 
 /**
- * A CNI kind ships in its node image (kindnet): nothing to build or apply; what
- * it is depends on the node image.
+ * A CNI kind ships in its node image (kindnet): nothing to build; the lab
+ * applies the node image's own manifest as kind would (install-cni.ts), once
+ * the nodes were read without a CNI; what it is depends on the node image.
  */
 export interface BundledCni {
   readonly kind: 'bundled';

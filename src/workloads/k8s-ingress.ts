@@ -5,52 +5,75 @@ import { runLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';
 import { waitAvailable, waitEndpoints, waitKubeProxy } from './k8s-deployment.ts';
 import { podWorkload } from './k8s-pod.ts';
+import { makeLabCertificate } from './lab-certificate.ts';
 import type { WorkloadSpec } from './workload.ts';
 
-/** One path of an Ingress rule: a Prefix path to a Service's port. */
+/** One path of an Ingress rule: a Prefix path to a Service's port, under a rule for `host` where one is named (else any host). */
 export interface IngressPath {
   readonly path: string;
   readonly service: string;
   readonly port: number;
+  readonly host?: string;
+}
+
+/** An Ingress Traefik serves (no class: Traefik takes unclassed Ingresses). */
+export interface ServedIngress {
+  readonly name: string;
+  readonly paths: readonly IngressPath[];
+  /**
+   * TLS for `host`, terminated by Traefik on its websecure entrypoint only:
+   * a certificate the lab makes at start (makeLabCertificate), kept in the
+   * kubernetes.io/tls Secret `secret` with its CA as `ca.crt`. Traefik v3
+   * reads an Ingress's `tls` as certificates only: the Ingress also carries
+   * Traefik's annotations making its routers HTTPS, on websecure.
+   */
+  readonly tls?: { readonly host: string; readonly secret: string };
 }
 
 export interface IngressOptions {
-  /** The Ingress Traefik serves (no class: Traefik takes unclassed Ingresses). */
-  readonly ingress: { readonly name: string; readonly paths: readonly IngressPath[] };
+  /** The Ingresses Traefik serves. */
+  readonly ingresses: readonly ServedIngress[];
   /** An Ingress of a class no controller in the cluster claims: it should serve nothing. */
   readonly unclaimed?: { readonly name: string; readonly className: string; readonly paths: readonly IngressPath[] };
   /** The nodePort of Traefik's web entrypoint (30000-32767). */
   readonly nodePort: number;
+  /** The nodePort of Traefik's websecure (HTTPS) entrypoint, where an Ingress has `tls`. */
+  readonly websecureNodePort?: number;
   /** Workloads whose Services the paths name (started first). */
   readonly backends: readonly string[];
 }
 
 const traefikArtefact: AddOnArtefact = 'traefik';
-/** Traefik's web entrypoint (the Service's targetPort) and its internal one (ping, API), in the pod. */
+/** Traefik's web and websecure entrypoints (the Service's targetPorts) and its internal one (ping, API), in the pod. */
 const webPort = 8000;
+const websecurePort = 8443;
 const internalPort = 9000;
 
 /**
  * Traefik v3, built from its Go module, as the cluster's ingress controller:
  * its Kubernetes Ingress provider watches only the run's namespace (a Role,
- * no cluster-scope lookups), its web entrypoint is a NodePort Service, and
- * it sends nothing off the machine (no version check, no usage statistics,
- * no ACME, tracing or metrics). The Ingresses are made with it; started
- * means Traefik has built a router for each path of the served Ingress.
+ * no cluster-scope lookups), its web (and websecure) entrypoints are
+ * NodePorts of one Service, and it sends nothing off the machine (no version
+ * check, no usage statistics, no ACME, tracing or metrics). The Ingresses
+ * (and the TLS Secrets, with certificates made here) are made with it;
+ * started means Traefik has built a router for each path they serve.
  * `addresses` has `pod` and `node`; exec is not available (no shell tools).
  */
 export function traefikIngress(options: IngressOptions): WorkloadSpec {
+  const secure = options.websecureNodePort;
+  if (options.ingresses.some((i) => i.tls) && secure === undefined) throw new Error('an Ingress with tls needs websecureNodePort');
   return {
-    description: `Traefik (Kubernetes Ingress provider, built from its Go module), web entrypoint on nodePort ${options.nodePort}; Ingress ${options.ingress.name}: ${options.ingress.paths.map((p) => `${p.path} → ${p.service}:${p.port}`).join(', ')}`,
+    description: `Traefik (Kubernetes Ingress provider, built from its Go module), web entrypoint on nodePort ${options.nodePort}${secure !== undefined ? `, websecure on nodePort ${secure}` : ''}; ${options.ingresses.map(describeIngress).join('; ')}`,
     images: [],
-    clusterResources: [HostResource.nodePort(options.nodePort)],
+    clusterResources: [options.nodePort, ...(secure !== undefined ? [secure] : [])].map((port) => HostResource.nodePort(port)),
     dependsOn: options.backends,
     async start(name, env) {
       const lab = kindLabOf(env);
       const image = await traefikImage(lab, env.logger);
       const labels = { app: name, [runLabel]: env.run.id };
       const meta = { name, namespace: lab.namespace, labels };
-      const ingresses = [ingressObject(options.ingress, lab.namespace, labels), ...(options.unclaimed ? [ingressObject(options.unclaimed, lab.namespace, labels)] : [])];
+      const ingresses = [...options.ingresses, ...(options.unclaimed ? [options.unclaimed] : [])].map((spec) => ingressObject(spec, lab.namespace, labels));
+      const secrets = await Promise.all(options.ingresses.flatMap((i) => (i.tls ? [tlsSecret(i.tls, env.run.id, meta)] : [])));
       await lab.client.create([
         { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
         {
@@ -71,6 +94,7 @@ export function traefikIngress(options: IngressOptions): WorkloadSpec {
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
           subjects: [{ kind: 'ServiceAccount', name, namespace: lab.namespace }],
         } as KubernetesObject,
+        ...secrets,
         ...ingresses,
       ]);
       const deployment: V1Deployment = {
@@ -88,8 +112,8 @@ export function traefikIngress(options: IngressOptions): WorkloadSpec {
                   name: 'traefik',
                   image,
                   imagePullPolicy: 'Never',
-                  args: traefikArgs(lab.namespace),
-                  ports: [{ containerPort: webPort }, { containerPort: internalPort }],
+                  args: traefikArgs(lab.namespace, secure !== undefined),
+                  ports: [{ containerPort: webPort }, ...(secure !== undefined ? [{ containerPort: websecurePort }] : []), { containerPort: internalPort }],
                   readinessProbe: { httpGet: { path: '/ping', port: internalPort }, periodSeconds: 1, failureThreshold: 120 },
                 },
               ],
@@ -100,23 +124,34 @@ export function traefikIngress(options: IngressOptions): WorkloadSpec {
       await lab.client.apps.createNamespacedDeployment({ namespace: lab.namespace, body: deployment });
       await lab.client.core.createNamespacedService({
         namespace: lab.namespace,
-        body: { metadata: meta, spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: webPort, nodePort: options.nodePort, protocol: 'TCP' }] } },
+        body: {
+          metadata: meta,
+          spec: {
+            type: 'NodePort',
+            selector: { app: name },
+            ports: [
+              { name: 'web', port: 80, targetPort: webPort, nodePort: options.nodePort, protocol: 'TCP' },
+              ...(secure !== undefined ? [{ name: 'websecure', port: 443, targetPort: websecurePort, nodePort: secure, protocol: 'TCP' }] : []),
+            ],
+          },
+        },
       });
       await waitAvailable(lab, name, 1);
       const pod = (await lab.client.core.listNamespacedPod({ namespace: lab.namespace, labelSelector: `app=${name}` })).items.find((p) => p.status?.podIP)!;
       await waitEndpoints(lab, name, [pod.status!.podIP!]);
       // The outside client's first request must find the nodePort programmed on every node.
       await waitKubeProxy(lab, name, [pod.status!.podIP!]);
-      await waitRouters(lab, pod.metadata!.name!, options.ingress.paths.length);
+      await waitRouters(lab, pod.metadata!.name!, options.ingresses.flatMap((i) => i.paths).length);
       return { ...podWorkload(lab, pod, name, this.description), contextCommands: [] };
     },
   };
 }
 
 /** Traefik's static configuration, as flags. */
-function traefikArgs(namespace: string): string[] {
+function traefikArgs(namespace: string, websecure: boolean): string[] {
   return [
     `--entrypoints.web.address=:${webPort}`,
+    ...(websecure ? [`--entrypoints.websecure.address=:${websecurePort}`] : []),
     `--entrypoints.traefik.address=:${internalPort}`,
     '--ping=true',
     // The API (read through the API server's pod proxy) shows the routers Traefik built: evidence, and the readiness wait.
@@ -132,16 +167,38 @@ function traefikArgs(namespace: string): string[] {
   ];
 }
 
-function ingressObject(spec: { name: string; className?: string; paths: readonly IngressPath[] }, namespace: string, labels: Record<string, string>): V1Ingress & KubernetesObject {
+const describeIngress = (spec: ServedIngress) =>
+  `Ingress ${spec.name}: ${spec.paths.map((p) => `${p.host ?? ''}${p.path} → ${p.service}:${p.port}`).join(', ')}${spec.tls ? ` (TLS for ${spec.tls.host}, Secret ${spec.tls.secret})` : ''}`;
+
+/** Traefik's annotations for an Ingress's routers: TLS (its `tls` section alone only loads the certificates), on the websecure entrypoint only. */
+const httpsOnWebsecure = { 'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure', 'traefik.ingress.kubernetes.io/router.tls': 'true' };
+
+/** An Ingress: one rule per host its paths name (in their order); with `tls`, served on the websecure entrypoint only. */
+function ingressObject(spec: ServedIngress & { className?: string }, namespace: string, labels: Record<string, string>): V1Ingress & KubernetesObject {
+  const hosts = [...new Set(spec.paths.map((p) => p.host))];
+  const backend = (p: IngressPath) => ({ path: p.path, pathType: 'Prefix', backend: { service: { name: p.service, port: { number: p.port } } } });
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name: spec.name, namespace, labels },
+    metadata: { name: spec.name, namespace, labels, ...(spec.tls ? { annotations: httpsOnWebsecure } : {}) },
     spec: {
       ...(spec.className ? { ingressClassName: spec.className } : {}),
-      rules: [{ http: { paths: spec.paths.map((p) => ({ path: p.path, pathType: 'Prefix', backend: { service: { name: p.service, port: { number: p.port } } } })) } }],
+      ...(spec.tls ? { tls: [{ hosts: [spec.tls.host], secretName: spec.tls.secret }] } : {}),
+      rules: hosts.map((host) => ({ ...(host ? { host } : {}), http: { paths: spec.paths.filter((p) => p.host === host).map(backend) } })),
     },
   };
+}
+
+/** The kubernetes.io/tls Secret of an Ingress's TLS: a certificate for its host made here by a CA made here (its `ca.crt`, for the clients), labelled as every object of the run. */
+async function tlsSecret(tls: NonNullable<ServedIngress['tls']>, runId: string, meta: { namespace: string; labels: Record<string, string> }): Promise<KubernetesObject> {
+  const made = await makeLabCertificate(tls.host, runId);
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: tls.secret, namespace: meta.namespace, labels: meta.labels },
+    type: 'kubernetes.io/tls',
+    stringData: { 'tls.crt': made.cert, 'tls.key': made.key, 'ca.crt': made.caCert },
+  } as KubernetesObject;
 }
 
 /** Traefik's routers from its API, through the API server's pod proxy (no client tool in the pod, no route from the host needed): `kubectl get --raw` of this path. */

@@ -147,3 +147,47 @@ describe("K1/K4/K27: the article's node, with and without Docker", () => {
     expect(k27.attempts[1]!.expect!.accepts({ kind: 'success', server: 'nodedb' })).toBe(false);
   });
 });
+
+describe('K25: an Ingress routed by host name, terminating TLS', () => {
+  const verbose = (subject: string, issuer: string) => `* Server certificate:\n*  subject: ${subject}\n*  start date: Dec  6 23:00:00 2026 GMT\n*  issuer: ${issuer}\n*  SSL certificate verify ok.\n`;
+  const servedBy = (server: string): Outcome => ({ kind: 'http-status', status: 200, server }) as Outcome;
+  const notFound: Outcome = { kind: 'http-status', status: 404 } as Outcome;
+
+  it("reads the served certificate off curl -v, and curl's exit 60 as a certificate the given CA did not verify", async () => {
+    const { servedCertificate } = await import('../../src/probes/ingress-checks.ts');
+    const { curlOutcome } = await import('../../src/probes/curl.ts');
+    expect(servedCertificate(verbose('CN=secure.lab.test', 'CN=netproof lab CA r1'))).toBe('subject CN=secure.lab.test, issuer CN=netproof lab CA r1');
+    expect(servedCertificate('* Connected to b.lab.test\n')).toBeUndefined();
+    const trace = '* TLSv1.3 (OUT), TLS alert, unknown CA (560)\n* SSL certificate problem: self-signed certificate\ncurl: (60) SSL certificate problem: self-signed certificate\nMore details here: https://curl.se/docs/sslcerts.html';
+    expect(curlOutcome(exec(60, '000 ', trace), 'b.lab.test', 5000)).toEqual({ kind: 'other', message: 'certificate not verified: curl: (60) SSL certificate problem: self-signed certificate' });
+    expect(curlOutcome(exec(35, '000 ', '* trying\ncurl: (35) OpenSSL SSL_connect: Connection reset by peer'), 'x', 5000)).toEqual({ kind: 'other', message: 'curl: (35) OpenSSL SSL_connect: Connection reset by peer' });
+  });
+
+  it('sends each host name to the worker node with --resolve, over HTTPS trusting the Secret\'s CA alone', async () => {
+    const claim = await claimOf('k8s-ingress', 'K25');
+    expect(claim.attempts.map((a) => a.describe)).toEqual([
+      "curl --resolve a.lab.test:30090:<the worker node's InternalIP> http://a.lab.test:30090/",
+      "curl --resolve b.lab.test:30090:<the worker node's InternalIP> http://b.lab.test:30090/",
+      "curl --resolve unknown.lab.test:30090:<the worker node's InternalIP> http://unknown.lab.test:30090/",
+      "kubectl get ingress by-host -o json; Traefik's /api/http/routers (pod of traefik)",
+      "curl --resolve secure.lab.test:30453:<the worker node's InternalIP> --cacert <ca.crt of Secret lab-tls> https://secure.lab.test:30453/",
+      "curl --resolve b.lab.test:30453:<the worker node's InternalIP> --cacert <ca.crt of Secret lab-tls> https://b.lab.test:30453/",
+      "kubectl get ingress with-tls -o json; Traefik's /api/http/routers (pod of traefik)",
+    ]);
+  });
+
+  it('is confirmed only when each host reaches its own Service, the TLS host with the lab\'s certificate, and the contrasts hold', async () => {
+    const claim = await claimOf('k8s-ingress', 'K25');
+    const refused: Outcome = { kind: 'other', message: 'certificate not verified: curl: (60) SSL certificate problem: self-signed certificate' } as Outcome;
+    const asRun = [servedBy('web-a-7c-1'), servedBy('web-b-7c-1'), notFound, fact(true), servedBy('web-b-7c-2'), fact(false), fact(true)];
+    expect(verdictOf(claim, asRun).status).toBe('confirmed');
+    // Hosts crossed: a.lab.test answered by svc-b's pod.
+    expect(verdictOf(claim, [servedBy('web-b-7c-1'), ...asRun.slice(1)]).status).toBe('refuted');
+    // The TLS host answered by the wrong Service, or with a certificate the lab's CA does not verify (no answer: not confirmed).
+    expect(verdictOf(claim, [...asRun.slice(0, 4), servedBy('web-a-7c-1'), ...asRun.slice(5)]).status).toBe('refuted');
+    expect(verdictOf(claim, [...asRun.slice(0, 4), refused, ...asRun.slice(5)]).status).toBe('inconclusive');
+    // A contrast that does not behave (the lab's certificate served for any name; every host answered) leaves the claim untried, never confirmed.
+    expect(verdictOf(claim, [...asRun.slice(0, 5), fact(true), asRun[6]!]).status).toBe('inconclusive');
+    expect(verdictOf(claim, [...asRun.slice(0, 2), servedBy('web-a-7c-1'), ...asRun.slice(3)]).status).not.toBe('confirmed');
+  });
+});

@@ -47,6 +47,8 @@ case "$name" in
     cd "$kind_dir/mods/etcd" && go build -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3 ;;
   coredns)
     go install -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION" ;;
+  helm)
+    go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" ;;
   local-path-provisioner)
     go install -ldflags "-s -w" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION" ;;
   kindnetd)

@@ -7,6 +7,7 @@ import { resolveEnvironmentChoice } from '../../src/cli/environment-choice.ts';
 import { cniNodeLabel, renderKindConfig } from '../../src/environment/kind/cluster-config.ts';
 import type { ManifestTarget } from '../../src/environment/kind/cni/cni-module.ts';
 import { cniBinariesKey, parseCniVersions, readCniVersions, recipeDir, type ManifestCniModule } from '../../src/environment/kind/cni/cni-recipe.ts';
+import { cilium, ciliumKpr } from '../../src/environment/kind/cni/cilium.ts';
 import { flannel } from '../../src/environment/kind/cni/flannel.ts';
 import { missingOptions, parseKernelConfig, requireKernelFor } from '../../src/environment/kind/cni/kernel-facts.ts';
 import { kubeRouter } from '../../src/environment/kind/cni/kube-router.ts';
@@ -21,16 +22,18 @@ const manifestCnis = cniModules.filter((m): m is typeof m & ManifestCniModule =>
 /** The pinned module's own manifest, as installCni reads it (Go module cache or proxy). */
 async function upstreamManifest(cni: ManifestCniModule): Promise<string> {
   const version = (await readCniVersions(cni))[cni.source.versions[0]]!;
-  const { stdout } = await promisify(execFile)('go', ['mod', 'download', '-json', `${cni.source.manifest.module}@${version}`], {
+  const { manifest } = cni.source;
+  if (!('file' in manifest)) throw new Error(`${cni.name}'s manifest is a chart: rendered by installCni`);
+  const { stdout } = await promisify(execFile)('go', ['mod', 'download', '-json', `${manifest.module}@${version}`], {
     env: { ...process.env, PATH: `${process.env.PATH}:/usr/local/go/bin` },
   });
-  return readFile(join((JSON.parse(stdout) as { Dir: string }).Dir, cni.source.manifest.file), 'utf8');
+  return readFile(join((JSON.parse(stdout) as { Dir: string }).Dir, manifest.file), 'utf8');
 }
 const adapt = (cni: ManifestCniModule, manifest: string, target: Omit<ManifestTarget, 'apiServer'>) => cni.source.adapt(manifest, { ...target, apiServer });
 
 describe('the CNI registry', () => {
   it('lists one module per CNI, kindnet first (the default), and derives the names from them', () => {
-    expect(cniNames).toEqual(['kindnet', 'flannel', 'kube-router']);
+    expect(cniNames).toEqual(['kindnet', 'flannel', 'kube-router', 'cilium', 'cilium-kpr']);
     expect(defaultCni).toBe('kindnet');
     expect(cniNames.every(isCni)).toBe(true);
     expect(isCni('calico')).toBe(false);
@@ -47,8 +50,28 @@ describe('the CNI registry', () => {
     expect(cniModules.filter((cni) => cni.kindDefault).map((cni) => cni.name)).toEqual(['kindnet']);
   });
 
+  it('makes a cluster without kube-proxy only for a CNI that replaces it (cilium-kpr)', () => {
+    const withoutKubeProxy = cniModules.filter((cni) => renderKindConfig({ name: 'x', cni: cni.name }).includes('kubeProxyMode: none')).map((cni) => cni.name);
+    expect(withoutKubeProxy).toEqual(['cilium-kpr']);
+  });
+
+  it("renders cilium's chart with nothing that reaches out or is not built here, and the same build for both cilium columns", () => {
+    const values = (cni: ManifestCniModule, supply: 'offline' | 'upstream') => {
+      const { manifest } = cni.source;
+      if ('file' in manifest) throw new Error('cilium is installed from its chart');
+      return manifest.values({ supply, version: 'v1.20.2', apiServer, ...(supply === 'offline' ? { image: 'netproof/kind-cilium:abc' } : {}) });
+    };
+    for (const cni of [cilium, ciliumKpr]) {
+      const offline = values(cni, 'offline');
+      expect(offline).toMatchObject({ 'image.override': 'netproof/kind-cilium:abc', 'image.pullPolicy': 'Never', 'operator.enabled': false, 'hubble.enabled': false, 'envoy.enabled': false, k8sServiceHost: apiServer.host });
+      expect(values(cni, 'upstream')).not.toHaveProperty('image.override');
+      expect(recipeDir(cni)).toMatch(/kind\/cni\/cilium$/);
+    }
+    expect([values(cilium, 'offline').kubeProxyReplacement, values(ciliumKpr, 'offline').kubeProxyReplacement]).toEqual([false, true]);
+  });
+
   it('has a recipe folder for every CNI it installs from a manifest: a build script, its pins, a Dockerfile copying each output', async () => {
-    expect(manifestCnis.map((cni) => cni.name)).toEqual(['flannel', 'kube-router']);
+    expect(manifestCnis.map((cni) => cni.name)).toEqual(['flannel', 'kube-router', 'cilium', 'cilium-kpr']);
     for (const cni of manifestCnis) {
       await access(join(recipeDir(cni), 'build.sh'));
       const versions = await readCniVersions(cni);
@@ -133,8 +156,8 @@ describe('choosing the CNI', () => {
   });
 
   it('an unknown name is a usage error that blames where it was given and lists the known CNIs', () => {
-    expect(() => resolveEnvironmentChoice({ cni: 'nope' }, {})).toThrow(new UsageError('--cni nope: unknown CNI; known CNIs: kindnet, flannel, kube-router'));
-    expect(() => resolveEnvironmentChoice({}, { NETPROOF_CNI: 'calico' })).toThrow(new UsageError('NETPROOF_CNI=calico (environment variable): unknown CNI; known CNIs: kindnet, flannel, kube-router'));
+    expect(() => resolveEnvironmentChoice({ cni: 'nope' }, {})).toThrow(new UsageError('--cni nope: unknown CNI; known CNIs: kindnet, flannel, kube-router, cilium, cilium-kpr'));
+    expect(() => resolveEnvironmentChoice({}, { NETPROOF_CNI: 'calico' })).toThrow(new UsageError('NETPROOF_CNI=calico (environment variable): unknown CNI; known CNIs: kindnet, flannel, kube-router, cilium, cilium-kpr'));
   });
 });
 
@@ -142,7 +165,7 @@ describe('a cluster is never reused across CNIs', () => {
   const node = (cni?: string) => ({ metadata: { labels: cni ? { [cniNodeLabel]: cni } : ({} as Record<string, string>) } });
 
   it("names the lab's shared cluster after its CNI (and its size)", () => {
-    expect(cniNames.map((cni) => sharedClusterName({ cni, workers: 2 }))).toEqual(['netproof-kindnet', 'netproof-flannel', 'netproof-kube-router']);
+    expect(cniNames.map((cni) => sharedClusterName({ cni, workers: 2 }))).toEqual(['netproof-kindnet', 'netproof-flannel', 'netproof-kube-router', 'netproof-cilium', 'netproof-cilium-kpr']);
     expect(sharedClusterName({ cni: 'flannel', workers: 3 })).toBe('netproof-flannel-3w');
   });
 

@@ -44,10 +44,10 @@ describe('kind recipes', () => {
     expect(await goArtefactKey('kind', versions, 'go1.26')).not.toBe(await goArtefactKey('kind', versions, 'go1.27'));
   });
 
-  it('keeps add-on artefacts (Traefik, MetalLB) out of the cluster toolchain: bumping one rebuilds only it', async () => {
+  it('keeps add-on artefacts (Traefik, Helm, MetalLB) out of the cluster toolchain: bumping one rebuilds only it', async () => {
     const versions = await readVersions();
-    expect(Object.keys(addOnArtefacts)).toEqual(['traefik', 'metallb']);
-    for (const [name, pin, next] of [['traefik', 'TRAEFIK_VERSION', 'v3.6.13'], ['metallb', 'METALLB_VERSION', 'v0.15.3']] as const) {
+    expect(Object.keys(addOnArtefacts)).toEqual(['traefik', 'helm', 'metallb']);
+    for (const [name, pin, next] of [['traefik', 'TRAEFIK_VERSION', 'v3.6.13'], ['helm', 'HELM_VERSION', 'v3.22.1'], ['metallb', 'METALLB_VERSION', 'v0.15.3']] as const) {
       const bumped = { ...versions, [pin]: next };
       expect(Object.keys(goArtefacts)).not.toContain(name);
       for (const other of Object.keys(goArtefacts) as GoArtefact[]) expect(await goArtefactKey(other, bumped, 'go1.26')).toBe(await goArtefactKey(other, versions, 'go1.26'));

@@ -42,6 +42,7 @@ export function renderKindConfig(spec: KindClusterSpec & { name: string }): stri
     `  podSubnet: ${cni.podSubnet}`,
     `  serviceSubnet: ${serviceSubnet}`,
     '  disableDefaultCNI: true',
+    ...(cni.replacesKubeProxy ? ['  kubeProxyMode: none'] : []),
     'nodes:',
     ...nodes,
     // kind writes kubeadm v1beta3 (no dns.disabled there): skip the addon phase instead.

@@ -41,6 +41,8 @@ export type GoArtefact = keyof typeof goArtefacts;
 /** Artefacts a scenario's workload builds the first time it needs one: not part of the cluster's toolchain. */
 export const addOnArtefacts = {
   traefik: { versions: ['TRAEFIK_VERSION'], files: ['kind/build/go-env.sh'], outputs: ['traefik'], script: 'kind/build/traefik.sh' },
+  // Renders a CNI's chart from its module (cilium).
+  helm: { versions: ['HELM_VERSION'], files: [], outputs: ['helm'] },
   metallb: { versions: ['METALLB_VERSION'], files: ['kind/build/go-env.sh'], outputs: ['controller', 'speaker', 'metallb-native.yaml'], script: 'kind/build/metallb.sh' },
 } as const satisfies Record<string, GoArtefactSpec>;
 

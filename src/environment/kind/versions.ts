@@ -16,12 +16,13 @@ export interface KindVersions {
   readonly LOCAL_PATH_HELPER_IMAGE: string;
   readonly TRAEFIK_VERSION: string;
   readonly METALLB_VERSION: string;
+  readonly HELM_VERSION: string;
 }
 
 const keys: readonly (keyof KindVersions)[] = [
   'KIND_VERSION', 'K8S_VERSION', 'CONTAINERD_VERSION', 'ETCD_VERSION', 'COREDNS_VERSION', 'PAUSE_VERSION',
   'LOCAL_PATH_PROVISIONER_VERSION', 'KINDNETD_IMAGE', 'LOCAL_PATH_PROVISIONER_IMAGE', 'LOCAL_PATH_HELPER_IMAGE',
-  'TRAEFIK_VERSION', 'METALLB_VERSION',
+  'TRAEFIK_VERSION', 'METALLB_VERSION', 'HELM_VERSION',
 ];
 
 export async function readVersions(): Promise<KindVersions> {

@@ -47,10 +47,34 @@ export interface ManifestCni {
   readonly versions: readonly [string, ...string[]];
   /** The files build.sh leaves in its output directory, each copied into the image by the Dockerfile. */
   readonly outputs: readonly string[];
-  /** The Go module whose source holds the manifest (at the first version above), and the file in it. */
-  readonly manifest: { readonly module: string; readonly file: string };
+  /**
+   * The Go module whose source holds the manifest (at the first version above):
+   * a file in it, or a Helm chart in it that the lab renders with its values.
+   */
+  readonly manifest: ModuleFile | ModuleChart;
+  /** The recipe folder under kind/cni/ when it is another module's (one build, two configurations); default the CNI's name. */
+  readonly recipe?: string;
   /** The lab's edits to the upstream manifest, each checked so that an upstream change fails loudly. */
   adapt(manifest: string, target: ManifestTarget): string;
+}
+
+/** A manifest file of the pinned module, as it is. */
+export interface ModuleFile {
+  readonly module: string;
+  readonly file: string;
+}
+
+/** A Helm chart of the pinned module, rendered by `helm template` (built here) with the lab's values; never a chart repository. */
+export interface ModuleChart {
+  readonly module: string;
+  /** The chart's directory in the module. */
+  readonly chart: string;
+  /** The release's namespace. */
+  readonly namespace: string;
+  /** `--set` values, each a documented value of the chart. */
+  values(target: ManifestTarget): Readonly<Record<string, string | number | boolean>>;
+  /** Directories of the module whose CRD files are applied first (what a component the lab cannot build would register). */
+  readonly crds?: readonly string[];
 }
 
 export interface CniModule<Name extends string = string> {
@@ -62,6 +86,8 @@ export interface CniModule<Name extends string = string> {
   readonly kindDefault: boolean;
   /** The cluster's pod CIDR (kubeadm's podSubnet; the CNI's IPAM hands out each node's slice of it). */
   readonly podSubnet: string;
+  /** Whether it replaces kube-proxy: the cluster is made without kube-proxy (kubeProxyMode none). */
+  readonly replacesKubeProxy?: boolean;
   readonly source: BundledCni | ManifestCni;
   /**
    * Kernel options the CNI cannot work without (kind nodes share the host's

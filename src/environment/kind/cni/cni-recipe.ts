@@ -21,18 +21,21 @@ export type ManifestCniModule = CniModule & { readonly source: ManifestCni };
 /** The recipe's versions.env, parsed: NAME=value lines. */
 export type CniVersions = Readonly<Record<string, string>>;
 
-export const recipeDir = (cni: Pick<CniModule, 'name'>) => join(kindRoot, 'cni', cni.name);
+/** The recipe's name: the CNI's own, or the module it shares a build with (cilium-kpr runs cilium's). */
+export const recipeName = (cni: Pick<CniModule, 'name' | 'source'>): string => (cni.source.kind === 'manifest' && cni.source.recipe) || cni.name;
 
-export async function readCniVersions(cni: Pick<CniModule, 'name'>): Promise<CniVersions> {
+export const recipeDir = (cni: Pick<CniModule, 'name' | 'source'>) => join(kindRoot, 'cni', recipeName(cni));
+
+export async function readCniVersions(cni: Pick<CniModule, 'name' | 'source'>): Promise<CniVersions> {
   return parseCniVersions(await readFile(join(recipeDir(cni), 'versions.env'), 'utf8'));
 }
 
 /** versions.env's NAME=value lines. */
 export const parseCniVersions: (text: string) => CniVersions = parseEnvFile;
 
-export function requireVersion(cni: Pick<CniModule, 'name'>, versions: CniVersions, key: string): string {
+export function requireVersion(cni: Pick<CniModule, 'name' | 'source'>, versions: CniVersions, key: string): string {
   const value = versions[key];
-  if (!value) throw new Error(`kind/cni/${cni.name}/versions.env has no ${key}`);
+  if (!value) throw new Error(`kind/cni/${recipeName(cni)}/versions.env has no ${key}`);
   return value;
 }
 
@@ -41,7 +44,7 @@ export const cniVersion = (cni: ManifestCniModule, versions: CniVersions) => req
 
 /** The build's key: the CNI's pinned versions, its build script, the shared Go setup and the Go toolchain (another CNI's change leaves it alone). */
 export async function cniBinariesKey(cni: ManifestCniModule, versions: CniVersions, goVersion: string): Promise<string> {
-  const hash = createHash('sha256').update(`cni ${cni.name}\0${goVersion}\0`);
+  const hash = createHash('sha256').update(`cni ${recipeName(cni)}\0${goVersion}\0`);
   for (const key of cni.source.versions) hash.update(`${key}=${requireVersion(cni, versions, key)}\0`);
   for (const script of [join(recipeDir(cni), 'build.sh'), join(kindRoot, 'build', 'go-env.sh')]) hash.update(await readFile(script));
   return hash.digest('hex').slice(0, 12);
@@ -51,13 +54,13 @@ export async function cniBinariesKey(cni: ManifestCniModule, versions: CniVersio
 export async function ensureCniBinaries(cni: ManifestCniModule, versions: CniVersions, logger: Logger): Promise<BuiltArtefact> {
   return ensureCachedBuild(
     {
-      name: cni.name,
+      name: recipeName(cni),
       area: 'kind/bin',
-      stem: `cni-${cni.name}`,
+      stem: `cni-${recipeName(cni)}`,
       key: await cniBinariesKey(cni, versions, await findGo()),
       command: ['bash', join(recipeDir(cni), 'build.sh')],
       outputs: cni.source.outputs,
-      recipe: `kind/cni/${cni.name}/build.sh`,
+      recipe: `kind/cni/${recipeName(cni)}/build.sh`,
       hint: 'check that the Go module proxy answers (go env GOPROXY), then run again',
       timeoutMs: 60 * 60_000,
     },
@@ -70,7 +73,7 @@ export async function ensureCniImage(cni: ManifestCniModule, versions: CniVersio
   const built = await ensureCniBinaries(cni, versions, logger);
   const { debian: debianRef } = await ensureImages(['debian'], logger);
   // The component-image builder keys inputs by artefact name; the CNI's build is one such artefact.
-  const artefact = cni.name as GoArtefact;
+  const artefact = recipeName(cni) as GoArtefact;
   const recipe: ComponentRecipe = { dockerfile: recipeDir(cni), inputs: cni.source.outputs.map((file) => [artefact, file, file] as const), buildArgs: {}, onDebian: true };
-  return ensureComponentImage(cni.name as ImageComponent, { recipe, artefacts: { [artefact]: built }, debianRef }, logger);
+  return ensureComponentImage(artefact as ImageComponent, { recipe, artefacts: { [artefact]: built }, debianRef }, logger);
 }

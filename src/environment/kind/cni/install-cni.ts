@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../../errors.ts';
 import { hostExecOrThrow } from '../../../exec/host-exec.ts';
 import type { Logger } from '../../../log.ts';
 import { kindNetwork } from '../kind-network.ts';
 import type { StartedKindCluster } from '../kind-cluster.ts';
-import type { CniModule, CniSupply } from './cni-module.ts';
+import type { CniModule, CniSupply, ManifestTarget, ModuleChart, ModuleFile } from './cni-module.ts';
+import { ensureGoArtefact } from '../go-artefacts.ts';
+import { readVersions } from '../versions.ts';
 import { cniVersion, ensureCniImage, readCniVersions, type ManifestCniModule } from './cni-recipe.ts';
 import { kernelFact, readKernelConfig } from './kernel-facts.ts';
 import type { Cni } from './registry.ts';
@@ -52,10 +54,10 @@ export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni
   const image = supply === 'offline' ? await ensureCniImage(module, versions, logger) : undefined;
   if (image) await logger.step(`loading ${image} into the nodes`, () => cluster.loadImages([image]));
   const target = { supply, image, version, apiServer: { host: await controlPlaneAddress(cluster), port: 6443 } };
-  const upstream = await readFile(join(await moduleDir(source.manifest.module, version), source.manifest.file), 'utf8');
-  const manifest = source.adapt(upstream, target);
+  const manifest = source.adapt(await upstreamManifest(source.manifest, version, target, logger), target);
   await logger.step('routing the pod CIDR nowhere on every node until the CNI routes it', () => podCidrUnreachable(cluster, cni.podSubnet));
-  await logger.step(`installing ${cni.name} ${version} (${source.manifest.file} of its module)`, async () => {
+  const from = 'file' in source.manifest ? source.manifest.file : `its Helm chart ${source.manifest.chart}`;
+  await logger.step(`installing ${cni.name} ${version} (${from} of its module)`, async () => {
     await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
     await rolledOut(cluster, cni);
   });
@@ -101,6 +103,24 @@ async function controlPlaneAddress(cluster: StartedKindCluster): Promise<string>
   const address = result.stdout.trim();
   if (!/^\d+\.\d+\.\d+\.\d+$/.test(address)) throw new EnvironmentError(`${node} has no address on ${kindNetwork} ("${address}")`, 'inspect the node container');
   return address;
+}
+
+/**
+ * The manifest as the pinned module has it: a file of it, or its chart
+ * rendered by Helm (built here) with the lab's values, after the CRDs it names.
+ */
+async function upstreamManifest(manifest: ModuleFile | ModuleChart, version: string, target: ManifestTarget, logger: Logger): Promise<string> {
+  const dir = await moduleDir(manifest.module, version);
+  if ('file' in manifest) return readFile(join(dir, manifest.file), 'utf8');
+  const versions = await readVersions();
+  const helm = join((await ensureGoArtefact('helm', versions, logger)).dir, 'helm');
+  const values = Object.entries(manifest.values(target)).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+  const rendered = await hostExecOrThrow([helm, 'template', 'netproof', join(dir, manifest.chart), '--namespace', manifest.namespace, '--kube-version', versions.K8S_VERSION, ...values], { timeoutMs: 120_000 });
+  const crds: string[] = [];
+  for (const crdDir of manifest.crds ?? []) {
+    for (const file of (await readdir(join(dir, crdDir))).filter((name) => name.endsWith('.yaml')).sort()) crds.push(await readFile(join(dir, crdDir, file), 'utf8'));
+  }
+  return [...crds, rendered.stdout].join('\n---\n');
 }
 
 /** The pinned module's source (its manifests), from the Go module cache or proxy. */

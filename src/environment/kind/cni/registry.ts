@@ -4,12 +4,13 @@
  * all derive from this list: adding a CNI is its module here, its recipe
  * folder kind/cni/<name>/ and its tests (docs/adding-a-cni.md).
  */
+import { cilium, ciliumKpr } from './cilium.ts';
 import type { CniModule } from './cni-module.ts';
 import { flannel } from './flannel.ts';
 import { kindnet } from './kindnet.ts';
 import { kubeRouter } from './kube-router.ts';
 
-export const cniModules = [kindnet, flannel, kubeRouter] as const;
+export const cniModules = [kindnet, flannel, kubeRouter, cilium, ciliumKpr] as const;
 
 export type Cni = (typeof cniModules)[number]['name'];
 

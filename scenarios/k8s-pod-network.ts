@@ -6,6 +6,7 @@
  * node's slice of the pod CIDR; what the CNI put on each node.
  */
 import { kind } from '../src/environment/environment.ts';
+import { ciliumBpfDatapath } from '../src/probes/cilium-bpf.ts';
 import { httpGet } from '../src/probes/http-get.ts';
 import { cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
 import { Found } from '../src/probes/lab-value.ts';
@@ -142,6 +143,19 @@ export default defineScenario({
         "a pod of the run on every node before the bridges are read (client on worker, server on worker2, anchor on control-plane; the others where the scheduler put them): a CNI's bridge plugin makes its bridge when it wires a node's first pod, so a node without pods is not judged",
       ],
       why: { fact: byCni((cni) => `whether cni0 exists, and whether any bridge plays docker0's role, depends on the CNI; on ${cni.name}: ${cni.datapath.podAttachment}`) },
+    },
+    {
+      id: 'K26',
+      article: '003',
+      from: 'client',
+      says: '"Cilium: BPF-based": the pods\' traffic passes through BPF programs cilium attached',
+      expect: Expect.holds("a traffic-classifier BPF program attached for every pod of the run's endpoint"),
+      attempts: [ciliumBpfDatapath()],
+      preconditions: [
+        "judged on the cilium columns only (the article's sentence is about Cilium); on another CNI the attempt says it does not apply",
+        "read on the nodes that run a pod of the run (every node: K17's anchor), through bpffs pins cilium names per endpoint and device: Debian's bpftool 7.1 shows TCX links only as 'type 11'",
+      ],
+      why: { fact: byCni((cni) => `${cni.datapath.podAttachment}; the programs are in the kernel (bpftool reads them by their pinned links), not in iptables`) },
     },
   ],
 });

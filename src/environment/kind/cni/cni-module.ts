@@ -93,7 +93,12 @@ export interface CniModule<Name extends string = string> {
    * Kernel options the CNI cannot work without (kind nodes share the host's
    * kernel): a host lacking one fails before any cluster is made (exit 3).
    */
-  readonly kernel: { readonly requires: readonly string[]; readonly because: string };
+  readonly kernel: {
+    readonly requires: readonly string[];
+    readonly because: string;
+    /** Options its documentation lists that it was seen running without here: reported in the fingerprint, not required. */
+    readonly documented?: readonly string[];
+  };
   /** Ready when this DaemonSet has rolled out on every node (and every node routes every other node's pod CIDR). */
   readonly daemonSet: { readonly namespace: string; readonly name: string };
   /** The fingerprint's `cni` line: the name, then what it is. */

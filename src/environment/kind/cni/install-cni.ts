@@ -62,7 +62,7 @@ export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni
     await rolledOut(cluster, cni);
   });
   await logger.step(`waiting for ${cni.name}'s routes to every other node's pod CIDR`, () => waitPodRoutes(cluster));
-  const kernel = kernelFact(await readKernelConfig(), cni.kernel.requires);
+  const kernel = kernelFact(await readKernelConfig(), [...cni.kernel.requires, ...(cni.kernel.documented ?? [])]);
   return { cni: cni.name, supply, build: `${cni.name} ${version}, ${image ? `built here (${image})` : 'upstream images'}`, kernel };
 }
 

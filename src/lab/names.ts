@@ -21,8 +21,18 @@ export const runIdOfName = (name: string): string | undefined => /^np-([a-z0-9]{
 export const runNamespace = (runId: string) => `np-${runId}`;
 /** A kind cluster a run starts for itself: `np-<run>-<cni>`. */
 export const runClusterName = (runId: string, cni: string) => runResourceName(runId, cni);
-/** A kind cluster started through the API with no name given: `np-<pid>-<n>` (unique per process). */
+/**
+ * A kind cluster started through the API with no name given: `np-<pid>-<n>`
+ * (unique per process). runIdOfName reads the pid from it as a run id that no
+ * registration holds; pidOfRunId gives the process that owns it.
+ */
 export const unnamedClusterName = (pid: number, n: number) => `np-${pid}-${n}`;
+/**
+ * The process named by a run id read from a name, when the id is a pid (digits
+ * alone, no leading zero): an unnamedClusterName's. A run's own id is random
+ * hex or a fixed word, and a run is judged by its registration first.
+ */
+export const pidOfRunId = (runId: string): number | undefined => (/^[1-9][0-9]{0,9}$/.test(runId) ? Number(runId) : undefined);
 
 /** Host-side interfaces of a run (veths to outside clients): `np<run>` — no separator, so a suffix still fits IFNAMSIZ. */
 export const runLinkPrefix = (runId: string) => `np${runId}`;

@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidOfRunId } from './names.ts';
 
 /**
  * Which lab runs exist and which process owns each. A run whose owner is dead
@@ -52,4 +53,17 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Whether what carries run id `id` is still wanted, given its registration:
+ * a run kept on purpose (--keep) or whose process lives. An unregistered id is
+ * nobody's, unless it is a pid: a cluster started through the API with no name
+ * (unnamedClusterName, registered only while kind creates it) belongs to that
+ * process while it lives, and is swept once it is gone, like a dead run.
+ */
+export function isOwned(id: string, record: RunRecord | undefined): boolean {
+  if (record) return record.keep || isAlive(record.pid);
+  const pid = pidOfRunId(id);
+  return pid !== undefined && isAlive(pid);
 }

@@ -1,7 +1,7 @@
 import { hostExec } from '../exec/host-exec.ts';
 import { anyRunRuleMarker, runIdOfName, runIdOfRule, runLabel, runLinkPrefix, runNamePrefix, runRuleMarker } from './names.ts';
 import { deleteRule, rulesMarked } from './iptables-rules.ts';
-import { forgetRun, isAlive, listRuns, readRun } from './run-registry.ts';
+import { forgetRun, isOwned, listRuns, readRun } from './run-registry.ts';
 import { environmentSweepers, type SweepCounts } from './sweepers.ts';
 
 /** What a sweep removed, per kind of resource: the environments' first, then the machine's (containers … links). */
@@ -60,15 +60,17 @@ export async function runsWithResources(): Promise<Set<string>> {
 }
 
 /**
- * Sweeps runs whose owning process is gone. `all` also sweeps runs kept on
- * purpose (--keep) and runs still alive; the CLI's `clean --all` uses it.
+ * Sweeps runs whose owning process is gone (isOwned: a registered run's
+ * process, or the pid an API cluster's name carries). `all` also sweeps runs
+ * kept on purpose (--keep) and runs still alive; the CLI's `clean --all` uses
+ * it.
  */
 export async function sweepStale(options: { all?: boolean; except?: string } = {}): Promise<Map<string, SweepReport>> {
   const swept = new Map<string, SweepReport>();
   for (const id of await runsWithResources()) {
     if (id === options.except) continue;
     const record = await readRun(id);
-    const owned = record !== undefined && (record.keep || isAlive(record.pid));
+    const owned = isOwned(id, record);
     if (owned && !options.all) continue;
     const report = await sweepRun(id);
     let remaining = 0;

@@ -69,7 +69,12 @@ async function sweepKindRun(runId: string): Promise<{ clusters: number; namespac
   return report;
 }
 
-/** Run ids that own a kind cluster, or a namespace or cluster-scoped object in one. */
+/**
+ * Run ids that own a kind cluster, or a namespace or cluster-scoped object in
+ * one. A cluster started through the API with no name (unnamedClusterName)
+ * gives its creator's pid: the sweep leaves it while that process lives
+ * (isOwned).
+ */
 async function kindRunIds(): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const [cluster, nodes] of await kindClusters()) {

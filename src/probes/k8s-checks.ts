@@ -1,4 +1,4 @@
-import { kindLabOf, type KindLab, type KindNode } from '../environment/kind/index.ts';
+import { ciliumServiceList, cniOf, kindLabOf, serviceFrontends, type KindLab, type KindNode } from '../environment/kind/index.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { podName } from '../workloads/k8s-pod.ts';
 import { endpointAddresses, podsReplaced, type ReplacedPods } from '../setup/replaced-pods.ts';
@@ -177,14 +177,23 @@ export function survivesPodReplacement(deploymentWorkload: string, service: stri
   };
 }
 
-/** kube-proxy's NAT rules for a Service on one node (their comments name `<namespace>/<service>`): the evidence of what happens to a packet for it. */
+/**
+ * kube-proxy's NAT rules for a Service on one node (their comments name
+ * `<namespace>/<service>`): the evidence of what happens to a packet for it.
+ * Where cilium replaced kube-proxy, the same evidence is cilium's service table.
+ */
 export function kubeProxyRules(service: string, node: string): Probe {
-  const connection = `iptables-save -t nat | grep <namespace>/${service}, on ${node}`;
+  const connection = `iptables-save -t nat | grep <namespace>/${service}, on ${node} (where cilium replaced kube-proxy: cilium-dbg service list there)`;
   return {
     describe: connection,
     run: (_source, env) =>
       checkFact(connection, async (check) => {
         const lab = kindLabOf(env);
+        if (cniOf(lab).replacesKubeProxy) {
+          const listed = await check.must(ciliumServiceList(lab.cluster, `${lab.cluster.name}-${node}`), `cilium's service table on ${node}`);
+          const fronts = serviceFrontends(listed.stdout, lab.namespace, service);
+          return { holds: fronts.length > 0, observed: `cilium's service table on ${node}: ${fronts.map((f) => `${f.frontend} ${f.type} → ${f.backends.join(', ') || 'no backend'}`).join(' | ') || `no frontend for ${lab.namespace}/${service}`}` };
+        }
         const saved = await check.must(lab.cluster.nodeExec(`${lab.cluster.name}-${node}`, ['iptables-save', '-t', 'nat']), `the NAT rules on ${node}`);
         const rules = saved.stdout.split('\n').filter((l) => l.includes(`${lab.namespace}/${service}`) && l.startsWith('-A KUBE-'));
         const entry = rules.filter((l) => /^-A KUBE-(SERVICES|NODEPORTS|EXT-)/.test(l));

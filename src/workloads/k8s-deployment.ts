@@ -1,5 +1,5 @@
 import type { V1Deployment, V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
-import { kindLabOf, type KindLab } from '../environment/kind/index.ts';
+import { ciliumServiceList, cniOf, kindLabOf, serviceFrontends, type KindLab } from '../environment/kind/index.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import { runLabel } from '../lab/names.ts';
 import { containerSpec, podContextCommands, podWorkload } from './k8s-pod.ts';
@@ -110,27 +110,55 @@ export async function waitEndpoints(lab: KindLab, service: string, ips: readonly
 }
 
 /**
- * Waits until kube-proxy on every node has NAT rules for the Service, to exactly `endpoints`. Until
- * then a packet for the ClusterIP would follow a node's default route toward
- * the machine's uplink (the kind guard drops it, but it counts); one for a
- * deleted endpoint would too. kube-proxy reports this nowhere in the API, so
- * its rules are read, every 250 ms, 60 s at most.
+ * Waits until whatever serves Services on every node (kube-proxy's NAT rules,
+ * or cilium's service table where cilium replaced kube-proxy) sends the
+ * Service to exactly `endpoints`. Until then a packet for the ClusterIP would
+ * follow a node's default route toward the machine's uplink (the kind guard
+ * drops it, but it counts); one for a deleted endpoint would too. Neither
+ * reports this in the API, so each node's table is read, every 250 ms, 60 s at most.
  */
 export async function waitKubeProxy(lab: KindLab, service: string, endpoints: readonly string[], namespace = lab.namespace): Promise<void> {
-  const marker = `${namespace}/${service}`;
   const want = [...endpoints].sort().join(' ');
-  const programmed = (rules: string) => {
-    const lines = rules.split('\n').filter((l) => l.includes(marker));
-    const targets = [...new Set(lines.flatMap((l) => /--to-destination ([\d.]+):/.exec(l)?.[1] ?? []))].sort().join(' ');
-    return lines.some((l) => l.startsWith('-A KUBE-SERVICES')) && targets === want;
-  };
+  const datapath = cniOf(lab).replacesKubeProxy ? ciliumServiceTable(lab, namespace, service) : kubeProxyRules(lab, namespace, service);
   const deadline = Date.now() + 60_000;
   for (const node of lab.facts.nodes) {
-    while (!programmed((await lab.cluster.nodeExec(node.name, ['iptables-save', '-t', 'nat'])).stdout)) {
-      if (Date.now() > deadline) throw new Error(`kube-proxy on ${node.name} has no rules for ${marker} → ${want} after 60 s`);
+    while ((await datapath.backends(node.name)) !== want) {
+      if (Date.now() > deadline) throw new Error(`${datapath.name} on ${node.name} does not send ${namespace}/${service} to ${want} after 60 s`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
+}
+
+/** A node's Service datapath: the backends it sends the Service to, sorted and space-separated ('' when it has none). */
+interface ServiceDatapath {
+  readonly name: string;
+  backends(node: string): Promise<string>;
+}
+
+/** kube-proxy's NAT rules for the Service (iptables-save -t nat on the node). */
+function kubeProxyRules(lab: KindLab, namespace: string, service: string): ServiceDatapath {
+  const marker = `${namespace}/${service}`;
+  return {
+    name: 'kube-proxy',
+    async backends(node) {
+      const lines = (await lab.cluster.nodeExec(node, ['iptables-save', '-t', 'nat'])).stdout.split('\n').filter((l) => l.includes(marker));
+      if (!lines.some((l) => l.startsWith('-A KUBE-SERVICES'))) return '';
+      return [...new Set(lines.flatMap((l) => /--to-destination ([\d.]+):/.exec(l)?.[1] ?? []))].sort().join(' ');
+    },
+  };
+}
+
+/** cilium's service table on the node: the Service's ClusterIP frontends' active backends. */
+function ciliumServiceTable(lab: KindLab, namespace: string, service: string): ServiceDatapath {
+  return {
+    name: "cilium's service table",
+    async backends(node) {
+      const listed = await ciliumServiceList(lab.cluster, node);
+      if (listed.exitCode !== 0) return '';
+      const ips = serviceFrontends(listed.stdout, namespace, service).filter((f) => f.type === 'ClusterIP').flatMap((f) => f.backends.map((b) => b.split(':')[0]!));
+      return [...new Set(ips)].sort().join(' ');
+    },
+  };
 }
 
 /** The run's Deployments and Services in a shared namespace (default), by the run's label. */

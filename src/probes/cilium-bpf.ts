@@ -7,9 +7,10 @@
  * kernels >= 6.6) only as "type 11" links, so the links are found by their
  * pins, which cilium names per endpoint and device.
  */
-import { cniOf, kindLabOf, type KindLab } from '../environment/kind/index.ts';
+import { cniOf, inCiliumAgent, kindLabOf, type KindLab } from '../environment/kind/index.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import { CheckFailed, checkFact, type CheckContext, type FactFound } from './check.ts';
+import { runPodsOn } from './pod-bridge.ts';
 import type { Probe } from './probe.ts';
 
 /** One pinned link: where cilium pinned it, and the program it attaches. */
@@ -78,17 +79,11 @@ interface CiliumEndpoint {
   readonly status?: { readonly networking?: { readonly addressing?: readonly { readonly ipv4?: string }[] } };
 }
 
-async function agentOn(check: CheckContext, lab: KindLab, node: string): Promise<string> {
-  const listed = await check.must(lab.cluster.kubectl(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=cilium', '--field-selector', `spec.nodeName=${node}`, '-o', 'name']), `cilium's agent pod on ${node}`);
-  return check.need(listed.stdout.trim().split('\n').filter(Boolean)[0], `a cilium agent pod on ${node}`);
-}
-
 async function readNode(check: CheckContext, lab: KindLab, env: StartedEnvironment, node: { readonly name: string; readonly address: string }): Promise<NodeDatapath | undefined> {
-  const here = Object.values(env.workloads).filter((w) => w.place?.kind === 'pod' && w.addresses.pod && w.addresses.node === node.address);
+  const here = runPodsOn(env, node.address);
   if (here.length === 0) return undefined;
   const short = node.name.replace(`${lab.cluster.name}-`, '');
-  const agent = await agentOn(check, lab, node.name);
-  const exec = (argv: readonly string[]) => lab.cluster.kubectl(['-n', 'kube-system', 'exec', agent, '-c', 'cilium-agent', '--', ...argv]);
+  const exec = (argv: readonly string[]) => inCiliumAgent(lab.cluster, node.name, argv);
   const endpoints = check.json<CiliumEndpoint[]>(await check.must(exec(['cilium-dbg', 'endpoint', 'list', '-o', 'json']), `cilium's endpoints on ${short}`), `cilium's endpoints on ${short}`);
   const pinned = parsePinnedPrograms((await check.must(exec(['sh', '-c', pinsScript]), `the BPF links cilium pinned on ${short}`)).stdout);
   const pods = here.map((w) => {

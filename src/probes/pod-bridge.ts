@@ -62,13 +62,16 @@ export function bridgeHoldsPods(nodes: readonly NodeWiring[]): FactFound {
 interface IpLink { ifindex: number; ifname: string; master?: string; linkinfo?: { info_kind?: string } }
 interface IpAddr { ifname: string; addr_info?: { local: string }[] }
 
+/** The run's pods (those with a pod IP) on the node at this address. */
+export const runPodsOn = (env: StartedEnvironment, nodeAddress: string): StartedWorkload[] =>
+  Object.values(env.workloads).filter((w) => w.place?.kind === 'pod' && w.addresses.pod && w.addresses.node === nodeAddress);
+
 /** Reads each node's bridges and how each of the run's pods on it is wired. */
 async function readWiring(check: CheckContext, lab: KindLab, env: StartedEnvironment): Promise<NodeWiring[]> {
-  const pods = Object.values(env.workloads).filter((w) => w.place?.kind === 'pod' && w.addresses.pod);
   const nodes: NodeWiring[] = [];
   for (const node of lab.facts.nodes) {
     const short = node.name.replace(`${lab.cluster.name}-`, '');
-    const here = pods.filter((p) => p.addresses.node === node.address);
+    const here = runPodsOn(env, node.address);
     const links = check.json<IpLink[]>(await check.must(lab.cluster.nodeExec(node.name, ['ip', '-j', '-d', 'link', 'show']), `links on ${short}`), `links on ${short}`);
     const bridges = links.filter((l) => l.linkinfo?.info_kind === 'bridge').map((b) => b.ifname);
     const addrs = here.length ? check.json<IpAddr[]>(await check.must(lab.cluster.nodeExec(node.name, ['ip', '-j', '-4', 'addr', 'show']), `addresses on ${short}`), `addresses on ${short}`) : [];

@@ -34,4 +34,4 @@ export { ensureKindTool, ensureKindToolchain, type KindToolchain } from './node-
 export { noNetworkEvent, readPreCniRecord, type ClusterState, type PreCniRecord } from './pre-cni.ts';
 export { runPodOnce, type PodRun, type RunPodOptions } from './run-pod.ts';
 export { readVersions } from './versions.ts';
-export { ciliumServiceList, serviceFrontends, type CiliumFrontend } from './cni/cilium-services.ts';
+export { ciliumServiceList, inCiliumAgent, serviceFrontends, type CiliumFrontend } from './cni/cilium-services.ts';

@@ -35,10 +35,13 @@ export function serviceFrontends(listing: string, namespace: string, service: st
     });
 }
 
-/** `cilium-dbg service list -o json` in cilium's agent pod on the node (a failed result when there is none). */
-export async function ciliumServiceList(cluster: StartedKindCluster, node: string): Promise<ExecResult> {
+/** A command in cilium's agent pod on the node (`kubectl exec`); the lookup's failed result when the node has no agent pod. */
+export async function inCiliumAgent(cluster: StartedKindCluster, node: string, argv: readonly string[]): Promise<ExecResult> {
   const agent = await cluster.kubectl(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=cilium', '--field-selector', `spec.nodeName=${node}`, '-o', 'name']);
   const pod = agent.stdout.trim().split('\n')[0];
   if (agent.exitCode !== 0 || !pod) return agent.exitCode !== 0 ? agent : { ...agent, exitCode: 1, stderr: `no cilium agent pod on ${node}` };
-  return cluster.kubectl(['-n', 'kube-system', 'exec', pod, '-c', 'cilium-agent', '--', 'cilium-dbg', 'service', 'list', '-o', 'json']);
+  return cluster.kubectl(['-n', 'kube-system', 'exec', pod, '-c', 'cilium-agent', '--', ...argv]);
 }
+
+/** `cilium-dbg service list -o json` in cilium's agent pod on the node. */
+export const ciliumServiceList = (cluster: StartedKindCluster, node: string): Promise<ExecResult> => inCiliumAgent(cluster, node, ['cilium-dbg', 'service', 'list', '-o', 'json']);

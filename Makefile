@@ -23,7 +23,7 @@ cluster-up: ## start the lab's kind cluster (builds what is missing first)
 cluster-down: ## delete the lab's kind cluster
 	npm run cluster down $(npm_args)
 
-compare: ## one table of result directories (ARGS="results/kindnet results/flannel") → results/compare/compare.{md,json,html}
+compare: ## one table of result directories (ARGS="results/kindnetd-lab results/flannel") → results/compare/compare.{md,json,html}
 	npm run compare $(npm_args)
 
 clean: ## remove what dead runs left

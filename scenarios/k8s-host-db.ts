@@ -116,7 +116,7 @@ export default defineScenario({
         { ...djangoDatabase({ HOST: InKind.nodeAddress(dbNode), PORT }), half: "the node's LAN IP reaches it" },
         { ...djangoDatabase({ HOST: InKind.podCidrGateway(dbNode), PORT }), expect: Expect.notFrom('nodedb'), half: "no other address of the node does (its address on the pod network's side)" },
       ],
-      preconditions: [`the node's address on the pod network's side is read as the first address of the ${dbNode} node's podCIDR, the pods' gateway where the CNI's IPAM gives one (kindnet's ptp, flannel's bridge)`],
+      preconditions: [`the node's address on the pod network's side is read as the first address of the ${dbNode} node's podCIDR, the pods' gateway where the CNI's IPAM gives one (kindnetd-lab's ptp, flannel's bridge)`],
       why: {
         success: "the address is one of the node's own (the LAN IP, or the pods' gateway the CNI put on the node): the pod's packet goes up its veth into the node's namespace and is delivered locally, where PostgreSQL listens on *; the LAN IP is one way, not the only one",
         refused: "nothing listens there: PostgreSQL's listen_addresses does not cover that address, or it is not the node's",

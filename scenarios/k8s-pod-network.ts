@@ -6,9 +6,11 @@
  * node's slice of the pod CIDR; what the CNI put on each node.
  */
 import { kind } from '../src/environment/environment.ts';
+import { articlePodSubnet } from '../src/environment/kind/index.ts';
 import { ciliumBpfDatapath } from '../src/probes/cilium-bpf.ts';
 import { httpGet } from '../src/probes/http-get.ts';
-import { cniConfigOnNodes, containersShareIp, httpThroughNginx, podIpsPerNode, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
+import { cniConfigOnNodes, containersShareIp, httpThroughNginx, sourceSeenAsPodIp } from '../src/probes/k8s-checks.ts';
+import { podIpsPerNode, podRangePerNode } from '../src/probes/pod-ranges.ts';
 import { Found } from '../src/probes/lab-value.ts';
 import { bridgeInDocker0sRole, bridgeNamed } from '../src/probes/pod-bridge.ts';
 import { everyPodToEveryPod } from '../src/probes/pod-mesh.ts';
@@ -100,6 +102,19 @@ export default defineScenario({
       why: { fact: "the controller-manager gives each node a /24 of the cluster's pod CIDR (spec.podCIDR); the CNI's IPAM (host-local) hands out addresses only from its node's range" },
     },
     {
+      id: 'K22',
+      article: '002',
+      from: 'client',
+      says: '"multi-hosts have different subnet ranges ⇒ 10.224.0.0/16": each node its own subnet, inside the pod range as the article writes it',
+      expect: Expect.holds('cluster-cidr 10.224.0.0/16, each node a different subnet of it, every pod inside its node\'s'),
+      attempts: [
+        podRangePerNode(articlePodSubnet),
+        { ...podRangePerNode('10.244.0.0/16'), expect: Expect.holdsNot("kind's default range 10.244.0.0/16 is not the cluster's: the same read fails against it"), role: 'contrast' },
+      ],
+      preconditions: ["every lab cluster is made with the article's range as kubeadm's podSubnet (kind's default is 10.244.0.0/16, which the article's 10.224 may mistype): a CNI whose IPAM ignored it would put pods elsewhere"],
+      why: { fact: byCni((cni) => `kubeadm hands the podSubnet to the controller-manager (--cluster-cidr), which gives each node its own /24 of it (spec.podCIDR); ${cni.name}'s IPAM hands out each pod's address from its node's /24`) },
+    },
+    {
       id: 'K16',
       article: '003',
       from: 'client',
@@ -122,7 +137,7 @@ export default defineScenario({
       ],
       preconditions: [
         "read from the cluster's record of its own creation (a ConfigMap kube-system/netproof-pre-cni, with when it was observed): a reused lab cluster was observed when it was made, not during this run",
-        'the cluster is made with kind\'s default CNI disabled for every CNI, kindnet too: the lab applies kindnet from the node image (/kind/manifests/default-cni.yaml, as kind\'s own install does) after the nodes were read; a kind cluster as kind makes it by default is never without kindnet, so that moment is the lab\'s',
+        'the cluster is made with kind\'s default CNI disabled for every CNI, kind\'s default too: the lab applies that one (kindnet, or kindnetd-lab in the node image built here) from the node image (/kind/manifests/default-cni.yaml, as kind\'s own install does) after the nodes were read; a kind cluster as kind makes it by default is never without its CNI, so that moment is the lab\'s',
         'the waiting pod is pinned to worker and tolerates the not-ready taint: only the missing network can stop it',
       ],
       why: {

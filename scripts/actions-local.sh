@@ -2,7 +2,7 @@
 # `make actions-local`: runs .github/workflows/cni-matrix.yml for real through
 # act (nektos/act, pinned, built once from the Go module proxy), with this
 # machine as the runner (-P ubuntu-24.04=-self-hosted) in offline supply: one
-# CNI leg (NETPROOF_ACT_CNI, default kindnet), the Docker leg of ubuntu-24.04
+# CNI leg (NETPROOF_ACT_CNI, default kindnetd-lab), the Docker leg of ubuntu-24.04
 # (this machine's engine), the engines leg of 20.10 (the lab host that needs no
 # engine build), then the compare job. GitHub's actions cannot be fetched here: act gets the stand-ins of
 # tools/act-stand-ins/ (named as such there) instead; the workflow is unchanged.
@@ -24,7 +24,7 @@ if ! [ -x "$act" ]; then
     go install -ldflags "-s -w" "github.com/nektos/act@$version" >&2
 fi
 out=$(realpath -m "${1:-results/actions-local}")
-cni=${NETPROOF_ACT_CNI:-kindnet}
+cni=${NETPROOF_ACT_CNI:-kindnetd-lab}
 rm -rf "$out"; mkdir -p "$out/artifacts"
 stand_ins="$root/tools/act-stand-ins"
 # act asks api.nektosact.com for notices unless told not to: nothing leaves the machine.

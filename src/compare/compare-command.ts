@@ -24,7 +24,7 @@ export const compareHelp: CommandHelp = {
   notes: 'A column is a directory `npm run scenario -- … --results DIR` wrote; its name is the directory\'s, or NAME in NAME=DIR. Reads files only: no root, no engine.',
 };
 
-/** `npm run compare -- results/kindnet results/flannel`: writes compare.md, .json, .html and prints the Markdown. */
+/** `npm run compare -- results/kindnetd-lab results/flannel`: writes compare.md, .json, .html and prints the Markdown. */
 export async function compareCommand(args: readonly string[], mode: Mode = 'run'): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], options: compareOptions, allowPositionals: true });
   if (values.help) {
@@ -32,7 +32,7 @@ export async function compareCommand(args: readonly string[], mode: Mode = 'run'
     process.stdout.write(renderHelp(compareHelp));
     return 0;
   }
-  if (positionals.length < 2) throw new UsageError('compare: give two or more result directories (e.g. results/kindnet results/flannel)');
+  if (positionals.length < 2) throw new UsageError('compare: give two or more result directories (e.g. results/kindnetd-lab results/flannel)');
   distinctColumnNames(positionals.map((argument) => columnArgument(argument).name));
   if (mode === 'validate') return labNeeded(false);
   await ensureWritable(values.out, '--out DIR');

@@ -99,7 +99,7 @@ export function docker(options: DockerOptions = {}): EnvironmentSpec {
 }
 
 /**
- * A kind cluster of the chosen CNI (kindnet unless the user chose another) on
+ * A kind cluster of the chosen CNI (kindnetd-lab unless the user chose another) on
  * the Docker engine: reused when the lab's cluster of that CNI and size runs,
  * else started. Its guard counts both the engine's bridges (outside clients)
  * and the kind network's DROP rule.

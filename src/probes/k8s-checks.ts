@@ -4,6 +4,7 @@ import { podName } from '../workloads/k8s-pod.ts';
 import { endpointAddresses, podsReplaced, type ReplacedPods } from '../setup/replaced-pods.ts';
 import { madeBy, type ObservingProbe } from '../setup/setup.ts';
 import { checkFact, type CheckContext } from './check.ts';
+import { inCidr } from './pod-ranges.ts';
 import { answeredGet, reportsIn, runNpProbe } from './np-probe.ts';
 import type { Probe } from './probe.ts';
 
@@ -64,40 +65,6 @@ export function sourceSeenAsPodIp(serverWorkload: string, port: number): Probe {
         const report = check.need(reportsIn(result).at(-1), 'an np-probe report');
         const seen = check.need(/you are (\S+)/.exec(report.body ?? '')?.[1], 'the client address in the answer');
         return { holds: seen === own, observed: `${report.served_by} saw ${seen}; the client's pod IP is ${own}`, detail: seen === own ? 'no NAT between pods' : 'the source was rewritten on the way' };
-      }),
-  };
-}
-
-interface PodRow { name: string; namespace: string; node: string; ip: string; hostNetwork: boolean }
-
-const toInt = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-export const inCidr = (ip: string, cidr: string) => {
-  const [base, bits] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base!) / size);
-};
-
-/** Every pod IP in the cluster (hostNetwork pods aside): unique, inside the pod CIDR and inside its node's podCIDR. */
-export function podIpsPerNode(): Probe {
-  const connection = 'kubectl get pods -A -o wide; kubectl get nodes -o jsonpath={.spec.podCIDR}';
-  return {
-    describe: connection,
-    run: (_source, env) =>
-      checkFact(connection, async (check) => {
-        const lab = kindLabOf(env);
-        const pods = await check.must(lab.cluster.kubectl(['get', 'pods', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.namespace} {.spec.nodeName} {.status.podIP} {.spec.hostNetwork}{"\\n"}{end}']), 'the pod list');
-        const nodes = await check.must(lab.cluster.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.podCIDR}{"\\n"}{end}']), 'the node list');
-        const rows: PodRow[] = pods.stdout.trim().split('\n').map((l) => l.split(' ')).map(([name, namespace, node, ip, hostNetwork]) => ({ name: name!, namespace: namespace!, node: node!, ip: ip ?? '', hostNetwork: hostNetwork === 'true' }));
-        const cidrs = new Map<string, string>(nodes.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]).map(([n, c]): [string, string] => [n, c ?? '']));
-        const podNetwork = rows.filter((r) => !r.hostNetwork && r.ip);
-        check.need(podNetwork.length > 1 ? podNetwork : undefined, 'at least two pods on the pod network');
-        const duplicates = podNetwork.filter((r, i) => podNetwork.findIndex((o) => o.ip === r.ip) !== i);
-        const outside = podNetwork.filter((r) => !inCidr(r.ip, lab.facts.podCidr));
-        const offNode = podNetwork.filter((r) => !cidrs.get(r.node) || !inCidr(r.ip, cidrs.get(r.node)!));
-        const perNode = [...cidrs].map(([n, c]) => `${n.replace(`${lab.cluster.name}-`, '')} ${c}: ${podNetwork.filter((r) => r.node === n).length} pods`).join('; ');
-        const holds = duplicates.length === 0 && outside.length === 0 && offNode.length === 0;
-        const problems = [...duplicates.map((r) => `${r.ip} twice`), ...outside.map((r) => `${r.name} ${r.ip} outside ${lab.facts.podCidr}`), ...offNode.map((r) => `${r.name} ${r.ip} outside ${r.node}'s podCIDR`)];
-        return { holds, observed: `${podNetwork.length} pod IPs, ${holds ? `all unique and inside ${lab.facts.podCidr}, each inside its node's podCIDR` : problems.join('; ')}`, detail: perNode };
       }),
   };
 }

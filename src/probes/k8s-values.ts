@@ -8,7 +8,7 @@ export const InKind = {
     label: `the ${which} node's InternalIP`,
     resolve: (env) => nodeNamed(kindLabOf(env), which).address,
   }),
-  /** The first address of a node's podCIDR: where kindnet's ptp and flannel's bridge put the gateway of the node's pods, an address of the node itself. */
+  /** The first address of a node's podCIDR: where kindnetd-lab's ptp and flannel's bridge put the gateway of the node's pods, an address of the node itself. */
   podCidrGateway: (which: string): LabValue => ({
     label: `the first address of the ${which} node's podCIDR (its pods' gateway)`,
     resolve: (env) => {

@@ -1,6 +1,6 @@
 import { kindLabOf } from '../environment/kind/index.ts';
 import { checkFact, type FactFound } from './check.ts';
-import { inCidr } from './k8s-checks.ts';
+import { inCidr } from './pod-ranges.ts';
 import { reportsIn } from './np-probe.ts';
 import type { Probe } from './probe.ts';
 

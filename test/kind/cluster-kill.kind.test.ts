@@ -30,10 +30,10 @@ describe('a killed cluster up', () => {
 
   it('SIGTERM to a Kubernetes run while kind makes its nodes: the teardown stops kind and deletes them, exit 143, nothing left without a clean', async () => {
     const runId = `term${process.pid.toString(36)}`;
-    const cluster = `np-${runId}-kindnet`;
+    const cluster = `np-${runId}-kindnetd-lab`;
     const nodes = async () => (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${cluster}`])).stdout.split('\n').filter(Boolean);
-    // --own-cluster: a lab cluster of kindnet left running (by a user or another test) would be reused, and kind would make no node.
-    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--own-cluster', '--run-id', runId, '--results', `/tmp/np-term-${runId}`], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnet' } });
+    // --own-cluster: a lab cluster of kindnetd-lab left running (by a user or another test) would be reused, and kind would make no node.
+    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--own-cluster', '--run-id', runId, '--results', `/tmp/np-term-${runId}`], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnetd-lab' } });
     let exited = false;
     void run.finally(() => (exited = true));
     for (let i = 0; i < 600 && !exited && (await nodes()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 500));

@@ -10,7 +10,7 @@ import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../integration/leftovers.ts';
 
-/** The non-default CNI CI runs end to end: kube-router enforces NetworkPolicy, so its K18 suite reads differently from kindnet's. */
+/** The non-default CNI CI runs end to end: kube-router enforces NetworkPolicy, so its K18 suite reads differently from kindnetd-lab's. */
 const cni = 'kube-router';
 const scenarios = ['k8s-network-policy', 'k8s-pod-network'] as const;
 const claim = (result: ScenarioResult, id: string) => result.claims.find((c) => c.id === id)!;

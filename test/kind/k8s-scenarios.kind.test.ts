@@ -11,8 +11,8 @@ import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 import { answeredBy, expectAsRecorded } from '../integration/findings.ts';
 
 const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services', 'k8s-ingress'] as const;
-const clusterSpec = { cni: 'kindnet', workers: 2 } as const;
-/** The findings on the lab's kindnet, per scenario and claim: "verdict (each attempt's outcome)". */
+const clusterSpec = { cni: 'kindnetd-lab', workers: 2 } as const;
+/** The findings on kindnetd-lab (the lab's kindnet), per scenario and claim: "verdict (each attempt's outcome)". */
 const expectedFile = fileURLToPath(new URL('expected-findings.json', import.meta.url));
 
 /**
@@ -26,12 +26,12 @@ const findings = (result: ScenarioResult) =>
   Object.fromEntries(result.claims.map((c) => [c.id, `${c.verdict} (${c.attempts.map((a) => `${a.outcome.kind}${withServers ? answeredBy(a) : ''}`).join(', ')})`]));
 
 /**
- * Every Kubernetes scenario, for real, on one shared kindnet cluster (reused
+ * Every Kubernetes scenario, for real, on one shared kindnetd-lab cluster (reused
  * when the lab's runs, else started here and deleted at the end): each claim
  * conclusive with evidence, the findings as the golden table has them,
  * nothing sent off the machine, nothing left behind.
  */
-describe('Kubernetes scenarios on the lab kindnet cluster', () => {
+describe('Kubernetes scenarios on the kindnetd-lab cluster', () => {
   const results = new Map<string, ScenarioResult>();
   const runIds = Object.fromEntries(scenarios.map((name, i) => [name, `k8st${i}${Date.now().toString(36).slice(-5)}`]));
   let toolchain: KindToolchain;
@@ -56,7 +56,7 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
       for (const claim of result.claims) {
         const reasons = claim.attempts.flatMap((a) => (a.outcome.kind === 'check-failed' || a.outcome.kind === 'other' ? [JSON.stringify(a.outcome)] : []));
         if (claim.id === 'K26') {
-          expect(claim.outcome).toMatchObject({ kind: 'check-failed', reason: 'not applicable here: the article says "Cilium: BPF-based", and this cluster runs kindnet' });
+          expect(claim.outcome).toMatchObject({ kind: 'check-failed', reason: 'not applicable here: the article says "Cilium: BPF-based", and this cluster runs kindnetd-lab' });
           continue;
         }
         expect(claim.verdict, `${name} ${claim.id}: ${claim.because ?? ''} ${reasons.join('; ')}`).toMatch(/^(confirmed|refuted)$/);
@@ -65,13 +65,13 @@ describe('Kubernetes scenarios on the lab kindnet cluster', () => {
     }
   });
 
-  it('finds on kindnet what test/kind/expected-findings.json says', () => {
+  it('finds on kindnetd-lab what test/kind/expected-findings.json says', () => {
     expectAsRecorded(expectedFile, Object.fromEntries([...results].map(([name, result]) => [name, findings(result)])));
   });
 
   it('records the cluster in the fingerprint: versions, kube-proxy mode, nodes, CIDRs', () => {
     for (const result of results.values()) {
-      expect(result.environment).toMatchObject({ kubernetes: expect.stringMatching(/^v1\.\d+/), kubeProxyMode: expect.stringMatching(/iptables|ipvs|nftables/), podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/16' });
+      expect(result.environment).toMatchObject({ kubernetes: expect.stringMatching(/^v1\.\d+/), kubeProxyMode: expect.stringMatching(/iptables|ipvs|nftables/), podCidr: '10.224.0.0/16', serviceCidr: '10.96.0.0/16' });
       expect(result.environment.nodes!.split('; ')).toHaveLength(3);
     }
   });

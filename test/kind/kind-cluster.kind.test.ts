@@ -12,7 +12,7 @@ interface PodList { items: { metadata: { name: string }; spec: { nodeName?: stri
 interface EventList { items: { reason: string; message: string; involvedObject: { name: string } }[] }
 
 /**
- * The default cluster for real (kindnet, 1 control plane + 2 workers), made
+ * The default cluster for real (kindnetd-lab, 1 control plane + 2 workers), made
  * with zero registry pulls: nodes, DNS, cross-node pod traffic, the project's
  * own images as pods, and a delete that leaves nothing behind.
  */
@@ -25,7 +25,7 @@ describe('a kind cluster built without a registry', () => {
 
   beforeAll(async () => {
     stoppedBefore = await packetsStoppedFromKind();
-    cluster = await startKindCluster({ cni: 'kindnet', workers: 2 }, noopLogger);
+    cluster = await startKindCluster({ cni: 'kindnetd-lab', workers: 2 }, noopLogger);
     refs = await ensureImages(appImages, noopLogger);
     await cluster.loadImages(Object.values(refs));
   }, 900_000);

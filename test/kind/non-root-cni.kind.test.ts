@@ -52,12 +52,12 @@ describe('a non-root user with passwordless sudo, as on a hosted runner', () => 
     expect(result.traffic.packetsStopped).toBe(0);
   }, 1_500_000);
 
-  it('with sudo: a Kubernetes scenario runs too (K18 on the lab kindnet)', async () => {
-    const run = await asUser(sudoer, `NETPROOF_CNI=kindnet npm run -s scenario k8s-network-policy -- --results ${results}/kind`);
+  it('with sudo: a Kubernetes scenario runs too (K18 on kindnetd-lab)', async () => {
+    const run = await asUser(sudoer, `NETPROOF_CNI=kindnetd-lab npm run -s scenario k8s-network-policy -- --results ${results}/kind`);
     expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
     const result = JSON.parse(await readFile(join(results, 'kind', 'k8s-network-policy.json'), 'utf8')) as ScenarioResult;
     // Not judged off Calico; kindnetd has no policy agent: every case that blocks a cell reads "not enforced".
-    expect(result.claims[0]).toMatchObject({ id: 'K18', verdict: 'inconclusive', outcome: { kind: 'check-failed', reason: expect.stringMatching(/^not applicable here: .* runs kindnet .*: \d+ not enforced, 2 conformant$/) } });
+    expect(result.claims[0]).toMatchObject({ id: 'K18', verdict: 'inconclusive', outcome: { kind: 'check-failed', reason: expect.stringMatching(/^not applicable here: .* runs kindnetd-lab .*: \d+ not enforced, 2 conformant$/) } });
     expect(result.traffic.packetsStopped).toBe(0);
   }, 1_500_000);
 });

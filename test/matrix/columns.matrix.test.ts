@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../src/environment/docker/index.ts';
-import { cniNames } from '../../src/environment/kind/index.ts';
+import { defaultCni, offlineCniNames } from '../../src/environment/kind/index.ts';
 import { scanScenarios } from '../../src/scenario/registry.ts';
 import { expectFindingsAsRecorded } from '../integration/findings.ts';
 import { columnResults, runProjectScript, type CommandRun } from './columns.ts';
@@ -25,7 +25,10 @@ interface Column {
  * engines job sets it), each engine with its own reviewed table.
  */
 const columns: Column[] = [
-  ...cniNames.map((cni) => ({ name: cni, args: ['kubernetes', cni], golden: `../matrix/expected/${cni}.json` })),
+  // Upstream kindnet needs kind's own node image (a registry): a column of the workflow's upstream supply, not of this tier.
+  ...offlineCniNames
+    // The default CNI's table is the kind suite's (test/kind/k8s-scenarios.kind.test.ts holds it to the same one).
+    .map((cni) => ({ name: cni, args: ['kubernetes', cni], golden: cni === defaultCni ? '../kind/expected-findings.json' : `../matrix/expected/${cni}.json` })),
   { name: 'docker', args: ['docker'], golden: './expected-findings.json' },
   ...Object.keys(engines)
     .filter((engine) => engine !== 'machine')

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../../src/environment/docker/index.ts';
-import { cniNames } from '../../src/environment/kind/index.ts';
+import { cniNames, offlineCniNames } from '../../src/environment/kind/index.ts';
 
 const workflow = '.github/workflows/cni-matrix.yml';
 /** actionlint's exit status and output; the script builds the pinned actionlint once. */
@@ -28,9 +28,13 @@ describe('the CNI matrix workflow', () => {
     expect(result.stdout).toMatch(/matrix/);
   }, 600_000);
 
-  it('runs every CNI the lab supports, compares them, and runs the Docker scenarios', async () => {
+  it('runs every CNI the lab supports (upstream kindnet in upstream supply only), compares them, and runs the Docker scenarios', async () => {
     const text = await readFile(workflow, 'utf8');
-    expect(text).toContain(`cni: [${cniNames.join(', ')}]`);
+    const lists = /cni: \$\{\{ fromJSON\(inputs\.supply == 'offline' && '(\[[^']*\])' \|\| '(\[[^']*\])'\) \}\}/.exec(text);
+    expect(lists, 'the cni matrix: one list per supply').not.toBeNull();
+    const [offline, upstream] = [JSON.parse(lists![1]!) as string[], JSON.parse(lists![2]!) as string[]];
+    expect([...upstream].sort()).toEqual([...cniNames].sort());
+    expect(offline).toEqual(offlineCniNames);
     // The job bodies are project commands (test/unit/workflow-commands.test.ts): a column per CNI, the Docker column, the compare job.
     expect(text).toContain('npm run column -- kubernetes "$NETPROOF_CNI"');
     expect(text).toContain('npm run column -- docker');

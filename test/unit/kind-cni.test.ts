@@ -10,6 +10,7 @@ import { cniBinariesKey, parseCniVersions, readCniVersions, recipeDir, type Mani
 import { cilium, ciliumKpr } from '../../src/environment/kind/cni/cilium.ts';
 import { flannel } from '../../src/environment/kind/cni/flannel.ts';
 import { missingOptions, parseKernelConfig, requireKernelFor } from '../../src/environment/kind/cni/kernel-facts.ts';
+import { requireNodeImageFor } from '../../src/environment/kind/cni/host-check.ts';
 import { kubeRouter } from '../../src/environment/kind/cni/kube-router.ts';
 import { cniModule, cniModules, cniNames, defaultCni, isCni } from '../../src/environment/kind/cni/registry.ts';
 import { EnvironmentError, UsageError } from '../../src/errors.ts';
@@ -32,22 +33,22 @@ async function upstreamManifest(cni: ManifestCniModule): Promise<string> {
 const adapt = (cni: ManifestCniModule, manifest: string, target: Omit<ManifestTarget, 'apiServer'>) => cni.source.adapt(manifest, { ...target, apiServer });
 
 describe('the CNI registry', () => {
-  it('lists one module per CNI, kindnet first (the default), and derives the names from them', () => {
-    expect(cniNames).toEqual(['kindnet', 'flannel', 'kube-router', 'cilium', 'cilium-kpr']);
-    expect(defaultCni).toBe('kindnet');
+  it("lists one module per CNI, the lab's kindnetd first (the default), and derives the names from them", () => {
+    expect(cniNames).toEqual(['kindnetd-lab', 'kindnet', 'flannel', 'kube-router', 'cilium', 'cilium-kpr']);
+    expect(defaultCni).toBe('kindnetd-lab');
     expect(cniNames.every(isCni)).toBe(true);
     expect(isCni('calico')).toBe(false);
     for (const name of cniNames) expect(cniModule(name).name).toBe(name);
   });
 
-  it("disables kind's own CNI install for every module (kindnet is applied by the lab after the nodes were seen without a CNI), and names the CNI on every node", () => {
+  it("disables kind's own CNI install for every module (kind's default is applied by the lab after the nodes were seen without a CNI), the article's pod range for every one, and names the CNI on every node", () => {
     for (const cni of cniModules) {
       const config = renderKindConfig({ name: 'x', cni: cni.name, workers: 2 });
       expect([cni.name, config.includes('disableDefaultCNI: true')]).toEqual([cni.name, true]);
-      expect(config).toContain(`podSubnet: ${cni.podSubnet}`);
+      expect(config).toContain('podSubnet: 10.224.0.0/16');
       expect(config.match(new RegExp(`labels:\\n {4}${cniNodeLabel.replace('.', '\\.')}: ${cni.name}\\n`, 'g'))).toHaveLength(3);
     }
-    expect(cniModules.filter((cni) => cni.kindDefault).map((cni) => cni.name)).toEqual(['kindnet']);
+    expect(cniModules.filter((cni) => cni.kindDefault).map((cni) => cni.name)).toEqual(['kindnetd-lab', 'kindnet']);
   });
 
   it('makes a cluster without kube-proxy only for a CNI that replaces it (cilium-kpr)', () => {
@@ -92,7 +93,7 @@ describe('the CNI registry', () => {
 });
 
 describe('CNI manifests', () => {
-  it("adapts flannel's own manifest: the lab image never pulled, CNI spec 0.4.0, the API by the node address", async () => {
+  it("adapts flannel's own manifest: the lab image never pulled, CNI spec 0.4.0, the API by the node address, the article's pod range", async () => {
     const upstream = await upstreamManifest(flannel);
     const offline = adapt(flannel, upstream, { supply: 'offline', image: 'netproof/kind-flannel:abc', version: 'v0.28.10' });
     expect(offline).not.toContain('ghcr.io');
@@ -103,6 +104,7 @@ describe('CNI manifests', () => {
     expect(upstreamSupply).toContain('image: ghcr.io/flannel-io/flannel:');
     expect(upstreamSupply).toContain('"cniVersion": "1.0.0"');
     expect(upstreamSupply).toContain('KUBERNETES_SERVICE_HOST');
+    for (const adapted of [offline, upstreamSupply]) expect([adapted.includes('"Network": "10.224.0.0/16"'), adapted.includes('10.244.')]).toEqual([true, false]);
   });
 
   it("adapts kube-router's own manifest: router and firewall on, kube-proxy kept, the lab image never pulled", async () => {
@@ -142,22 +144,43 @@ describe("a CNI's needs from the host kernel", () => {
     expect(refusal).toBeInstanceOf(EnvironmentError);
     expect((refusal as Error).message).toMatch(/^flannel cannot run on this host: kernel \S+ lacks CONFIG_VXLAN \(flannel's VXLAN backend/);
     expect(() => requireKernelFor(kubeRouter, config)).not.toThrow();
-    expect(() => requireKernelFor(cniModule('kindnet'), parseKernelConfig(''))).not.toThrow();
+    expect(() => requireKernelFor(cniModule('kindnetd-lab'), parseKernelConfig(''))).not.toThrow();
     // An unreadable config proves nothing: the CNI is tried, its fingerprint says the config was unreadable.
     expect(() => requireKernelFor(flannel, undefined)).not.toThrow();
   });
 });
 
+describe('upstream kindnet and the lab\'s stand-in', () => {
+  it('refuses upstream kindnet unless an upstream node image was named, and the stand-in with one, saying what to choose instead', () => {
+    expect(() => requireNodeImageFor(cniModule('kindnet'), 'local')).toThrow(EnvironmentError);
+    expect(() => requireNodeImageFor(cniModule('kindnet'), 'local')).toThrow(/^kindnet comes only in kind's own node image \(kindest\/node\), and NETPROOF_KIND_NODE_IMAGE names none/);
+    const refusal = (() => { try { requireNodeImageFor(cniModule('kindnet'), 'local'); } catch (error) { return error as EnvironmentError; } })();
+    expect(refusal?.hint).toContain('--cni kindnetd-lab');
+    expect(() => requireNodeImageFor(cniModule('kindnetd-lab'), 'upstream', 'kindest/node:v1.36.1')).toThrow(/^kindnetd-lab comes only in the node image built here, and NETPROOF_KIND_NODE_IMAGE=kindest\/node:v1\.36\.1 is an upstream node image, which carries kindnet$/);
+    expect(() => requireNodeImageFor(cniModule('kindnet'), 'upstream', 'kindest/node:v1.36.1')).not.toThrow();
+    expect(() => requireNodeImageFor(cniModule('kindnetd-lab'), 'local')).not.toThrow();
+    // A CNI from its own manifest runs on either node image.
+    for (const image of ['local', 'upstream'] as const) expect(() => requireNodeImageFor(flannel, image, 'kindest/node:x')).not.toThrow();
+  });
+
+  it("names each for what it is where a user reads it: --help, the fingerprint, what enforces policy", () => {
+    expect(cniModule('kindnetd-lab').summary).toMatch(/^kindnetd-lab: the lab's stand-in for kindnet .*no NetworkPolicy/);
+    expect(cniModule('kindnetd-lab').fingerprint).toMatch(/^kindnetd-lab \(the lab's stand-in/);
+    expect(cniModule('kindnet').fingerprint).toContain('fails open on a kernel without CONFIG_NFT_QUEUE');
+    expect([cniModule('kindnetd-lab').enforcesNetworkPolicy, cniModule('kindnet').enforcesNetworkPolicy]).toEqual([false, true]);
+  });
+});
+
 describe('choosing the CNI', () => {
-  it('takes --cni, else NETPROOF_CNI, else kindnet', () => {
-    expect(resolveEnvironmentChoice({}, {})).toEqual({ cni: 'kindnet', cniFrom: 'default' });
+  it('takes --cni, else NETPROOF_CNI, else kindnetd-lab', () => {
+    expect(resolveEnvironmentChoice({}, {})).toEqual({ cni: 'kindnetd-lab', cniFrom: 'default' });
     expect(resolveEnvironmentChoice({}, { NETPROOF_CNI: 'flannel' })).toEqual({ cni: 'flannel', cniFrom: 'variable' });
     expect(resolveEnvironmentChoice({ cni: 'kube-router' }, { NETPROOF_CNI: 'flannel' })).toEqual({ cni: 'kube-router', cniFrom: 'flag' });
   });
 
   it('an unknown name is a usage error that blames where it was given and lists the known CNIs', () => {
-    expect(() => resolveEnvironmentChoice({ cni: 'nope' }, {})).toThrow(new UsageError('--cni nope: unknown CNI; known CNIs: kindnet, flannel, kube-router, cilium, cilium-kpr'));
-    expect(() => resolveEnvironmentChoice({}, { NETPROOF_CNI: 'calico' })).toThrow(new UsageError('NETPROOF_CNI=calico (environment variable): unknown CNI; known CNIs: kindnet, flannel, kube-router, cilium, cilium-kpr'));
+    expect(() => resolveEnvironmentChoice({ cni: 'nope' }, {})).toThrow(new UsageError('--cni nope: unknown CNI; known CNIs: kindnetd-lab, kindnet, flannel, kube-router, cilium, cilium-kpr'));
+    expect(() => resolveEnvironmentChoice({}, { NETPROOF_CNI: 'calico' })).toThrow(new UsageError('NETPROOF_CNI=calico (environment variable): unknown CNI; known CNIs: kindnetd-lab, kindnet, flannel, kube-router, cilium, cilium-kpr'));
   });
 });
 
@@ -165,7 +188,7 @@ describe('a cluster is never reused across CNIs', () => {
   const node = (cni?: string) => ({ metadata: { labels: cni ? { [cniNodeLabel]: cni } : ({} as Record<string, string>) } });
 
   it("names the lab's shared cluster after its CNI (and its size)", () => {
-    expect(cniNames.map((cni) => sharedClusterName({ cni, workers: 2 }))).toEqual(['netproof-kindnet', 'netproof-flannel', 'netproof-kube-router', 'netproof-cilium', 'netproof-cilium-kpr']);
+    expect(cniNames.map((cni) => sharedClusterName({ cni, workers: 2 }))).toEqual(['netproof-kindnetd-lab', 'netproof-kindnet', 'netproof-flannel', 'netproof-kube-router', 'netproof-cilium', 'netproof-cilium-kpr']);
     expect(sharedClusterName({ cni: 'flannel', workers: 3 })).toBe('netproof-flannel-3w');
   });
 

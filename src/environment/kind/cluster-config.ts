@@ -3,7 +3,7 @@ import { cniModule, defaultCni, type Cni } from './cni/registry.ts';
 export type { Cni } from './cni/registry.ts';
 
 export interface KindClusterSpec {
-  /** Default kindnet (kind's default CNI; the lab's own kindnetd, see kind/kindnetd), applied by the lab after the nodes are up like any other. */
+  /** Default kindnetd-lab (kind's default CNI as the node image built here has it: the lab's kindnetd, see kind/kindnetd), applied by the lab after the nodes are up like any other. */
   readonly cni?: Cni;
   /** Worker nodes besides the one control plane; default 2. */
   readonly workers?: number;
@@ -24,7 +24,7 @@ export const cniNodeLabel = 'netproof.cni';
 
 /**
  * The kind config for a spec: the CNI's pod subnet, kind's own CNI disabled
- * for every CNI (kindnet too: the lab applies it from the node image once the
+ * for every CNI (kind's default too: the lab applies it from the node image once the
  * nodes have been seen without a CNI, see pre-cni.ts), the CNI's name on every node. kubeadm's CoreDNS addon is disabled:
  * the lab installs its own CoreDNS (kind/manifests/coredns.yaml) that answers
  * only cluster names and never forwards a query out of the machine.

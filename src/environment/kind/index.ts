@@ -2,7 +2,7 @@
  * kind, the lab's Kubernetes environment: the only module code outside
  * src/environment/kind/ imports (the layering test holds it to that).
  *
- *   await using cluster = await startKindCluster({ cni: 'kindnet', workers: 2 }, logger);
+ *   await using cluster = await startKindCluster({ cni: 'kindnetd-lab', workers: 2 }, logger);
  *   await cluster.loadImages([refs.django]);
  *   await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: manifest });
  *
@@ -20,8 +20,9 @@ registerSweeper(kindSweeper);
 export { ensureAddOnImage } from './add-on-image.ts';
 export { type KindClusterSpec } from './cluster-config.ts';
 export type { CniModule } from './cni/cni-module.ts';
-export { checkHostFor } from './cni/kernel-facts.ts';
-export { cniHelp, cniModule, cniModules, cniNames, defaultCni, isCni, type Cni } from './cni/registry.ts';
+export { articlePodSubnet } from './cni/cni-module.ts';
+export { checkHostFor } from './cni/host-check.ts';
+export { cniHelp, cniModule, cniModules, cniNames, defaultCni, isCni, offlineCniNames, type Cni } from './cni/registry.ts';
 export type { AddOnArtefact } from './go-artefacts.ts';
 export { abandonClusterCreations, clusterExists, deleteKindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 export { cniOf, isSharedClusterName, kindLabOf, nodeNamed, sharedClusterName, startKindLab, type KindLab, type KindLabSpec, type KindNode } from './kind-lab.ts';

@@ -9,7 +9,7 @@ import type { Logger } from '../../log.ts';
 import { unnamedClusterName } from '../../lab/names.ts';
 import { forgetRun, registerRun } from '../../lab/run-registry.ts';
 import { clusterDnsIp, renderKindConfig, type KindClusterSpec } from './cluster-config.ts';
-import { checkHostFor } from './cni/kernel-facts.ts';
+import { checkHostFor } from './cni/host-check.ts';
 import { cniModule, defaultCni } from './cni/registry.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';

@@ -33,7 +33,7 @@ export async function ensureKindToolchain(logger: Logger): Promise<KindToolchain
   const kind = await KindTool.create(artefacts.kind.dir);
   const kubectl = join(artefacts.kubernetes.dir, 'kubectl');
 
-  const upstream = process.env.NETPROOF_KIND_NODE_IMAGE;
+  const upstream = upstreamNodeImage();
   if (upstream) {
     // An explicit node image (e.g. kindest/node:v1.34.x) that the engine already has.
     if ((await hostExec(['docker', 'image', 'inspect', '--format', '{{.Id}}', upstream])).exitCode !== 0) {
@@ -47,6 +47,9 @@ export async function ensureKindToolchain(logger: Logger): Promise<KindToolchain
   logger.info(`node image: ${nodeImage} (built here, no registry)`);
   return { nodeImage, nodeImageSource: 'local', kind, kubectl, versions };
 }
+
+/** The upstream node image the user named (NETPROOF_KIND_NODE_IMAGE), if any: else the lab builds its own. */
+export const upstreamNodeImage = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.NETPROOF_KIND_NODE_IMAGE || undefined;
 
 /** Only the kind binary (e.g. to delete a cluster): never builds a node image. */
 export async function ensureKindTool(logger: Logger): Promise<KindTool> {

@@ -2,7 +2,7 @@
  * A cluster before its CNI (article 003: "Kubernetes does not implement the
  * network itself; pods communicate through a CNI plugin"), observed once, while
  * the cluster is made: between `kind create` (nodes up, no CNI: kind's own is
- * disabled for every CNI, kindnet included, see installCni) and the CNI's
+ * disabled for every CNI, kind's default included, see installCni) and the CNI's
  * install, then again once the cluster is Ready.
  *
  * Why during the creation, and kept with the cluster: that window exists only

@@ -14,7 +14,7 @@ export interface CompareCell {
 /** A claim × environment matrix, e.g. the claims of the Kubernetes scenarios across CNIs. */
 export interface CompareMatrix {
   readonly title: string;
-  /** Column names in order (`kindnet`, `calico`, `cilium`). */
+  /** Column names in order (`kindnetd-lab`, `flannel`, `cilium`). */
   readonly columns: readonly string[];
   readonly rows: readonly { readonly claim: string; readonly says?: string; readonly differs?: boolean; readonly cells: Readonly<Record<string, CompareCell | undefined>> }[];
 }

@@ -1,4 +1,4 @@
-import { defineCni, type ManifestTarget } from './cni-module.ts';
+import { articlePodSubnet, defineCni, type ManifestTarget } from './cni-module.ts';
 
 /**
  * Cilium (eBPF datapath, VXLAN tunnel, NetworkPolicy) from its Go module's own
@@ -32,7 +32,7 @@ const ciliumValues = (kubeProxyReplacement: boolean) => (target: ManifestTarget)
 
 const shared = {
   kindDefault: false,
-  podSubnet: '10.244.0.0/16',
+  podSubnet: articlePodSubnet,
   kernel: {
     requires: ['CONFIG_BPF_SYSCALL', 'CONFIG_NET_CLS_BPF', 'CONFIG_VXLAN'],
     because: "cilium's eBPF datapath and its VXLAN tunnel",

@@ -5,6 +5,13 @@
  * and describes a cluster's CNI is generic and reads only these fields.
  */
 
+/**
+ * Every cluster's pod CIDR: article 002's range as it writes it ("multi-hosts
+ * have different subnet ranges ⇒ 10.224.0.0/16", §5.1), not kind's default
+ * 10.244.0.0/16, so that K22 reads the article's own topology.
+ */
+export const articlePodSubnet = '10.224.0.0/16';
+
 /** Where a built CNI's images come from (NETPROOF_CNI_SUPPLY): built here from Go modules, or the pinned upstream tags. */
 export type CniSupply = 'offline' | 'upstream';
 
@@ -19,19 +26,22 @@ export interface ManifestTarget {
   readonly apiServer: { readonly host: string; readonly port: number };
 }
 
-/** The node image kind runs (kindnet comes inside it). */
+/** The node image kind runs (kind's default CNI comes inside it). */
 export interface NodeImageFacts {
   readonly image: string;
   readonly source: 'local' | 'upstream';
 }
 
 /**
- * A CNI kind ships in its node image (kindnet): nothing to build; the lab
- * applies the node image's own manifest as kind would (install-cni.ts), once
- * the nodes were read without a CNI; what it is depends on the node image.
+ * A CNI kind ships in its node image (kindnet, or the lab's stand-in in the
+ * node image built here): nothing to build; the lab applies the node image's
+ * own manifest as kind would (install-cni.ts), once the nodes were read
+ * without a CNI.
  */
 export interface BundledCni {
   readonly kind: 'bundled';
+  /** The node image that carries it: the one built here, or an upstream one (NETPROOF_KIND_NODE_IMAGE); the other is refused before a cluster is made. */
+  readonly nodeImage: NodeImageFacts['source'];
   /** Which build runs, and the kernel options worth reporting (not required) for it. */
   describe(node: NodeImageFacts): { readonly build: string; readonly reportKernelOptions?: readonly string[] };
 }
@@ -82,7 +92,7 @@ export interface CniModule<Name extends string = string> {
   readonly name: Name;
   /** One line for `--help` and the docs. */
   readonly summary: string;
-  /** Whether it is kind's default CNI (true only for kindnet): its manifest is in the node image, applied by the lab after the nodes are up (kind's own install is disabled for every CNI). */
+  /** Whether it is kind's default CNI (kindnet, and the lab's stand-in for it): its manifest is in the node image, applied by the lab after the nodes are up (kind's own install is disabled for every CNI). */
   readonly kindDefault: boolean;
   /** The cluster's pod CIDR (kubeadm's podSubnet; the CNI's IPAM hands out each node's slice of it). */
   readonly podSubnet: string;

@@ -1,4 +1,4 @@
-import { defineCni } from './cni-module.ts';
+import { articlePodSubnet, defineCni } from './cni-module.ts';
 import { replaceImages, replaceOnce, withApiServer } from './manifest-edits.ts';
 
 /** flannel: VXLAN overlay, the bridge plugin (cni0), no NetworkPolicy. Recipe: kind/cni/flannel/. */
@@ -6,14 +6,15 @@ export const flannel = defineCni({
   name: 'flannel',
   summary: 'flannel (VXLAN overlay, cni0 bridge, no NetworkPolicy), built from its Go module',
   kindDefault: false,
-  podSubnet: '10.244.0.0/16',
+  podSubnet: articlePodSubnet,
   source: {
     kind: 'manifest',
     versions: ['FLANNEL_VERSION', 'FLANNEL_CNI_PLUGINS_VERSION'],
     outputs: ['flanneld', 'install-conf', 'flannel-cni'],
     manifest: { module: 'github.com/flannel-io/flannel', file: 'Documentation/kube-flannel.yml' },
     adapt(manifest, target) {
-      let out = withApiServer(manifest, target.apiServer);
+      // Its net-conf names kind's default pod range; the cluster's is the article's (articlePodSubnet).
+      let out = replaceOnce(withApiServer(manifest, target.apiServer), '"Network": "10.244.0.0/16"', `"Network": "${articlePodSubnet}"`);
       if (target.supply === 'offline') {
         // Both of its images are one lab image (flanneld, install-conf and /flannel).
         out = replaceImages(out, /ghcr\.io\/flannel-io\/flannel(-cni-plugin)?:\S+/g, target.image!, 3);

@@ -30,7 +30,7 @@ export function cniSupply(): CniSupply {
 }
 
 /**
- * Installs the cluster's CNI as its module says: a bundled one (kindnet)
+ * Installs the cluster's CNI as its module says: a bundled one (kind's default)
  * comes with the node image and is applied from it, as kind would; a manifest
  * one is applied from its own pinned manifest, its images built here and
  * loaded into the nodes offline (no registry). Then waits for its DaemonSet on

@@ -54,8 +54,3 @@ export function requireKernelFor(cni: Pick<CniModule, 'name' | 'kernel'>, config
     );
   }
 }
-
-/** requireKernelFor with this host's kernel config. */
-export async function checkHostFor(cni: Pick<CniModule, 'name' | 'kernel'>): Promise<void> {
-  requireKernelFor(cni, await readKernelConfig());
-}

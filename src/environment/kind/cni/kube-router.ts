@@ -1,4 +1,4 @@
-import { defineCni } from './cni-module.ts';
+import { articlePodSubnet, defineCni } from './cni-module.ts';
 import { replaceImages, withApiServer } from './manifest-edits.ts';
 
 /** kube-router: BGP-routed pod CIDRs, iptables+ipset NetworkPolicy; kube-proxy stays. Recipe: kind/cni/kube-router/. */
@@ -6,7 +6,7 @@ export const kubeRouter = defineCni({
   name: 'kube-router',
   summary: 'kube-router (routes pod CIDRs over BGP, enforces NetworkPolicy), built from its Go module',
   kindDefault: false,
-  podSubnet: '10.244.0.0/16',
+  podSubnet: articlePodSubnet,
   source: {
     kind: 'manifest',
     versions: ['KUBE_ROUTER_VERSION'],

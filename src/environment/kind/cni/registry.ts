@@ -1,5 +1,6 @@
 /**
- * Every CNI the lab can build a cluster with, with zero pulls. The `Cni` type,
+ * Every CNI the lab can build a cluster with, with zero pulls (upstream kindnet
+ * only from an upstream node image). The `Cni` type,
  * the validation of `--cni` / NETPROOF_CNI / scenario files and the usage text
  * all derive from this list: adding a CNI is its module here, its recipe
  * folder kind/cni/<name>/ and its tests (docs/adding-a-cni.md).
@@ -8,17 +9,21 @@ import { cilium, ciliumKpr } from './cilium.ts';
 import type { CniModule } from './cni-module.ts';
 import { flannel } from './flannel.ts';
 import { kindnet } from './kindnet.ts';
+import { kindnetdLab } from './kindnetd-lab.ts';
 import { kubeRouter } from './kube-router.ts';
 
-export const cniModules = [kindnet, flannel, kubeRouter, cilium, ciliumKpr] as const;
+export const cniModules = [kindnetdLab, kindnet, flannel, kubeRouter, cilium, ciliumKpr] as const;
 
 export type Cni = (typeof cniModules)[number]['name'];
 
-/** The names, in the registry's order (kindnet first: the default). */
+/** The names, in the registry's order (the default first). */
 export const cniNames: readonly Cni[] = cniModules.map((m) => m.name);
 
-/** The CNI a cluster runs when nobody chose one. */
-export const defaultCni: Cni = kindnet.name;
+/** The CNIs a cluster can run on the node image built here (all but upstream kindnet): the columns of offline supply. */
+export const offlineCniNames: readonly Cni[] = cniModules.filter((m) => m.source.kind !== 'bundled' || m.source.nodeImage === 'local').map((m) => m.name);
+
+/** The CNI a cluster runs when nobody chose one: kind's default as the node image built here carries it. */
+export const defaultCni: Cni = kindnetdLab.name;
 
 export const isCni = (name: string): name is Cni => (cniNames as readonly string[]).includes(name);
 
@@ -27,4 +32,4 @@ export function cniModule(name: Cni): CniModule<Cni> {
 }
 
 /** One line per CNI, for usage texts. */
-export const cniHelp = (indent: string): string => cniModules.map((m) => `${indent}${m.name.padEnd(12)} ${m.summary}`).join('\n');
+export const cniHelp = (indent: string): string => cniModules.map((m) => `${indent}${m.name.padEnd(13)} ${m.summary}`).join('\n');

@@ -21,7 +21,7 @@ export const benchHelp: CommandHelp = {
   usage: `  npm run bench                         docker-host-db: median wall time of the CLI (images warm) against a plain shell script doing the same (5 runs)
   npm run bench -- --suite [--engine E] every Docker scenario, one after another: per-scenario medians, the suite's median (3 runs)
   npm run bench -- --soak [--runs N]    the Docker suite N times (default 20), then 3 side by side: flips, conclusive rate, leaks
-  npm run bench -- --kind [--cni kindnetd-lab,flannel]   per CNI: \`scenario -- --all --kind\` with cluster creation, and one scenario on a running cluster`,
+  npm run bench -- --kind [--cni kindnetd-lab,flannel]   per CNI: \`scenario -- --all --kind\` with cluster creation, then k8s-pod-network and k8s-network-policy on a running cluster`,
   options: benchOptions,
   meanings: { engine: 'with --suite: the Docker engine the scenarios run on, as scenario --engine takes it (default NETPROOF_ENGINE, else machine)', cni: 'with --kind: the CNIs to measure, comma-separated, each as --cni takes it (default NETPROOF_CNI, else kindnetd-lab)', kind: 'per CNI: the Kubernetes scenarios with and without cluster creation' },
   variables: ['NETPROOF_ENGINE', 'NETPROOF_CNI', 'NETPROOF_CNI_SUPPLY', 'NETPROOF_CACHE', 'CI'],

@@ -149,6 +149,8 @@ const dockerFingerprint = (facts: DockerFacts, host: EngineHost) => ({
   engineWhere: host.where,
   engineComponents: facts.components,
   firewallBackend: facts.firewallBackend,
+  gatewayMode: facts.gatewayMode,
+  userlandProxy: facts.userlandProxy,
   bridgeGateway: facts.bridgeGateway,
   bridgeSubnet: facts.bridgeSubnet,
   hostInterface: facts.hostInterface,

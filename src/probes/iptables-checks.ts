@@ -1,4 +1,5 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
+import { readFirewallBackend } from '../environment/docker/docker-facts.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
 import { nftMonitor, tracingDrops, xtablesMonitor, type NamespaceExec } from './packet-trace.ts';
@@ -21,10 +22,10 @@ function execOn(machine: string, env: StartedEnvironment, where: 'namespace' | '
   return where === 'namespace' ? host.inNamespace : host.inSystem;
 }
 
-/** Whether the engine that filters there writes nftables rules (the scenario's host, or the Docker hosts' engine). */
-function nftablesOn(machine: string, env: StartedEnvironment): boolean {
+/** Whether the engine that filters there wrote nftables rules, as read there (the scenario's host: its facts; a Docker host: its own ruleset). */
+async function nftablesOn(machine: string, env: StartedEnvironment): Promise<boolean> {
   if (machine === 'host') return env.facts.firewallBackend === 'nftables';
-  return env.dockerHosts?.daemonArgs?.includes('--firewall-backend=nftables') ?? false;
+  return (await readFirewallBackend(execOn(machine, env, 'system'))) === 'nftables';
 }
 
 /** `Chain FORWARD (policy DROP 12 packets, 720 bytes)`: the policy and what it has dropped so far. */
@@ -56,7 +57,7 @@ export function watchingForward<P extends Probe>(probe: P, machine = 'host'): P 
       const counters = () => iptables(['-L', 'FORWARD', '-n', '-v', '-x']);
       const before = await counters();
       const exec = execOn(machine, env);
-      const monitor = nftablesOn(machine, env) ? nftMonitor(execOn(machine, env, 'system')) : xtablesMonitor(exec);
+      const monitor = (await nftablesOn(machine, env)) ? nftMonitor(execOn(machine, env, 'system')) : xtablesMonitor(exec);
       const observed = await tracingDrops(exec, monitor, env.run.id, machine === 'host' ? 'the Docker host' : machine, () => probe.run(source, env));
       const after = await counters();
       const rules = await Promise.all([iptables(['-S', 'FORWARD']), iptables(['-L', 'DOCKER', '-n', '-v', '-x'])]);

@@ -44,6 +44,11 @@ describe('docker-host-db on a real engine', () => {
     expect(JSON.stringify(run.result)).not.toContain('mysecretpassword');
   });
 
+  it("fingerprints the machine's engine as it runs: firewall backend, the default bridge's gateway mode, docker-proxy from its own dockerd", () => {
+    // scripts/engine.sh starts dockerd with no --userland-proxy and no daemon.json: the default, read from its command line.
+    expect(env()).toMatchObject({ engineProvider: 'machine', firewallBackend: 'iptables', gatewayMode: 'nat (the default; no gateway_mode_ipv4 option)', userlandProxy: 'true (the default)' });
+  });
+
   it('finds on this engine what the golden table records for a default Docker 20.10 host', () => {
     expectFindingsAsRecorded('./expected-findings.json', run.result);
   });

@@ -32,7 +32,7 @@ describe("the Docker scenarios on a lab host running Debian's dockerd 20.10", ()
     it(`${name}: the golden table's findings, nothing sent off the machine, nothing left behind`, { timeout: 600_000 }, async () => {
       const before = await volumes();
       const run = await runForTest(name, `lh${i}${process.pid}`, scenariosDir, { engine: labHost });
-      expect(run.result.environment).toMatchObject({ engineProvider: '20.10', engine: expect.stringMatching(/^Docker 20\.10\./), engineWhere: expect.stringMatching(/^lab host np-lh/) });
+      expect(run.result.environment).toMatchObject({ engineProvider: '20.10', engine: expect.stringMatching(/^Docker 20\.10\./), engineWhere: expect.stringMatching(/^lab host np-lh/), userlandProxy: 'true (the default)', gatewayMode: 'nat (the default; no gateway_mode_ipv4 option)' });
       // "The host's address" is the lab host's own, not the machine's.
       expect(run.result.environment.engineWhere).toContain(run.result.environment.hostAddress);
       expect(findingsOf(run.result.claims), `${name} on the lab host against the golden table`).toEqual({ ...golden[name], ...differences[name] });

@@ -26,7 +26,7 @@ describe('the Docker scenarios on Docker 29.8 (a lab host built from its module)
   scenarios.forEach((name, i) => {
     it(`${name}: its golden table's findings, nothing sent off the machine, nothing left behind`, { timeout: 600_000 }, async () => {
       const run = await runForTest(name, `ne${i}${process.pid}`, scenariosDir, { engine });
-      const where = name === 'docker-two-hosts' ? { dockerHostsEngineProvider: '29.8' } : { engineProvider: '29.8', engine: 'Docker 29.8.0', firewallBackend: 'iptables' };
+      const where = name === 'docker-two-hosts' ? { dockerHostsEngineProvider: '29.8' } : { engineProvider: '29.8', engine: 'Docker 29.8.0', firewallBackend: 'iptables', userlandProxy: 'true (the default)', gatewayMode: expect.stringMatching(/^nat\b/) };
       expect(run.result.environment).toMatchObject(where);
       expect(findingsOf(run.result.claims), `${name} on Docker 29.8 against its golden table`).toEqual(golden[name]);
       await run.expectCleanAndContained();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../../src/environment/docker/index.ts';
 import { enginesRoot, readEngineVersions } from '../../src/environment/docker/engine-recipe.ts';
+import { userlandProxyFrom } from '../../src/environment/docker/docker-facts.ts';
 
 /** The engines built from their modules (engines/README.md): each recipe pins what build.sh reads. */
 describe('engine recipes', () => {
@@ -28,5 +29,16 @@ describe('engine recipes', () => {
     const copied = /^COPY (.+) \/usr\/local\/bin\/$/m.exec(dockerfile)![1]!.split(' ');
     expect(copied).toEqual(['dockerd', 'docker-proxy', 'containerd', 'containerd-shim-runc-v2', 'runc']);
     for (const binary of ['./cmd/dockerd', './cmd/docker-proxy', './cmd/containerd', './cmd/containerd-shim-runc-v2', 'module_copy github.com/opencontainers/runc']) expect(script).toContain(binary);
+  });
+});
+
+describe("the engine's fingerprint: userland-proxy", () => {
+  it('reads the flag first, then daemon.json, else says it is the default', () => {
+    expect(userlandProxyFrom('/usr/bin/dockerd --host=tcp://0.0.0.0:2375 --userland-proxy=false ', '{"userland-proxy": true}')).toBe('false (dockerd --userland-proxy)');
+    expect(userlandProxyFrom('/usr/bin/dockerd --userland-proxy ', '')).toBe('true (dockerd --userland-proxy)');
+    expect(userlandProxyFrom('/usr/sbin/dockerd -H fd://', '{\n  "userland-proxy": false\n}')).toBe('false (/etc/docker/daemon.json)');
+    expect(userlandProxyFrom('/usr/sbin/dockerd -H fd://', '')).toBe('true (the default)');
+    // A longer flag with the same prefix is not it.
+    expect(userlandProxyFrom('dockerd --userland-proxy-path=/usr/bin/docker-proxy', '')).toBe('true (the default)');
   });
 });

@@ -22,7 +22,7 @@ const workload = (name: string, addresses: Record<string, string>, place?: Workl
   exec: () => Promise.reject(new Error('not in a unit test')),
   contextCommands: [],
 });
-const facts = { serverVersion: '20.10.24', bridgeGateway: '172.17.0.1', bridgeSubnet: '172.17.0.0/16', hostInterface: 'eth0', hostAddress: '10.9.0.5', natRulesAtStart: scenarioResult.claims[0]!.evidence.context[0]!, components: 'containerd 1.6.20', firewallBackend: 'iptables' as const };
+const facts = { serverVersion: '20.10.24', bridgeGateway: '172.17.0.1', bridgeSubnet: '172.17.0.0/16', hostInterface: 'eth0', hostAddress: '10.9.0.5', natRulesAtStart: scenarioResult.claims[0]!.evidence.context[0]!, components: 'containerd 1.6.20', firewallBackend: 'iptables' as const, gatewayMode: 'nat (the default; no gateway_mode_ipv4 option)', userlandProxy: 'true (the default)' };
 const hostInterfaces = [
   { ifname: 'eth0', addr_info: [{ local: '10.9.0.5', prefixlen: 24 }] },
   { ifname: 'docker0', addr_info: [{ local: '172.17.0.1', prefixlen: 16 }] },

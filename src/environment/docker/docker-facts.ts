@@ -17,6 +17,10 @@ export interface DockerFacts {
   readonly components: string;
   /** Which firewall the engine wrote: `nftables` when its table is in the host's ruleset, else `iptables`. */
   readonly firewallBackend: 'iptables' | 'nftables';
+  /** The default bridge's gateway mode and where it came from (`nat (the default; …)`). */
+  readonly gatewayMode: string;
+  /** Whether published ports go through docker-proxy, and where that was read. */
+  readonly userlandProxy: string;
 }
 
 /** The facts of the scenario's Docker host: its engine, its bridge, its primary address. */
@@ -31,7 +35,7 @@ export async function readDockerFacts(host: EngineHost): Promise<DockerFacts> {
   const gateway = ipam.Gateway ?? (await interfaceAddress(host, 'docker0'));
   const primary = await primaryAddress(host);
   const natRulesAtStart = await host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
-  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart, components: await components(host), firewallBackend: await firewallBackend(host) };
+  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart, components: await components(host), firewallBackend: await readFirewallBackend(host.system), gatewayMode: await gatewayMode(host), userlandProxy: await userlandProxy(host) };
 }
 
 async function components(host: EngineHost): Promise<string> {
@@ -42,9 +46,42 @@ async function components(host: EngineHost): Promise<string> {
 }
 
 /** Docker 29's nftables backend writes tables `docker-bridges`; the host's own nft (where it has one) lists them. */
-async function firewallBackend(host: EngineHost): Promise<'iptables' | 'nftables'> {
-  const tables = await host.system(['sh', '-c', 'command -v nft >/dev/null && nft list tables']);
+export async function readFirewallBackend(system: EngineHost['system']): Promise<'iptables' | 'nftables'> {
+  const tables = await system(['sh', '-c', 'command -v nft >/dev/null && nft list tables']);
   return /\bdocker-bridges\b/.test(tables.stdout) ? 'nftables' : 'iptables';
+}
+
+/**
+ * The default bridge's gateway mode (Docker 28's `com.docker.network.bridge.gateway_mode_ipv4`:
+ * nat, nat-unprotected, routed, isolated), as the engine reports the network's options.
+ */
+async function gatewayMode(host: EngineHost): Promise<string> {
+  const listed = await host.docker(['network', 'inspect', 'bridge', '--format', '{{json .Options}}']);
+  const options = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as Record<string, string> | null) : null;
+  const mode = options?.['com.docker.network.bridge.gateway_mode_ipv4'];
+  return mode ? `${mode} (set)` : 'nat (the default; no gateway_mode_ipv4 option)';
+}
+
+/**
+ * Whether dockerd runs docker-proxy for published ports: its `--userland-proxy`
+ * flag, else `userland-proxy` in /etc/docker/daemon.json, else the default
+ * (true), read in the host's own system.
+ */
+export function userlandProxyFrom(cmdline: string, daemonJson: string): string {
+  const flag = /--userland-proxy(?:=(\w+))?(?:\s|$)/.exec(cmdline);
+  if (flag) return `${flag[1] ?? 'true'} (dockerd --userland-proxy)`;
+  const configured = /"userland-proxy"\s*:\s*(true|false)/.exec(daemonJson);
+  return configured ? `${configured[1]} (/etc/docker/daemon.json)` : 'true (the default)';
+}
+
+async function userlandProxy(host: EngineHost): Promise<string> {
+  // The dockerd of this host's own network namespace: the machine also sees its lab hosts' dockerds (where /proc/self is not
+  // this procfs's, inside a lab host, only its own dockerd is listed).
+  const script = 'self=$(readlink /proc/self/ns/net 2>/dev/null); for p in $(pidof dockerd); do if [ -z "$self" ] || [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$self" ]; then tr "\\0" " " < /proc/$p/cmdline; echo; fi; done; echo ===; cat /etc/docker/daemon.json 2>/dev/null';
+  const read = await host.system(['sh', '-c', script]);
+  const [cmdline = '', daemonJson = ''] = read.stdout.split('===');
+  if (!/dockerd/.test(cmdline)) return 'not read (no dockerd process in the host)';
+  return userlandProxyFrom(cmdline, daemonJson);
 }
 
 async function interfaceAddress(host: EngineHost, name: string): Promise<string> {

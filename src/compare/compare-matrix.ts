@@ -3,6 +3,7 @@ import { withoutRunIds } from '../lab/names.ts';
 import { formatOutcome } from '../outcome/outcome.ts';
 import type { AttemptResult, ClaimResult } from '../report/result.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
+import { changesBetween, changeText, type EngineSide } from './engine-changes.ts';
 import type { ResultColumn } from './read-results.ts';
 
 export interface ComparedCell {
@@ -22,6 +23,8 @@ export interface ComparedRow {
   /** Whether the environments disagree: a different verdict, a different outcome of any attempt, or a claim one of them did not run. */
   readonly differs: boolean;
   readonly cells: Readonly<Record<string, ComparedCell | undefined>>;
+  /** Where the row differs across Docker engines: the known changes between them that explain it (engine-changes.ts), each a line. */
+  readonly engineChanges?: readonly string[];
 }
 
 export interface Comparison {
@@ -73,8 +76,12 @@ export function compareColumns(columns: readonly ResultColumn[]): Comparison {
   const names = columns.map((c) => c.name);
   distinctColumnNames(names);
   const rows = new Map<string, { says: string; cells: Record<string, ComparedCell> }>();
+  /** Each column's engine, per scenario, as its results' fingerprint says (a Docker host's engine where the scenario ran on those). */
+  const engineOf = new Map<string, EngineSide>();
   for (const column of columns) {
     for (const result of column.results) {
+      const { engine, dockerHostsEngine, firewallBackend } = result.environment;
+      engineOf.set(`${column.name}\n${result.scenario}`, dockerHostsEngine ? { engine: `Docker ${dockerHostsEngine}` } : { engine, firewallBackend });
       for (const claim of result.claims) {
         const row = rows.get(claim.id) ?? { says: claim.says, cells: {} };
         row.cells[column.name] = cellOf(claim, result.scenario);
@@ -85,7 +92,9 @@ export function compareColumns(columns: readonly ResultColumn[]): Comparison {
   const compared = [...rows].map(([claim, row]): ComparedRow => {
     const cells = names.map((n) => row.cells[n]);
     const differs = cells.some((c) => !c) || new Set(cells.map((c) => [c!.verdict, ...c!.attempts].map(outcomeShape).join('\n'))).size > 1;
-    return { claim, says: row.says, differs, cells: row.cells };
+    const sides = names.flatMap((n) => (row.cells[n] ? [engineOf.get(`${n}\n${row.cells[n]!.scenario}`)!] : []));
+    const changes = differs ? changesBetween(claim, sides).map(changeText) : [];
+    return { claim, says: row.says, differs, cells: row.cells, ...(changes.length > 0 ? { engineChanges: changes } : {}) };
   });
   compared.sort((a, b) => Number(b.differs) - Number(a.differs) || claimOrder(a.claim, b.claim));
   return { columns: names, rows: compared, fingerprints: Object.fromEntries(columns.map((c) => [c.name, fingerprintOf(c)])) };
@@ -106,7 +115,7 @@ const attemptText = (attempt: AttemptResult): string =>
 const claimOrder = (a: string, b: string) => a[0]!.localeCompare(b[0]!) || Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b);
 
 /** The environment keys that tell columns apart; each value once, or every distinct value where scenarios saw different ones. */
-const fingerprintKeys = ['engine', 'kind', 'kubernetes', 'cni', 'cniSource', 'kubeProxyMode', 'podCidr', 'bridgeSubnet'];
+const fingerprintKeys = ['engine', 'firewallBackend', 'kind', 'kubernetes', 'cni', 'cniSource', 'kubeProxyMode', 'podCidr', 'bridgeSubnet'];
 
 function fingerprintOf(column: ResultColumn): Record<string, string> {
   const out: Record<string, string> = { results: column.source, scenarios: column.results.map((r) => r.scenario).join(', ') };

@@ -17,7 +17,7 @@ export function comparisonMarkdown(comparison: Comparison): string {
     '',
     `| | claim | ${columns.map(escapeCell).join(' | ')} |`,
     `|---|---|${columns.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.differs ? '≠' : ''} | ${row.claim} | ${columns.map((c) => cellText(row.cells[c])).join(' | ')} |`),
+    ...rows.map((row) => `| ${row.differs ? '≠' : ''} | ${[row.claim, ...(row.engineChanges ?? []).map((change) => `_${escapeCell(change)}_`)].join('<br>')} | ${columns.map((c) => cellText(row.cells[c])).join(' | ')} |`),
     '',
     '## Fingerprints',
     '',
@@ -37,6 +37,7 @@ export function comparisonMatrix(comparison: Comparison, dirOf: (column: string)
       claim: row.claim,
       says: row.says,
       differs: row.differs,
+      ...(row.engineChanges ? { engineChanges: row.engineChanges } : {}),
       cells: Object.fromEntries(
         comparison.columns.map((c) => {
           const cell = row.cells[c];

@@ -1,5 +1,5 @@
 import type { StartedEnvironment } from '../environment/started-environment.ts';
-import { readFirewallBackend } from '../environment/docker/docker-facts.ts';
+import { readFirewallBackend } from '../environment/docker/index.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import { dockerHostNamed } from '../workloads/docker-host.ts';
 import { nftMonitor, tracingDrops, xtablesMonitor, type NamespaceExec } from './packet-trace.ts';

@@ -6,7 +6,7 @@
  * The only module code outside src/environment/docker/ imports (the layering
  * test holds it to that).
  */
-export { readDockerFacts, type DockerFacts } from './docker-facts.ts';
+export { readDockerFacts, readFirewallBackend, type DockerFacts } from './docker-facts.ts';
 export { inspectNetwork, userNetwork, type NetworkSpec, type StartedLabNetwork, type UserNetworkOptions } from './lab-network.ts';
 export { ipvlanNetwork, macvlanNetwork, parentPeer, parentPeerNamespace, type IpvlanOptions, type MacvlanOptions, type ParentNetworkOptions } from './lab-parent-network.ts';
 export { succeeded, type ContainerRun, type EngineHost, type RunningContainer } from './engine-host.ts';

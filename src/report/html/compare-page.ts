@@ -16,7 +16,7 @@ export interface CompareMatrix {
   readonly title: string;
   /** Column names in order (`kindnetd-lab`, `flannel`, `cilium`). */
   readonly columns: readonly string[];
-  readonly rows: readonly { readonly claim: string; readonly says?: string; readonly differs?: boolean; readonly cells: Readonly<Record<string, CompareCell | undefined>> }[];
+  readonly rows: readonly { readonly claim: string; readonly says?: string; readonly differs?: boolean; readonly engineChanges?: readonly string[]; readonly cells: Readonly<Record<string, CompareCell | undefined>> }[];
 }
 
 /** A row whose verdict is not the same in every column (a missing cell counts as different), unless the row says itself (compare: any attempt's outcome). */
@@ -36,7 +36,7 @@ export function renderCompareHtml(matrix: CompareMatrix, after = ''): string {
   const body = rows
     .map((row) => {
       const classes = ['row', differs(row, matrix.columns) ? 'differs' : 'same', ...worst(row).map((v) => `verdict-${v}`)].join(' ');
-      return `<tr class="${classes}" id="row-${html(row.claim)}"><th scope="row">${html(row.claim)}${differs(row, matrix.columns) ? ' <span class="badge flaky">differs</span>' : ''}${row.says ? `<div class="muted">${html(row.says)}</div>` : ''}</th>${matrix.columns.map((c) => cell(row.cells[c])).join('')}</tr>`;
+      return `<tr class="${classes}" id="row-${html(row.claim)}"><th scope="row">${html(row.claim)}${differs(row, matrix.columns) ? ' <span class="badge flaky">differs</span>' : ''}${row.says ? `<div class="muted">${html(row.says)}</div>` : ''}${(row.engineChanges ?? []).map((change) => `<div class="engine-change">${html(change)}</div>`).join('')}</th>${matrix.columns.map((c) => cell(row.cells[c])).join('')}</tr>`;
     })
     .join('\n');
   const count = (verdict: VerdictStatus) => rows.filter((r) => worst(r).includes(verdict as 'refuted' | 'inconclusive')).length;

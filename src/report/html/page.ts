@@ -6,6 +6,7 @@ const css = `
 body { margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem 3rem; line-height: 1.45; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 .meta, .muted { color: #555; font-size: .9rem; }
+.engine-change { font-size: .85rem; font-weight: normal; margin-top: .3rem; border-left: 3px solid #b58900; padding-left: .4rem; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: .7rem; color: #fff; font-size: .85rem; font-weight: 600; }
 .badge.confirmed { background: #1b7f3b; } .badge.refuted { background: #c62828; } .badge.inconclusive { background: #7a7a7a; }
 .badge.flaky { background: #8e5bb5; }

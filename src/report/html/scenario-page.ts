@@ -2,6 +2,7 @@ import type { ExecResult } from '../../exec/exec-result.ts';
 import { formatOutcome } from '../../outcome/outcome.ts';
 import { outcomeCounts, repeatsWords } from '../repeats.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../result.ts';
+import { changesIn, changeText, engineChanges } from '../../compare/engine-changes.ts';
 import { articleSource } from './article-source.ts';
 import { arrowsFor } from './arrows.ts';
 import { html } from './escape.ts';
@@ -34,7 +35,20 @@ function attemptRow(claim: ClaimResult, attempt: AttemptResult, index: number): 
 <td>${html(attempt.expected)}</td><td>${html(formatOutcome(attempt.outcome))}${answered}${detail}</td><td>${badge(attempt.verdict)}</td><td>${html(attempt.explanation)}</td><td>${seconds(attempt.durationMs)}</td></tr>`;
 }
 
-function claimSection(claim: ClaimResult): string {
+/**
+ * What is known to differ across Docker engines for this claim (engine-changes.ts), each said against this
+ * run's engine: the reader of one engine's report learns where another engine finds otherwise.
+ */
+function engineChangesNote(claim: ClaimResult, environment: ScenarioResult['environment']): string {
+  const changes = engineChanges.filter((change) => change.claim === claim.id);
+  if (changes.length === 0) return '';
+  const engine = environment.dockerHostsEngine ? `Docker ${environment.dockerHostsEngine}` : environment.engine;
+  const here = new Set(changesIn(claim.id, { engine, firewallBackend: environment.dockerHostsEngine ? undefined : environment.firewallBackend }));
+  const items = changes.map((change) => `<li>${html(changeText(change))} — <em>${here.has(change) ? 'this run\'s engine has it' : 'not this run\'s engine'}</em></li>`);
+  return `<div class="engine-change"><strong>Across Docker engines</strong> (this run: ${html(engine ?? 'unknown')}${environment.firewallBackend && !environment.dockerHostsEngine ? `, ${html(environment.firewallBackend)} backend` : ''})<ul>${items.join('')}</ul></div>`;
+}
+
+function claimSection(claim: ClaimResult, environment: ScenarioResult['environment']): string {
   const source = articleSource(claim.article, claim.says);
   const where = [`article ${claim.article}`, source.file ? `<code>articles/${html(source.file)}</code>` : '', source.section ? `section “${html(source.section)}”` : '']
     .filter(Boolean)
@@ -54,7 +68,7 @@ function claimSection(claim: ClaimResult): string {
 <blockquote>${html(claim.says)}<div class="muted">${where}; tried from <code>${html(claim.from)}</code></div></blockquote>
 <p><strong>Expected</strong> ${html(claim.expected)} · <strong>observed</strong> ${html(claim.attempts.map((a) => formatOutcome(a.outcome)).join('; '))}</p>
 <p><strong>Why</strong>: ${html(claim.explanation)}${claim.because ? ` <span class="muted">(${html(claim.because)})</span>` : ''}</p>
-${preconditions}
+${preconditions}${engineChangesNote(claim, environment)}
 <table><thead><tr><th>#</th><th>from</th><th>connection</th><th>expected</th><th>observed</th><th>verdict</th><th>explanation</th><th>time</th></tr></thead>
 <tbody>${claim.attempts.map((a, i) => attemptRow(claim, a, i)).join('\n')}</tbody></table>
 <h3 class="muted">Evidence</h3>${evidence}${context}
@@ -105,6 +119,6 @@ ${filters({ all: result.claims.length, refuted, inconclusive })}
 </header>
 <h2>Topology</h2>
 ${picture}
-${result.claims.map(claimSection).join('\n')}`;
+${result.claims.map((claim) => claimSection(claim, result.environment)).join('\n')}`;
   return page(`${result.scenario} — netproof`, body);
 }

@@ -58,7 +58,7 @@ export function dockerHost(options: DockerHostOptions): WorkloadSpec {
         throw new EnvironmentError(`${name}'s --bip ${options.bip} overlaps the lab LAN ${lan.subnet}`, 'choose a --bip outside the networks Docker hands out on this machine');
       }
       const image = await engine.image(env.logger);
-      const host = await startLabHost({ name: runResourceName(env.run.id, name), engine: engine.name, image, network: lan.dockerName, labels: env.run.labels, bip: options.bip, daemonArgs: engine.daemonArgs, sysctls: engine.sysctls });
+      const host = await startLabHost({ name: runResourceName(env.run.id, name), engine: engine.name, image, network: lan.dockerName, labels: env.run.labels, bip: options.bip, daemonArgs: engine.daemonArgs, sysctls: engine.sysctls, images: [env.images.toolbox], warn: (message) => env.logger.info(message) });
       env.run.defer(`remove ${name}`, host.remove);
       const bridgeAtStart = await Promise.all([host.exec(['ip', 'link', 'show', 'docker0']), host.exec(['ip', 'link', 'show', 'master', 'docker0'])]);
       for (const network of options.networks ?? []) {

@@ -49,6 +49,8 @@ export interface ContainerRun {
   readonly capAdd?: readonly string[];
   readonly privileged?: boolean;
   readonly sysctls?: Readonly<Record<string, string>>;
+  /** Directories of this machine mounted read-only (`-v SOURCE:TARGET:ro`); on the machine's engine only. */
+  readonly readOnlyMounts?: readonly { readonly source: string; readonly target: string }[];
   /** A shell command that succeeds inside once the container is ready (`np-probe tcp 127.0.0.1 80`). */
   readonly ready?: string;
 }

@@ -7,6 +7,7 @@ import type { TrafficGuard } from '../../lab/traffic-guard.ts';
 import type { Logger } from '../../log.ts';
 import type { EngineHost } from './engine-host.ts';
 import { ensureEngineImage, goVersion } from './engine-recipe.ts';
+import { findSeed } from './engine-seed.ts';
 import { startLabHost } from './lab-host-engine.ts';
 import { userNetwork } from './lab-network.ts';
 import { machineEngine } from './machine-engine.ts';
@@ -75,11 +76,11 @@ function labHostProvider(engine: LabHostEngine): EngineProvider {
       const image = await engine.image(logger);
       const lan = await userNetwork().start('engine', run, machineEngine);
       await guard.coverBridge(lan.bridge);
-      const host = await logger.step(`starting the lab host's ${engine.version}`, () =>
-        startLabHost({ name: runResourceName(run.id, 'engine'), engine: engine.name, image, network: lan.dockerName, labels: run.labels, daemonArgs: engine.daemonArgs, sysctls: engine.sysctls }),
+      const seeded = await findSeed(image, images);
+      const host = await logger.step(`starting the lab host's ${engine.version} with ${images.length} lab image(s) (${seeded ? 'copied from the image store kept for them' : 'loaded; the image store kept for next time'})`, () =>
+        startLabHost({ name: runResourceName(run.id, 'engine'), engine: engine.name, image, network: lan.dockerName, labels: run.labels, daemonArgs: engine.daemonArgs, sysctls: engine.sysctls, images, warn: (message) => logger.info(message) }),
       );
       run.defer('remove the lab host', host.remove);
-      await logger.step(`loading ${images.length} lab image(s) into the lab host`, () => host.loadAll(images));
       return host;
     },
   };

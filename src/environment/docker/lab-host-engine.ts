@@ -3,6 +3,7 @@ import type { ExecResult } from '../../exec/exec-result.ts';
 import { hostExec, hostExecOrThrow, type HostExecOptions } from '../../exec/host-exec.ts';
 import { dockerExecArgs } from '../../workloads/container-exec.ts';
 import type { ContainerRun, EngineHost, RunningContainer } from './engine-host.ts';
+import { findSeed, keepSeed, seedDir, seedMountPoint } from './engine-seed.ts';
 import { machineEngine } from './machine-engine.ts';
 
 /** The inner engine's API port, on the lab LAN only (the lab is its only client). */
@@ -24,6 +25,10 @@ export interface LabHostOptions {
   readonly daemonArgs?: readonly string[];
   /** The host's sysctls before dockerd starts, over a fresh host's (`net.ipv4.ip_forward=0`). */
   readonly sysctls?: Readonly<Record<string, string>>;
+  /** The lab images it needs: from its engine image's seed for them where one was kept (engine-seed.ts), else loaded, and the seed kept. */
+  readonly images?: readonly string[];
+  /** Where a kept seed's trouble is said (it costs speed, not results). */
+  readonly warn?: (message: string) => void;
 }
 
 /** A Docker host of its own: the provider, plus what the machine knows it by. */
@@ -48,6 +53,8 @@ export interface LabHost extends EngineHost {
  * lab LAN only, and --tls=false skips dockerd's 15 s warning pause.
  */
 export async function startLabHost(options: LabHostOptions): Promise<LabHost> {
+  const images = options.images ?? [];
+  const seed = images.length > 0 ? await findSeed(options.image, images) : undefined;
   const outer = await machineEngine.runContainer({
     name: options.name,
     image: options.image,
@@ -56,6 +63,7 @@ export async function startLabHost(options: LabHostOptions): Promise<LabHost> {
     privileged: true,
     dns: ['127.0.0.1'],
     sysctls: { 'net.ipv4.ip_forward': '0', ...options.sysctls },
+    ...(seed ? { readOnlyMounts: [{ source: seed, target: seedMountPoint }] } : {}),
     command: [`--host=tcp://0.0.0.0:${apiPort}`, '--tls=false', '--dns=127.0.0.1', ...(options.bip ? [`--bip=${options.bip}`] : []), ...(options.daemonArgs ?? [])],
   });
   const inspected = await hostExecOrThrow(['docker', 'inspect', '--format', `{{.State.Pid}} {{(index .NetworkSettings.Networks "${options.network}").IPAddress}}`, outer.id]);
@@ -65,6 +73,8 @@ export async function startLabHost(options: LabHostOptions): Promise<LabHost> {
   const docker = (args: readonly string[], execOptions?: HostExecOptions) => hostExec(dockerArgv(args), execOptions);
   await waitForEngine(docker, outer.containerName);
   const loaded = new Map<string, Promise<string>>();
+  // What the seed brought is there already.
+  for (const image of await imagesIn(docker)) loaded.set(image, Promise.resolve(image));
   const loadAll = async (images: readonly string[]) => {
     const missing = [...new Set(images)].filter((image) => !loaded.has(image));
     const stream = missing.length > 0 ? loadImages(missing, endpoint) : undefined;
@@ -75,6 +85,13 @@ export async function startLabHost(options: LabHostOptions): Promise<LabHost> {
     await loadAll([image]);
     return image;
   };
+  if (images.length > 0) {
+    await loadAll(images);
+    if (!seed) {
+      const trouble = await keepSeed(outer.containerName, seedDir(options.image, images));
+      if (trouble) options.warn?.(trouble);
+    }
+  }
   return {
     engine: options.engine,
     where: `lab host ${outer.containerName} (dockerd in a privileged container at ${lanAddress} on ${options.network})`,
@@ -134,6 +151,12 @@ async function waitForEngine(docker: LabHost['docker'], containerName: string): 
       'a nested dockerd needs a privileged container, overlay2 on a tmpfs and iptables; see the log above',
     );
   });
+}
+
+/** The images an engine has, as `repository:tag`. */
+async function imagesIn(docker: LabHost['docker']): Promise<string[]> {
+  const listed = await docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
+  return listed.exitCode === 0 ? listed.stdout.split('\n').filter((line) => line && !line.includes('<none>')) : [];
 }
 
 /** Inner engines reach no registry: images go across as one tar stream. */

@@ -49,6 +49,7 @@ export const machineEngine: EngineHost = {
     if (spec.capAdd?.length) builder = builder.withAddedCapabilities(...spec.capAdd);
     if (spec.privileged) builder = builder.withPrivilegedMode();
     if (spec.sysctls) builder = builder.withSysctls(spec.sysctls);
+    if (spec.readOnlyMounts?.length) builder = builder.withBindMounts(spec.readOnlyMounts.map((m) => ({ source: m.source, target: m.target, mode: 'ro' as const })));
     if (spec.ready) builder = builder.withWaitStrategy(Wait.forSuccessfulCommand(spec.ready));
     const started = await builder.start();
     return {

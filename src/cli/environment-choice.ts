@@ -6,7 +6,7 @@
  * is one, is resolved here the same way.
  */
 import type { EnvironmentChoice } from '../environment/environment.ts';
-import { checkHostFor, cniHelp, cniModule, cniNames, defaultCni, isCni } from '../environment/kind/index.ts';
+import { checkHostFor, cniHelp, cniModule, cniNames, defaultCni, defaultCniFor, isCni } from '../environment/kind/index.ts';
 import { UsageError } from '../errors.ts';
 
 /** Where a choice came from: the messages blame that, and only a flag narrows `--all` to Kubernetes scenarios. */
@@ -17,12 +17,12 @@ export interface ResolvedChoice extends EnvironmentChoice {
 }
 
 /** The usage text's lines on choosing a CNI, from the registry. */
-export const cniUsage = `--cni X (or NETPROOF_CNI=X): a cluster with that CNI (default ${defaultCni}); an unknown one exits 2, one this host's kernel cannot run exits 3:\n${cniHelp('  ')}`;
+export const cniUsage = `--cni X (or NETPROOF_CNI=X): a cluster with that CNI (default ${defaultCni}; with NETPROOF_KIND_NODE_IMAGE, that image's kindnet); an unknown one exits 2, one this host's kernel cannot run exits 3:\n${cniHelp('  ')}`;
 
 /** `--cni` / NETPROOF_CNI → the CNI; an unknown name is a usage error (exit 2) that names its source and lists the known ones. */
 export function resolveEnvironmentChoice(flags: { readonly cni?: string }, env: NodeJS.ProcessEnv = process.env): ResolvedChoice {
   const [value, cniFrom, said] =
-    flags.cni !== undefined ? [flags.cni, 'flag' as const, `--cni ${flags.cni}`] : env.NETPROOF_CNI ? [env.NETPROOF_CNI, 'variable' as const, `NETPROOF_CNI=${env.NETPROOF_CNI} (environment variable)`] : [defaultCni, 'default' as const, ''];
+    flags.cni !== undefined ? [flags.cni, 'flag' as const, `--cni ${flags.cni}`] : env.NETPROOF_CNI ? [env.NETPROOF_CNI, 'variable' as const, `NETPROOF_CNI=${env.NETPROOF_CNI} (environment variable)`] : [defaultCniFor(env), 'default' as const, ''];
   if (!isCni(value)) throw new UsageError(`${said}: unknown CNI; known CNIs: ${cniNames.join(', ')}`);
   return { cni: value, cniFrom };
 }

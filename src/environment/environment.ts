@@ -4,7 +4,7 @@ import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts'
 import type { Logger } from '../log.ts';
 import { UsageError } from '../errors.ts';
 import { debianDockerd2010, readDockerFacts, type DockerFacts, type EngineHost, engines, type EngineProvider, type LabHostEngine } from './docker/index.ts';
-import { defaultCni, packetsStoppedFromKind, startKindLab, type Cni, type KindLab } from './kind/index.ts';
+import { defaultCniFor, packetsStoppedFromKind, startKindLab, type Cni, type KindLab } from './kind/index.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {
@@ -111,7 +111,7 @@ export function kind(requirements: KindRequirements = {}): EnvironmentSpec {
     cluster: { ...requirements, workers },
     description: `kind cluster (1 control plane + ${workers} workers)`,
     async start({ run, logger, images, keepCluster, ownCluster, choice }) {
-      const cni = choice?.cni ?? defaultCni;
+      const cni = choice?.cni ?? defaultCniFor();
       const unsupported = requirements.unsupportedCnis?.[cni];
       if (unsupported !== undefined) throw new UsageError(`scenario ${run.scenario} cannot run on ${cni}: ${unsupported}`);
       const engine = await docker().start({ run, logger, images });

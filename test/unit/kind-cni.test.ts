@@ -174,6 +174,8 @@ describe('upstream kindnet and the lab\'s stand-in', () => {
 describe('choosing the CNI', () => {
   it('takes --cni, else NETPROOF_CNI, else kindnetd-lab', () => {
     expect(resolveEnvironmentChoice({}, {})).toEqual({ cni: 'kindnetd-lab', cniFrom: 'default' });
+    // With an upstream node image, kind's default is the one that image carries.
+    expect(resolveEnvironmentChoice({}, { NETPROOF_KIND_NODE_IMAGE: 'kindest/node:v1.36.1' })).toEqual({ cni: 'kindnet', cniFrom: 'default' });
     expect(resolveEnvironmentChoice({}, { NETPROOF_CNI: 'flannel' })).toEqual({ cni: 'flannel', cniFrom: 'variable' });
     expect(resolveEnvironmentChoice({ cni: 'kube-router' }, { NETPROOF_CNI: 'flannel' })).toEqual({ cni: 'kube-router', cniFrom: 'flag' });
   });

@@ -1,4 +1,4 @@
-import { cniModule, defaultCni, type Cni } from './cni/registry.ts';
+import { cniModule, defaultCniFor, type Cni } from './cni/registry.ts';
 
 export type { Cni } from './cni/registry.ts';
 
@@ -31,7 +31,7 @@ export const cniNodeLabel = 'netproof.cni';
  */
 export function renderKindConfig(spec: KindClusterSpec & { name: string }): string {
   const workers = spec.workers ?? 2;
-  const cni = cniModule(spec.cni ?? defaultCni);
+  const cni = cniModule(spec.cni ?? defaultCniFor());
   const node = (role: string) => [`- role: ${role}`, '  labels:', `    ${cniNodeLabel}: ${cni.name}`];
   const nodes = [...node('control-plane'), ...Array.from({ length: workers }, () => node('worker')).flat()];
   return [

@@ -22,7 +22,7 @@ export { type KindClusterSpec } from './cluster-config.ts';
 export type { CniModule } from './cni/cni-module.ts';
 export { articlePodSubnet } from './cni/cni-module.ts';
 export { checkHostFor } from './cni/host-check.ts';
-export { cniHelp, cniModule, cniModules, cniNames, defaultCni, isCni, offlineCniNames, type Cni } from './cni/registry.ts';
+export { cniHelp, cniModule, cniModules, cniNames, defaultCni, defaultCniFor, isCni, offlineCniNames, type Cni } from './cni/registry.ts';
 export type { AddOnArtefact } from './go-artefacts.ts';
 export { abandonClusterCreations, clusterExists, deleteKindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 export { cniOf, isSharedClusterName, kindLabOf, nodeNamed, sharedClusterName, startKindLab, type KindLab, type KindLabSpec, type KindNode } from './kind-lab.ts';

@@ -10,7 +10,7 @@ import { unnamedClusterName } from '../../lab/names.ts';
 import { forgetRun, registerRun } from '../../lab/run-registry.ts';
 import { clusterDnsIp, renderKindConfig, type KindClusterSpec } from './cluster-config.ts';
 import { checkHostFor } from './cni/host-check.ts';
-import { cniModule, defaultCni } from './cni/registry.ts';
+import { cniModule, defaultCniFor } from './cni/registry.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 import { ensureKindNetwork, packetsStoppedFromKind, removeKindNetworkIfUnused } from './kind-network.ts';
@@ -47,7 +47,7 @@ let counter = 0;
 
 /** Builds what is missing, creates the cluster, waits for all nodes Ready and CoreDNS answering. */
 export async function startKindCluster(spec: KindClusterSpec, logger: Logger, prepared?: KindToolchain): Promise<StartedKindCluster> {
-  const cni = cniModule(spec.cni ?? defaultCni);
+  const cni = cniModule(spec.cni ?? defaultCniFor());
   // Before anything is built or made: a CNI this host's kernel cannot run is an EnvironmentError.
   await checkHostFor(cni);
   const name = spec.name ?? unnamedClusterName(process.pid, ++counter);

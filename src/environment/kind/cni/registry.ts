@@ -25,6 +25,9 @@ export const offlineCniNames: readonly Cni[] = cniModules.filter((m) => m.source
 /** The CNI a cluster runs when nobody chose one: kind's default as the node image built here carries it. */
 export const defaultCni: Cni = kindnetdLab.name;
 
+/** kind's default of the node image this run uses: upstream kindnet in an upstream node image (NETPROOF_KIND_NODE_IMAGE), else the lab's stand-in. */
+export const defaultCniFor = (env: NodeJS.ProcessEnv = process.env): Cni => (env.NETPROOF_KIND_NODE_IMAGE ? kindnet.name : defaultCni);
+
 export const isCni = (name: string): name is Cni => (cniNames as readonly string[]).includes(name);
 
 export function cniModule(name: Cni): CniModule<Cni> {

@@ -15,15 +15,9 @@ const clusterSpec = { cni: 'kindnetd-lab', workers: 2 } as const;
 /** The findings on kindnetd-lab (the lab's kindnet), per scenario and claim: "verdict (each attempt's outcome)". */
 const expectedFile = fileURLToPath(new URL('expected-findings.json', import.meta.url));
 
-/**
- * Who answered (`http-status by web-…`, findings.ts' answeredBy) joins these
- * lines when the table is next recorded from a real kind run
- * (NETPROOF_UPDATE_FINDINGS=1, which writes the diff and fails for review);
- * until then the recorded table has outcomes only. Set `withServers` to record it.
- */
-const withServers = false;
+/** Each attempt's outcome with who answered it (`http-status by web-…`, findings.ts' answeredBy): an answer from the wrong server is another finding. */
 const findings = (result: ScenarioResult) =>
-  Object.fromEntries(result.claims.map((c) => [c.id, `${c.verdict} (${c.attempts.map((a) => `${a.outcome.kind}${withServers ? answeredBy(a) : ''}`).join(', ')})`]));
+  Object.fromEntries(result.claims.map((c) => [c.id, `${c.verdict} (${c.attempts.map((a) => `${a.outcome.kind}${answeredBy(a)}`).join(', ')})`]));
 
 /**
  * Every Kubernetes scenario, for real, on one shared kindnetd-lab cluster (reused

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../src/environment/docker/index.ts';
-import { defaultCni, offlineCniNames } from '../../src/environment/kind/index.ts';
+import { offlineCniNames } from '../../src/environment/kind/index.ts';
 import { scanScenarios } from '../../src/scenario/registry.ts';
 import { expectFindingsAsRecorded } from '../integration/findings.ts';
 import { columnResults, runProjectScript, type CommandRun } from './columns.ts';
@@ -27,8 +27,7 @@ interface Column {
 const columns: Column[] = [
   // Upstream kindnet needs kind's own node image (a registry): a column of the workflow's upstream supply, not of this tier.
   ...offlineCniNames
-    // The default CNI's table is the kind suite's (test/kind/k8s-scenarios.kind.test.ts holds it to the same one).
-    .map((cni) => ({ name: cni, args: ['kubernetes', cni], golden: cni === defaultCni ? '../kind/expected-findings.json' : `../matrix/expected/${cni}.json` })),
+    .map((cni) => ({ name: cni, args: ['kubernetes', cni], golden: `../matrix/expected/${cni}.json` })),
   { name: 'docker', args: ['docker'], golden: './expected-findings.json' },
   ...Object.keys(engines)
     .filter((engine) => engine !== 'machine')

@@ -72,7 +72,7 @@ describe('Kubernetes scenarios on the kindnetd-lab cluster', () => {
 
   it('answers pasteable kubectl exec evidence from pods', () => {
     const k5 = results.get('k8s-pod-network')!.claims.find((c) => c.id === 'K5')!;
-    expect(k5.evidence.attempts[0]![0]!.command).toMatch(/^kubectl -n np-\w+ exec client -- np-probe http http:\/\/10\.244\./);
+    expect(k5.evidence.attempts[0]![0]!.command).toMatch(/^kubectl -n np-\w+ exec client -- np-probe http http:\/\/10\.224\./);
   });
 
   it("K14: pending without a load balancer; with MetalLB (L2) an address on the nodes' network, announced by a node whose MAC the outside client holds, answered by an lbweb pod", () => {

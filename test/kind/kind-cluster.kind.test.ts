@@ -65,7 +65,7 @@ describe('a kind cluster built without a registry', () => {
     await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', 'pod/server', 'pod/client', '--timeout=120s'], { timeoutMs: 130_000 });
     const pods = await kubectlJson<PodList>(['get', 'pods']);
     const ip = (name: string) => pods.items.find((p) => p.metadata.name === name)!.status.podIP!;
-    expect(ip('server')).toMatch(/^10\.244\./);
+    expect(ip('server')).toMatch(/^10\.224\./);
     const fetch = await cluster.kubectlOrThrow(['exec', 'client', '--', 'python3', '-c',
       `import urllib.request; print(urllib.request.urlopen("http://${ip('server')}:8080/", timeout=10).status)`], { timeoutMs: 30_000 });
     expect(fetch.stdout.trim()).toBe('200');

@@ -237,12 +237,19 @@ async function waitReady(cluster: StartedKindCluster, toolchain: KindToolchain):
   await cluster.kubectlOrThrow(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=240s'], { timeoutMs: 250_000 });
   await cluster.kubectlOrThrow(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { timeoutMs: 190_000 });
   // The local-path helper image is the lab's Debian base: it has getent, and every node has it.
-  const probe = await runPodOnce(cluster, `netproof-dns-check-${Date.now().toString(36)}`, {
-    image: nodeImageRefs(toolchain.versions)['local-path-helper'],
-    command: ['getent', 'hosts', 'kubernetes.default.svc.cluster.local'],
-    namespace: 'kube-system',
-  });
-  if (probe.phase !== 'Succeeded' || !/^10\.96\.0\.1\s/m.test(probe.logs)) {
-    throw new EnvironmentError(`CoreDNS does not answer for kubernetes.default.svc.cluster.local (pod ${probe.phase}):\n${probe.logs}`, 'inspect with: kubectl -n kube-system logs deploy/coredns');
+  // Right after CoreDNS's rollout, the probe's node may not yet have kube-proxy's rule for the DNS
+  // Service (seen once: the pod Failed, no output): a few tries within 30 s, then the failure is real.
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 1; ; attempt++) {
+    const probe = await runPodOnce(cluster, `netproof-dns-check-${Date.now().toString(36)}`, {
+      image: nodeImageRefs(toolchain.versions)['local-path-helper'],
+      command: ['getent', 'hosts', 'kubernetes.default.svc.cluster.local'],
+      namespace: 'kube-system',
+    });
+    if (probe.phase === 'Succeeded' && /^10\.96\.0\.1\s/m.test(probe.logs)) return;
+    if (Date.now() > deadline) {
+      throw new EnvironmentError(`CoreDNS does not answer for kubernetes.default.svc.cluster.local after ${attempt} tries in 30 s (last pod ${probe.phase}):\n${probe.logs}`, 'inspect with: kubectl -n kube-system logs deploy/coredns');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }

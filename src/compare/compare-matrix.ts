@@ -3,7 +3,7 @@ import { withoutRunIds } from '../lab/names.ts';
 import { formatOutcome } from '../outcome/outcome.ts';
 import type { AttemptResult, ClaimResult } from '../report/result.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
-import { changesBetween, changeText, type EngineSide } from './engine-changes.ts';
+import { changesBetween, changeText, engineSideOf, type EngineSide } from './engine-changes.ts';
 import type { ResultColumn } from './read-results.ts';
 
 export interface ComparedCell {
@@ -80,8 +80,7 @@ export function compareColumns(columns: readonly ResultColumn[]): Comparison {
   const engineOf = new Map<string, EngineSide>();
   for (const column of columns) {
     for (const result of column.results) {
-      const { engine, dockerHostsEngine, firewallBackend } = result.environment;
-      engineOf.set(`${column.name}\n${result.scenario}`, dockerHostsEngine ? { engine: `Docker ${dockerHostsEngine}` } : { engine, firewallBackend });
+      engineOf.set(`${column.name}\n${result.scenario}`, engineSideOf(result.environment));
       for (const claim of result.claims) {
         const row = rows.get(claim.id) ?? { says: claim.says, cells: {} };
         row.cells[column.name] = cellOf(claim, result.scenario);

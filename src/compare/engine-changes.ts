@@ -50,30 +50,36 @@ export interface EngineSide {
   readonly firewallBackend?: string;
 }
 
-/** Whether a change lies between two engines: one before the version and one from it, or one with the nftables backend and one without. */
-function separates(change: EngineChange, a: EngineSide, b: EngineSide): boolean {
-  if ('backend' in change.since) return a.firewallBackend !== undefined && b.firewallBackend !== undefined && (a.firewallBackend === change.since.backend) !== (b.firewallBackend === change.since.backend);
-  const since = dockerVersion(`Docker ${change.since.docker}`)!;
-  const lastWithout = change.since.lastWithout ? dockerVersion(`Docker ${change.since.lastWithout}.999`)! : undefined;
-  const has = (v: number[]) => before(v, since) >= 0;
-  const lacks = (v: number[]) => (lastWithout ? before(v, lastWithout) <= 0 : before(v, since) < 0);
-  const [va, vb] = [dockerVersion(a.engine), dockerVersion(b.engine)];
-  return va !== undefined && vb !== undefined && ((has(va) && lacks(vb)) || (has(vb) && lacks(va)));
-}
+const versionOf = (docker: string) => dockerVersion(`Docker ${docker}`)!;
 
-/** The changes to a claim that lie between some two of the engines given: what explains a row where they differ. */
-export function changesBetween(claim: string, sides: readonly EngineSide[]): EngineChange[] {
-  return engineChanges.filter((change) => change.claim === claim && sides.some((a) => sides.some((b) => separates(change, a, b))));
-}
-
-/** The changes to a claim that this one engine already has (for a single run's report): each says since when. */
-export function changesIn(claim: string, side: EngineSide): EngineChange[] {
+/** Whether an engine has the change: the nftables backend, or a Docker version from the one that brought it. */
+function has(change: EngineChange, side: EngineSide): boolean {
+  if ('backend' in change.since) return side.firewallBackend === change.since.backend;
   const version = dockerVersion(side.engine);
-  return engineChanges.filter((change) => {
-    if (change.claim !== claim) return false;
-    if ('backend' in change.since) return side.firewallBackend === change.since.backend;
-    return version !== undefined && before(version, dockerVersion(`Docker ${change.since.docker}`)!) >= 0;
-  });
+  return version !== undefined && before(version, versionOf(change.since.docker)) >= 0;
+}
+
+/** Whether an engine is known to lack it: another backend, or a version before it (up to `lastWithout` where only that is known). */
+function lacks(change: EngineChange, side: EngineSide): boolean {
+  if ('backend' in change.since) return side.firewallBackend !== undefined && side.firewallBackend !== change.since.backend;
+  const version = dockerVersion(side.engine);
+  if (version === undefined) return false;
+  return change.since.lastWithout ? before(version, versionOf(`${change.since.lastWithout}.999`)) <= 0 : before(version, versionOf(change.since.docker)) < 0;
+}
+
+/** The changes to a claim that lie between some two of the engines given (one has it, another is known to lack it): what explains a row where they differ. */
+export function changesBetween(claim: string, sides: readonly EngineSide[]): EngineChange[] {
+  return engineChanges.filter((change) => change.claim === claim && sides.some((a) => has(change, a)) && sides.some((b) => lacks(change, b)));
+}
+
+/** The changes to a claim that this one engine already has (for a single run's report). */
+export function changesIn(claim: string, side: EngineSide): EngineChange[] {
+  return engineChanges.filter((change) => change.claim === claim && has(change, side));
+}
+
+/** The engine a result ran on, for the changes: a Docker host's engine where the scenario ran on those (docker-two-hosts), else the scenario's host's. */
+export function engineSideOf(environment: Readonly<Record<string, string>>): EngineSide {
+  return environment.dockerHostsEngine ? { engine: `Docker ${environment.dockerHostsEngine}` } : { engine: environment.engine, firewallBackend: environment.firewallBackend };
 }
 
 /** One line: what changed, since when, and the reference. */

@@ -2,7 +2,7 @@ import type { ExecResult } from '../../exec/exec-result.ts';
 import { formatOutcome } from '../../outcome/outcome.ts';
 import { outcomeCounts, repeatsWords } from '../repeats.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../result.ts';
-import { changesIn, changeText, engineChanges } from '../../compare/engine-changes.ts';
+import { changesIn, changeText, engineChanges, engineSideOf } from '../../compare/engine-changes.ts';
 import { articleSource } from './article-source.ts';
 import { arrowsFor } from './arrows.ts';
 import { html } from './escape.ts';
@@ -42,10 +42,10 @@ function attemptRow(claim: ClaimResult, attempt: AttemptResult, index: number): 
 function engineChangesNote(claim: ClaimResult, environment: ScenarioResult['environment']): string {
   const changes = engineChanges.filter((change) => change.claim === claim.id);
   if (changes.length === 0) return '';
-  const engine = environment.dockerHostsEngine ? `Docker ${environment.dockerHostsEngine}` : environment.engine;
-  const here = new Set(changesIn(claim.id, { engine, firewallBackend: environment.dockerHostsEngine ? undefined : environment.firewallBackend }));
+  const side = engineSideOf(environment);
+  const here = new Set(changesIn(claim.id, side));
   const items = changes.map((change) => `<li>${html(changeText(change))} — <em>${here.has(change) ? 'this run\'s engine has it' : 'not this run\'s engine'}</em></li>`);
-  return `<div class="engine-change"><strong>Across Docker engines</strong> (this run: ${html(engine ?? 'unknown')}${environment.firewallBackend && !environment.dockerHostsEngine ? `, ${html(environment.firewallBackend)} backend` : ''})<ul>${items.join('')}</ul></div>`;
+  return `<div class="engine-change"><strong>Across Docker engines</strong> (this run: ${html(side.engine ?? 'unknown')}${side.firewallBackend ? `, ${html(side.firewallBackend)} backend` : ''})<ul>${items.join('')}</ul></div>`;
 }
 
 function claimSection(claim: ClaimResult, environment: ScenarioResult['environment']): string {

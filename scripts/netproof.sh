@@ -72,8 +72,18 @@ case "$command" in
     status=0
     # npm test is the tiers that fit CI's hour; `npm run test:matrix` (--project matrix) is everything else.
     case " $* " in *" --project"*) projects=() ;; *) projects=(--project unit --project integration --project browser --project kind) ;; esac
+    if [ ${#projects[@]} -gt 0 ]; then
+      # The tiers' Go builds (minutes on a fresh machine, a look-up after) run beside the
+      # tests, niced, in a process group of their own that goes when the tests do.
+      mkdir -p results
+      say "building the tiers' Go artefacts beside the tests (progress: results/prebuild.log)"
+      setsid nice -n 19 node test/prebuild.ts >results/prebuild.log 2>&1 &
+      prebuild=$!
+      trap 'kill -- -"$prebuild" 2>/dev/null || true' EXIT
+    fi
     npx vitest run --reporter=default --reporter=json --outputFile.json=results/vitest.json "${projects[@]}" "$@" || status=$?
     node scripts/test-summary.ts results/vitest.json
+    [ -z "${prebuild:-}" ] || grep -h 'prebuild:' results/prebuild.log >&2 || true
     exit "$status" ;;
   bench) exec node bench/bench.ts "$@" ;;
   *) exec node src/cli/main.ts "$command" "$@" ;;

@@ -1,5 +1,5 @@
 import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { EnvironmentError } from '../errors.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { lockHolder, tryLock, type LockHolder } from '../lab/lock-file.ts';
@@ -52,13 +52,13 @@ export async function ensureCachedBuild(build: CachedBuild, logger: Logger): Pro
 
 /** Who is building an artefact: its lock file says so. */
 interface Builder extends LockHolder {
-  /** The holder's command line (`scenario k8s-pod-network`), for the line a waiting run prints. */
+  /** The holder's script and arguments (`main.ts scenario k8s-pod-network`, `prebuild.ts`), for the line a waiting run prints. */
   readonly command: string;
 }
 
 /** Runs `work` holding the artefact's lock, waiting (and saying for whom) while another live process builds it. */
 async function holdingBuildLock(lock: string, build: CachedBuild, logger: Logger, work: () => Promise<void>): Promise<void> {
-  const me: Builder = { pid: process.pid, command: process.argv.slice(2).join(' ') };
+  const me: Builder = { pid: process.pid, command: [basename(process.argv[1] ?? 'node'), ...process.argv.slice(2)].join(' ') };
   const deadline = Date.now() + build.timeoutMs + 60_000;
   let announced = false;
   while (!(await tryLock(lock, me))) {

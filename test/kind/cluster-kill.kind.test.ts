@@ -1,9 +1,10 @@
 import { execa } from 'execa';
 import { access } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { kindClusterLabel } from '../../src/environment/kind/kind-cluster.ts';
 import { kubeconfigPath } from '../../src/environment/kind/kind-paths.ts';
 import { hostExec } from '../../src/exec/host-exec.ts';
+import { prepareKindTier, prepareTimeoutMs } from './prepare.ts';
 
 /**
  * The report: SIGKILL 15 s into `npm run cluster up` left three node
@@ -12,6 +13,8 @@ import { hostExec } from '../../src/exec/host-exec.ts';
  * killed one is swept like any dead run.
  */
 describe('a killed cluster up', () => {
+  beforeAll(() => prepareKindTier(), prepareTimeoutMs);
+
   it('is swept by clean: no node container, no kubeconfig', async () => {
     const name = `killed-up-${process.pid}`;
     const nodes = async () => (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${name}`])).stdout.split('\n').filter(Boolean);

@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterExists, deleteKindCluster, kindCluster } from '../../src/environment/kind/kind-cluster.ts';
 import { sharedClusterName } from '../../src/environment/kind/kind-lab.ts';
 import { packetsStoppedFromKind } from '../../src/environment/kind/kind-network.ts';
-import { ensureKindToolchain, type KindToolchain } from '../../src/environment/kind/node-image.ts';
+import type { KindToolchain } from '../../src/environment/kind/node-image.ts';
 import { noopLogger } from '../../src/log.ts';
 import { policyCases } from '../../src/netpol/cases.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../integration/leftovers.ts';
+import { enforcingCni } from '../tiers.ts';
+import { prepareKindTier, prepareTimeoutMs } from './prepare.ts';
 
-/** The non-default CNI CI runs end to end: kube-router enforces NetworkPolicy, so its K18 suite reads differently from kindnetd-lab's. */
-const cni = 'kube-router';
+const cni = enforcingCni;
 const scenarios = ['k8s-network-policy', 'k8s-pod-network'] as const;
 const claim = (result: ScenarioResult, id: string) => result.claims.find((c) => c.id === id)!;
 
@@ -32,7 +33,10 @@ describe(`Kubernetes scenarios on ${cni}`, () => {
   let stoppedAfter = 0;
 
   beforeAll(async () => {
-    toolchain = await ensureKindToolchain(noopLogger);
+    toolchain = await prepareKindTier();
+  }, prepareTimeoutMs);
+
+  beforeAll(async () => {
     stoppedBefore = await packetsStoppedFromKind();
     startedHere = !(await clusterExists(toolchain, clusterName));
     for (const name of scenarios) {

@@ -2,13 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterExists, deleteKindCluster, kindCluster } from '../../src/environment/kind/kind-cluster.ts';
 import { sharedClusterName } from '../../src/environment/kind/kind-lab.ts';
-import { ensureKindToolchain, type KindToolchain } from '../../src/environment/kind/node-image.ts';
+import type { KindToolchain } from '../../src/environment/kind/node-image.ts';
 import { noopLogger } from '../../src/log.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
 import { answeredBy, expectAsRecorded } from '../integration/findings.ts';
+import { prepareKindTier, prepareTimeoutMs } from './prepare.ts';
 
 const scenarios = ['k8s-host-db', 'k8s-pod-network', 'k8s-services', 'k8s-ingress'] as const;
 const clusterSpec = { cni: 'kindnetd-lab', workers: 2 } as const;
@@ -33,7 +34,10 @@ describe('Kubernetes scenarios on the kindnetd-lab cluster', () => {
   const clusterName = sharedClusterName(clusterSpec);
 
   beforeAll(async () => {
-    toolchain = await ensureKindToolchain(noopLogger);
+    toolchain = await prepareKindTier();
+  }, prepareTimeoutMs);
+
+  beforeAll(async () => {
     startedHere = !(await clusterExists(toolchain, clusterName));
     for (const name of scenarios) {
       results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true, secrets: ['mysecretpassword'] }));

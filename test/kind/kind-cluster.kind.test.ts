@@ -6,7 +6,7 @@ import { noopLogger } from '../../src/log.ts';
 import { kindClusterLabel, startKindCluster, type StartedKindCluster } from '../../src/environment/kind/kind-cluster.ts';
 import { kindNetwork, packetsStoppedFromKind } from '../../src/environment/kind/kind-network.ts';
 import { runPodOnce } from '../../src/environment/kind/run-pod.ts';
-import { appImages } from './global-setup.ts';
+import { appImages, prepareKindTier, prepareTimeoutMs } from './prepare.ts';
 
 interface PodList { items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase: string; podIP?: string } }[] }
 interface EventList { items: { reason: string; message: string; involvedObject: { name: string } }[] }
@@ -22,6 +22,8 @@ describe('a kind cluster built without a registry', () => {
   /** The kind guard counts for the network's lifetime, which another cluster on it may have begun: this file's share is what it adds. */
   let stoppedBefore = 0;
   const kubectlJson = async <T>(args: string[]): Promise<T> => JSON.parse((await cluster.kubectlOrThrow([...args, '-o', 'json'])).stdout) as T;
+
+  beforeAll(() => prepareKindTier(), prepareTimeoutMs);
 
   beforeAll(async () => {
     stoppedBefore = await packetsStoppedFromKind();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostExec, hostExecOrThrow } from '../../src/exec/host-exec.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
+import { prepareKindTier, prepareTimeoutMs } from './prepare.ts';
 
 /**
  * The hosted-runner path, here: a non-root user in the docker group with
@@ -22,6 +23,8 @@ const asUser = (user: string, command: string) =>
 
 describe('a non-root user with passwordless sudo, as on a hosted runner', () => {
   let results: string;
+
+  beforeAll(() => prepareKindTier(), prepareTimeoutMs);
 
   beforeAll(async () => {
     if ((await hostExec(['bash', '-c', 'command -v sudo'])).exitCode !== 0) {

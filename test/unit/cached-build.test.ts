@@ -25,7 +25,7 @@ describe('cached builds', () => {
     expect(a.exitCode, a.stderr).toBe(0);
     expect(b.exitCode, b.stderr).toBe(0);
     expect((await readFile(log, 'utf8')).trim().split('\n'), 'builds made').toHaveLength(1);
-    expect(b.stderr).toContain(`waiting for tiny: process ${firstPid} (${log}) is building it`);
+    expect(b.stderr).toContain(`waiting for tiny: process ${firstPid} (tiny-cached-build.ts ${log}) is building it`);
     expect(b.stderr).not.toContain('building tiny');
     const built = JSON.parse(a.stdout) as { dir: string };
     expect(JSON.parse(b.stdout)).toEqual(built);

@@ -17,6 +17,8 @@ import { matrixContainerPorts, matrixModel, matrixPodName, matrixPodNames, matri
 import type { ClusterModel } from './model.ts';
 import type { NetworkPolicy, Protocol } from './policy-types.ts';
 import type { MatrixTarget } from './probe-matrix.ts';
+import type { Observation } from '../probes/probe.ts';
+import { cellTracer } from './cell-trace.ts';
 
 /** The workers pods are spread over (pod i on workers[i % 2]); each has a node client, the scenario's workload `node-<worker>`. */
 export const matrixWorkers = ['worker', 'worker2'] as const;
@@ -33,6 +35,14 @@ export interface PolicyMatrixLab {
   readonly nodeOf: ReadonlyMap<string, string>;
   apply(policies: readonly NetworkPolicy[]): Promise<void>;
   remove(policies: readonly NetworkPolicy[]): Promise<void>;
+  /**
+   * Probes one cell again with the kernel's trace on in the namespaces of the
+   * nodes it crosses (packet-trace.ts): which rule stopped it. Only where the
+   * CNI filters with netfilter; missing otherwise (or in a simulated lab).
+   */
+  readonly traceCell?: (row: string, target: MatrixTarget, at: PortProtocol) => Promise<Observation>;
+  /** Why a blocked cell is not traced here (the CNI drops outside netfilter, or does not filter), for the report. */
+  readonly untracedBecause?: string;
 }
 
 /** The protocols probed: TCP and UDP (SCTP only where the kernel has it; np-serve does not serve it yet). */
@@ -74,6 +84,7 @@ export async function startPolicyMatrix(env: StartedEnvironment): Promise<Policy
     sources,
     targets: matrixPodNames.map((pod) => ({ name: pod, ip: names.ipOf(pod) })),
     nodeOf,
+    ...cellTracer(env, lab, sources, nodeOf),
     // kubectl apply of the JSON as written: client-node's object API serializes its model's field names (`_from`) and would drop a rule's `from`.
     apply: async (policies) => void (await lab.cluster.kubectlOrThrow(['apply', '-f', '-'], { input: list(policies) })),
     remove: async (policies) => void (await lab.cluster.kubectlOrThrow(['delete', '--ignore-not-found', '-f', '-'], { input: list(policies) })),

@@ -12,6 +12,7 @@ import { formatVerdict, judgeCase, matrixSignature, probeKey, probeTypeOf, type 
 import { instantiate } from './matrix.ts';
 import type { PolicyMatrixLab } from './matrix-lab.ts';
 import type { NetworkPolicy } from './policy-types.ts';
+import type { Observation } from '../probes/probe.ts';
 import { probeMatrix, type MatrixRun } from './probe-matrix.ts';
 
 export interface SuiteOptions {
@@ -38,6 +39,14 @@ export interface CaseResult {
   readonly settled: Settled;
   /** Missing when a source gave no report for some probe. */
   readonly conformance?: CaseConformance;
+  /** One blocked TCP cell probed again under the kernel's trace: which rule stopped it (where the lab can trace). */
+  readonly traced?: TracedCell;
+}
+
+export interface TracedCell {
+  /** `x/a→y/b 80/TCP` */
+  readonly cell: string;
+  readonly observation: Observation;
 }
 
 export type SuiteResult =
@@ -56,9 +65,10 @@ export async function runPolicySuite(matrix: PolicyMatrixLab, cases: readonly Po
     const policies = policyCase.policies.map((p) => instantiate(p, matrix.names));
     const judge = (cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, policies, cells, baseline.run.cells);
     const settled = await settle(matrix, () => matrix.apply(policies), (run) => judge(run.cells).verdict.kind === 'conformant', options);
+    const traced = await traceOneBlocked(matrix, settled.run);
     await matrix.remove(policies);
-    evidence.push(...settled.run.evidence);
-    results.push({ policyCase, policies, settled, ...(settled.run.failures.length === 0 ? { conformance: judge(settled.run.cells) } : {}) });
+    evidence.push(...settled.run.evidence, ...(traced?.observation.evidence ?? []));
+    results.push({ policyCase, policies, settled, ...(settled.run.failures.length === 0 ? { conformance: judge(settled.run.cells) } : {}), ...(traced ? { traced } : {}) });
   }
   return { open: true, baselineMs: baseline.convergedMs, cases: results, evidence };
 }
@@ -80,6 +90,27 @@ async function settle(matrix: PolicyMatrixLab, change: () => Promise<void>, asEx
     if (seen.length - first >= options.stableMatrices && elapsed >= options.minSettleMs) return { run, convergedMs, how: `unchanged over ${seen.length - first} matrices` };
     if (elapsed >= options.boundMs) return { run, convergedMs, how: `still changing after ${options.boundMs / 1000} s` };
   }
+}
+
+/**
+ * One pod-to-pod TCP cell that did not connect, probed again with the trace on
+ * while the case's policies still apply: a pair on one node first (one
+ * namespace filters it), else any. None when nothing was blocked.
+ */
+async function traceOneBlocked(matrix: PolicyMatrixLab, run: MatrixRun): Promise<TracedCell | undefined> {
+  if (!matrix.traceCell) return undefined;
+  const blocked = matrix.targets.flatMap((target) =>
+    matrix.shape.at
+      .filter((at) => at.protocol === 'TCP')
+      .flatMap((at) =>
+        [...matrix.shape.modelPod.keys()]
+          .filter((row) => row !== target.name && probeTypeOf(run.cells.get(probeKey(row, target.name, at))?.outcome ?? { kind: 'success' }) !== 'connected')
+          .map((row) => ({ row, target, at, sameNode: matrix.nodeOf.get(row) === matrix.nodeOf.get(target.name) })),
+      ),
+  );
+  const cell = blocked.find((b) => b.sameNode) ?? blocked[0];
+  if (!cell) return undefined;
+  return { cell: `${cell.row}→${cell.target.name} ${cell.at.port}/${cell.at.protocol}`, observation: await matrix.traceCell(cell.row, cell.target, cell.at) };
 }
 
 /** The per-case verdict words: the conformance's, or why there is none. */
@@ -112,6 +143,7 @@ function caseSection(result: CaseResult, matrix: PolicyMatrixLab): string {
     `policies: ${JSON.stringify(policies.map((p) => ({ namespace: p.metadata.namespace, name: p.metadata.name, spec: p.spec })))}`,
     `settled: ${settled.how}, ${(settled.convergedMs / 1000).toFixed(1)} s after apply`,
     `verdict: ${caseVerdictWords(result, 40)}`,
+    ...(result.traced ? [`traced: ${result.traced.cell} again, ${result.traced.observation.outcome.kind}: ${result.traced.observation.detail ?? 'no trace'}`] : []),
     ...(conformance && conformance.refusedNotDropped.length > 0 ? [`refused rather than dropped (connected with no policy): ${conformance.refusedNotDropped.length} cells`] : []),
     `left to implementations (shown, not judged): ${implementationDefined(settled.run.cells, matrix)}`,
     conformance?.text ?? '',

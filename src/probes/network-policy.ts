@@ -49,6 +49,7 @@ export function networkPolicySuite(cases: readonly PolicyCase[] = policyCases): 
         if (!suite.open) return { outcome: { kind: 'check-failed', reason: `with no policy the matrix is not open (${formatVerdict(suite.baseline.verdict)}): no case can be read` }, detail: suite.baseline.text };
         const header = [
           `CNI ${cni}; ${cases.length} cases; ${matrix.shape.rows.length} sources × ${matrix.shape.columns.length} pods × ${matrix.shape.at.length} port/protocols per matrix; probe timeout ${suiteOptions.timeoutSeconds} s, ${suiteOptions.concurrency} sources at once; SCTP ${sctpNote}`,
+          `trace: ${matrix.traceCell ? "one blocked TCP cell per case, probed again under the kernel's trace in the namespaces of the nodes it crosses: the rule that stopped it" : `none (${matrix.untracedBecause ?? 'not available'})`}`,
         ];
         const detail = suiteDetail(header, suite.baselineMs, suite.cases, matrix);
         const summary = tallyOf(suite.cases);

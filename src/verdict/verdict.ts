@@ -33,6 +33,8 @@ export interface JudgedAttempt {
   readonly role?: AttemptRole;
   readonly half?: string;
   readonly connection: string;
+  /** What it observed: a check that failed says why it could not be tried (an engine that refuses a swarm), and `because` repeats it. */
+  readonly outcome?: Outcome;
 }
 
 /**
@@ -45,11 +47,15 @@ export interface JudgedAttempt {
  */
 export function claimVerdict(attempts: readonly JudgedAttempt[]): { status: VerdictStatus; because?: string } {
   const name = (a: JudgedAttempt) => (a.half ? `"${a.half}" (${a.connection})` : a.connection);
+  const notTried = (a: JudgedAttempt) => (a.outcome?.kind === 'check-failed' ? `not tried: ${a.outcome.reason}` : undefined);
   const controls = attempts.filter((a) => a.role === 'contrast' || a.role === 'control');
   const own = attempts.filter((a) => !a.role);
   const failedControl = controls.find((a) => a.verdict !== 'confirmed');
-  if (failedControl) return { status: 'inconclusive', because: `the ${failedControl.role} ${name(failedControl)} was ${failedControl.verdict === 'refuted' ? 'not as the lab needs it' : 'not checked'}, so the claim was not really tried` };
+  if (failedControl) {
+    const why = failedControl.verdict === 'refuted' ? 'not as the lab needs it' : `not checked${notTried(failedControl) ? ` (${notTried(failedControl)})` : ''}`;
+    return { status: 'inconclusive', because: `the ${failedControl.role} ${name(failedControl)} was ${why}, so the claim was not really tried` };
+  }
   const status = combine(own.map((a) => a.verdict));
   const off = own.filter((a) => a.verdict === status && status !== 'confirmed');
-  return off.length > 0 ? { status, because: `${status}: ${off.map(name).join('; ')}` } : { status };
+  return off.length > 0 ? { status, because: `${status}: ${off.map((a) => [name(a), notTried(a)].filter(Boolean).join(', ')).join('; ')}` } : { status };
 }

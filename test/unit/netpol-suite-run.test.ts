@@ -120,6 +120,28 @@ describe('the suite on a simulated CNI', () => {
     expect(tooLate.open && tallyOf(tooLate.cases)).toBe('1 not enforced');
   });
 
+  it('traces one blocked TCP cell per case, a pair on one node first, while the case applies; nothing where nothing is blocked', async () => {
+    const traced: string[] = [];
+    const lab = simulatedLab('drop');
+    const withTrace: PolicyMatrixLab = {
+      ...lab,
+      traceCell: async (row, target, at) => {
+        traced.push(`${row}→${target.name} ${at.port}/${at.protocol} ${lab.applied.length}`);
+        return { outcome: { kind: 'timeout', afterMs: 2000 }, connection: row, target: { host: target.ip, port: at.port }, evidence: [], detail: 'dropped in node worker by filter KUBE-NWPLCY-X' };
+      },
+    };
+    const result = await runPolicySuite(withTrace, policyCases.slice(0, 2), options);
+    // deny-ingress in x: x/a and x/c share the node worker (pods alternate over the two workers).
+    expect(traced[0]).toBe('x/c→x/a 80/TCP 1');
+    expect(result.open && result.cases[0]!.traced?.cell).toBe('x/c→x/a 80/TCP');
+    const detail = result.open ? suiteDetail(['CNI sim'], result.baselineMs, result.cases, withTrace) : '';
+    expect(detail).toContain('traced: x/c→x/a 80/TCP again, timeout: dropped in node worker by filter KUBE-NWPLCY-X');
+    const open: string[] = [];
+    const ignoring = simulatedLab('ignore');
+    await runPolicySuite({ ...ignoring, traceCell: async (row) => (open.push(row), { outcome: { kind: 'success' }, connection: row, evidence: [] }) }, policyCases.slice(0, 2), options);
+    expect(open, 'nothing blocked: nothing traced').toEqual([]);
+  });
+
   it('a matrix that is not open with no policy reads nothing', async () => {
     const result = await runPolicySuite(simulatedLab('drop', 0, ['y-b']), policyCases, options);
     expect(result.open).toBe(false);

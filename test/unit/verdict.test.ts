@@ -59,6 +59,16 @@ describe('claimVerdict', () => {
     expect(verdict.status).toBe('inconclusive');
     expect(verdict.because).toMatch(/contrast same pair on a default network/);
   });
+  it('says why a half could not be tried (its failed check), on an own attempt and on a control', () => {
+    const refusedSwarm = { kind: 'check-failed', reason: 'docker swarm init exited 1: --firewall-backend=nftables is incompatible with swarm mode' } as const;
+    expect(claimVerdict([own('confirmed'), { verdict: 'inconclusive', half: 'over an overlay', connection: 'GET web1', outcome: refusedSwarm }])).toEqual({
+      status: 'inconclusive',
+      because: 'inconclusive: "over an overlay" (GET web1), not tried: docker swarm init exited 1: --firewall-backend=nftables is incompatible with swarm mode',
+    });
+    expect(claimVerdict([own('confirmed'), { verdict: 'inconclusive', role: 'control', connection: 'the route', outcome: refusedSwarm }]).because).toBe(
+      'the control the route was not checked (not tried: docker swarm init exited 1: --firewall-backend=nftables is incompatible with swarm mode), so the claim was not really tried',
+    );
+  });
   it('is confirmed when every own attempt is and every control behaved', () => {
     expect(claimVerdict([own('confirmed'), { verdict: 'confirmed', role: 'control', connection: 'x' }])).toEqual({ status: 'confirmed' });
   });

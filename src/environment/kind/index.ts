@@ -29,6 +29,7 @@ export { cniOf, isSharedClusterName, kindLabOf, nodeNamed, sharedClusterName, st
 export { kindNetwork, packetsStoppedFromKind } from './kind-network.ts';
 export { kindNodeNetwork } from './kind-node-network.ts';
 export { kubeconfigPath } from './kind-paths.ts';
+export { nodeNamespace } from './node-namespace.ts';
 export { WatchTimedOut } from './kube-client.ts';
 export { createPool, installMetallb, metallbNamespace, poolFromSubnet, poolObjects, removeMetallb } from './metallb.ts';
 export { ensureKindTool, ensureKindToolchain, type KindToolchain } from './node-image.ts';

@@ -41,6 +41,7 @@ const shared = {
   },
   daemonSet: { namespace: 'kube-system', name: 'cilium' },
   enforcesNetworkPolicy: true,
+  policyFilter: 'ebpf',
 } as const;
 
 /** The explanations' clauses, each naming the column that ran. */

@@ -115,6 +115,12 @@ export interface CniModule<Name extends string = string> {
   readonly fingerprint: string;
   /** Whether it enforces NetworkPolicy (its documentation's word; the lab's K18 observes it). */
   readonly enforcesNetworkPolicy: boolean;
+  /**
+   * Where its NetworkPolicy drops are made: in netfilter (iptables or nftables
+   * rules, which the kernel's trace names), in eBPF (out of the trace's sight),
+   * or nowhere. Decides whether the lab traces a blocked probe on the nodes.
+   */
+  readonly policyFilter: 'iptables' | 'nftables' | 'ebpf' | 'none';
   /** How it carries pod traffic, for the claims' explanations (each a clause that names the CNI). */
   readonly datapath: {
     /** How a packet reaches a pod on another node. */

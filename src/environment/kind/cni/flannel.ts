@@ -30,6 +30,7 @@ export const flannel = defineCni({
   daemonSet: { namespace: 'kube-flannel', name: 'kube-flannel-ds' },
   fingerprint: 'flannel',
   enforcesNetworkPolicy: false,
+  policyFilter: 'none',
   datapath: {
     crossNode: "flannel wraps it in VXLAN (flannel.1) to the node that owns the destination's pod CIDR, the pod IPs unchanged inside",
     masquerade: "flannel (--ip-masq) masquerades only packets leaving the pod CIDR, to the node's address",

@@ -18,6 +18,7 @@ export const kindnet = defineCni({
   daemonSet: kindnetdLab.daemonSet,
   fingerprint: 'kindnet (upstream, from the node image; its NetworkPolicy engine fails open on a kernel without CONFIG_NFT_QUEUE)',
   enforcesNetworkPolicy: true,
+  policyFilter: 'nftables',
   datapath: {
     crossNode: "kindnet adds a route per other node's pod CIDR via that node's InternalIP",
     masquerade: "kindnet masquerades only packets leaving the pod CIDR, to the node's address",

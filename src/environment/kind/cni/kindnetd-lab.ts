@@ -17,6 +17,7 @@ export const kindnetdLab = defineCni({
   daemonSet: { namespace: 'kube-system', name: 'kindnet' },
   fingerprint: "kindnetd-lab (the lab's stand-in for kindnet: ptp + host-local + portmap, no NetworkPolicy)",
   enforcesNetworkPolicy: false,
+  policyFilter: 'none',
   datapath: {
     crossNode: "kindnetd-lab adds a route per other node's pod CIDR via that node's InternalIP",
     masquerade: "kindnetd-lab masquerades only packets leaving the pod CIDR, to the node's address",

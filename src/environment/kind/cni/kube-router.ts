@@ -22,6 +22,7 @@ export const kubeRouter = defineCni({
   daemonSet: { namespace: 'kube-system', name: 'kube-router' },
   fingerprint: 'kube-router',
   enforcesNetworkPolicy: true,
+  policyFilter: 'iptables',
   datapath: {
     crossNode: "kube-router learns each node's pod CIDR over BGP and routes it via that node's InternalIP",
     masquerade: "kube-router (pod egress, on by default) masquerades only packets leaving the pod CIDR, to the node's address",

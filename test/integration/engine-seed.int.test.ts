@@ -1,5 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../src/environment/docker/index.ts';
 import { findSeed, seedDir } from '../../src/environment/docker/engine-seed.ts';
 import { startLabHost, type LabHost } from '../../src/environment/docker/lab-host-engine.ts';
@@ -18,6 +19,8 @@ describe("a lab host's image store, kept and reused", () => {
   const id = `sd${process.pid}`;
   const network = `np-${id}-lan`;
   const hosts: LabHost[] = [];
+  // --internal: nothing on it can be forwarded off the machine.
+  beforeAll(() => hostExecOrThrow(['docker', 'network', 'create', '--internal', '--label', `${runLabel}=${id}`, network]));
   afterAll(async () => {
     for (const host of hosts) await host.remove();
     await hostExec(['docker', 'network', 'rm', network]);
@@ -28,8 +31,6 @@ describe("a lab host's image store, kept and reused", () => {
     const { toolbox } = await ensureImages(['toolbox'], noopLogger);
     const dir = seedDir(image, [toolbox]);
     await rm(dir, { recursive: true, force: true });
-    // --internal: nothing on it can be forwarded off the machine.
-    await hostExecOrThrow(['docker', 'network', 'create', '--internal', '--label', `${runLabel}=${id}`, network]);
     const start = async (n: number) => {
       const started = performance.now();
       const host = await startLabHost({ name: `np-${id}-host${n}`, engine: '20.10', image, network, labels: { [runLabel]: id }, images: [toolbox] });
@@ -51,5 +52,20 @@ describe("a lab host's image store, kept and reused", () => {
     const fresh = await Promise.all([second.host.docker(['ps', '-aq']), second.host.docker(['network', 'ls', '--format', '{{.Name}}']), second.host.docker(['volume', 'ls', '-q'])]);
     expect(fresh.map((r) => r.stdout.trim().split('\n').filter(Boolean).sort())).toEqual([[], ['bridge', 'host', 'none'], []]);
     console.info(`lab host with toolbox: ${first.seconds.toFixed(1)} s loading it, ${second.seconds.toFixed(1)} s from the kept store`);
+  });
+
+  // Found on a fresh machine: docker-two-hosts' three hosts, starting together with no store kept, copied into one partial directory and failed.
+  it('lab hosts that start together with no store kept all start, one keeps it, and no partial copy is left', { timeout: 600_000 }, async () => {
+    const image = await engines['20.10']!.labHost!.image(noopLogger);
+    const { toolbox } = await ensureImages(['toolbox'], noopLogger);
+    const dir = seedDir(image, [toolbox]);
+    await rm(dir, { recursive: true, force: true });
+    const settled = await Promise.allSettled([3, 4, 5].map((n) => startLabHost({ name: `np-${id}-host${n}`, engine: '20.10', image, network, labels: { [runLabel]: id }, images: [toolbox] })));
+    const together = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    hosts.push(...together);
+    expect(settled.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []))).toEqual([]);
+    for (const host of together) expect((await host.docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n')).toContain(toolbox);
+    expect(await findSeed(image, [toolbox])).toBe(dir);
+    expect((await readdir(dirname(dir))).filter((entry) => entry.includes('.partial-'))).toEqual([]);
   });
 });

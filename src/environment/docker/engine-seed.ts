@@ -8,12 +8,13 @@
  * swarm state, so each lab host is still a fresh engine. Copying the store
  * takes seconds where `docker save | docker load` took tens of them.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exists } from '../../build/cached-build.ts';
 import { cacheRoot } from '../../build/cache-root.ts';
 import { hostExec } from '../../exec/host-exec.ts';
+import { isAlive } from '../../lab/run-registry.ts';
 
 /** Where a lab host mounts its seed (read-only); images/dind/dind-entrypoint copies it from there. */
 export const seedMountPoint = '/seed';
@@ -39,17 +40,28 @@ export async function findSeed(engineImage: string, images: readonly string[]): 
   return dir;
 }
 
+/** Seeds this process is keeping now, by directory: lab hosts started together (docker-two-hosts' three) keep one. */
+const keeping = new Map<string, Promise<string | undefined>>();
+
 /**
  * Keeps the image store of a lab host that has just loaded exactly these
  * images and has run nothing yet. A partial copy is never taken for a seed
- * (it is renamed into place when whole); two runs making the same seed each
- * copy, and the second finds it there. A failure costs the next run its speed,
- * not its result: it is reported, not thrown.
+ * (it is renamed into place when whole); within a process one lab host keeps
+ * it while the others of the same set go on, and two runs making the same
+ * seed each copy into a partial of their own, the second finding it there. A
+ * failure costs the next run its speed, not its result: it is reported, never
+ * thrown.
  */
-export async function keepSeed(containerName: string, dir: string): Promise<string | undefined> {
+export function keepSeed(containerName: string, dir: string): Promise<string | undefined> {
+  if (keeping.has(dir)) return Promise.resolve(undefined);
+  const kept = copyStore(containerName, dir).catch((error: Error) => `the image store of ${containerName} could not be kept: ${error.message}`);
+  keeping.set(dir, kept);
+  return kept.finally(() => keeping.delete(dir));
+}
+
+async function copyStore(containerName: string, dir: string): Promise<string | undefined> {
   if (await exists(join(dir, '.complete'))) return undefined;
-  const partial = `${dir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  const partial = `${dir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(partial, { recursive: true });
   const copied = await hostExec(['bash', '-c', 'set -o pipefail; docker exec "$1" tar -C /var/lib/docker -cf - image overlay2 | tar -C "$2" -xf -', 'seed', containerName, partial], { timeoutMs: 5 * 60_000 });
   if (copied.exitCode !== 0) {
@@ -71,5 +83,14 @@ async function pruneSeeds(kept: string): Promise<void> {
   const dated = await Promise.all(entries.map(async (entry) => ({ entry, time: (await stat(join(seedsRoot(), entry)).catch(() => undefined))?.mtimeMs ?? 0 })));
   const sameBuild = dated.filter((d) => d.entry.startsWith(`${engine}--`)).sort((a, b) => b.time - a.time);
   const drop = [...dated.filter((d) => !d.entry.startsWith(`${engine}--`)), ...sameBuild.slice(keptPerEngine)];
-  await Promise.all(drop.map((d) => rm(join(seedsRoot(), d.entry), { recursive: true, force: true })));
+  await Promise.all([...drop.map((d) => d.entry), ...(await orphanedPartials())].map((entry) => rm(join(seedsRoot(), entry), { recursive: true, force: true })));
+}
+
+/** Partial copies whose process is gone (a run killed while it kept a seed). */
+async function orphanedPartials(): Promise<string[]> {
+  const entries = await readdir(seedsRoot()).catch(() => [] as string[]);
+  return entries.filter((entry) => {
+    const pid = Number(/\.partial-(\d+)-/.exec(entry)?.[1]);
+    return pid > 0 && !isAlive(pid);
+  });
 }

@@ -133,7 +133,7 @@ function isTowards(packet: TracedPacket, target: ProbeTarget | undefined): boole
   return packet.destination === target.host && (target.port === undefined || packet.destinationPort === target.port);
 }
 
-/** The step that dropped the attempt's packets (`filter:FORWARD:policy:DROP`), said in words. */
+/** The step that dropped (or rejected) the attempt's packets (`filter:FORWARD:policy:DROP`), said in words. */
 export function droppedBy(packets: readonly TracedPacket[], where: string): string {
   if (packets.length === 0) return `the trace in ${where} saw none of the attempt's SYNs`;
   for (const packet of packets) {
@@ -141,7 +141,9 @@ export function droppedBy(packets: readonly TracedPacket[], where: string): stri
     if (!step) continue;
     const [table, chain, kind] = step.split(':') as [string, string, string];
     const ruleText = step.replace(/^\S+\s*/, '').trim();
-    return kind === 'policy' ? `dropped in ${where} by ${table} ${chain}'s policy DROP` : `dropped in ${where} by ${table} ${chain}: \`${ruleText || step}\``;
+    // The kernel reports a REJECT rule's verdict as a drop (it sends its answer, then drops the packet): the rule says which.
+    const verb = / -j REJECT\b|\breject\b/.test(ruleText) ? 'rejected' : 'dropped';
+    return kind === 'policy' ? `dropped in ${where} by ${table} ${chain}'s policy DROP` : `${verb} in ${where} by ${table} ${chain}: \`${ruleText || step}\``;
   }
   const last = packets[0]!.steps.at(-1);
   return `the trace in ${where} saw no rule drop the attempt's SYN${last ? ` (its last step: ${last})` : ''}`;

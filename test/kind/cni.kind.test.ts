@@ -67,8 +67,13 @@ describe(`Kubernetes scenarios on ${cni}`, () => {
     const rows = detail.split('\n').filter((line) => /^[a-z0-9-]+ +\d+\.\d s  /.test(line));
     expect(rows).toHaveLength(policyCases.length);
     for (const row of rows) expect(row).toMatch(/ s  (conformant|not enforced|partly)/);
-    // One np-probe batch per source per matrix (9 pods + 2 node clients), for the no-policy matrix and each case's settled one.
-    expect(k18.evidence.attempts[0]!.filter((e) => e.command.includes('np-probe batch'))).toHaveLength(11 * (policyCases.length + 1));
+    // kube-router filters with iptables: in every case that blocks a TCP cell (all but allow-all-ingress and allow-all-egress) one is probed
+    // again under the kernel's trace on its nodes, and the trace names kube-router's rule that stopped it.
+    const traced = detail.split('\n').filter((line) => line.startsWith('traced: '));
+    expect(traced).toHaveLength(policyCases.length - 2);
+    for (const line of traced) expect(line).toMatch(/^traced: [xyz]\/[abc]→[xyz]\/[abc] 8[01]\/TCP again, (refused|timeout): (rejected|dropped) in node worker2? by filter KUBE-[A-Z0-9-]+: `-4 -t filter -A KUBE-/);
+    // One np-probe batch per source per matrix (9 pods + 2 node clients), for the no-policy matrix and each case's settled one; one per traced cell.
+    expect(k18.evidence.attempts[0]!.filter((e) => e.command.includes('np-probe batch'))).toHaveLength(11 * (policyCases.length + 1) + traced.length);
   });
 
   it('K16 and K17 are conclusive on kube-router: its conflist in /etc/cni/net.d, its bridge is kube-bridge, not cni0', () => {

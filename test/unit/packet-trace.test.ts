@@ -29,6 +29,11 @@ describe('packet trace', () => {
     const passed = ' PACKET: 2 0000abce IN=eth0 SRC=198.18.0.11 DST=172.17.0.3 DPORT=80 SYN\n TRACE: 2 0000abce filter:FORWARD:policy:ACCEPT \n';
     expect(droppedBy(parseTrace(passed), 'host A')).toBe("the trace in host A saw no rule drop the attempt's SYN (its last step: filter:FORWARD:policy:ACCEPT)");
     expect(droppedBy([], 'host A')).toBe("the trace in host A saw none of the attempt's SYNs");
+    // kube-router's NetworkPolicy chain, as traced on a kind node: the kernel's verdict for a REJECT rule is DROP.
+    const rejectRule = '-4 -t filter -A KUBE-POD-FW-MVP6QX2PAUBNAO5Q -m comment --comment "rule to REJECT traffic destined for POD name:x-a namespace: np-9bbc70c9-x" -m mark ! --mark 0x10000/0x10000 -j REJECT --reject-with icmp-port-unreachable';
+    expect(droppedBy([{ id: 'y', destination: '10.224.1.5', destinationPort: 80, steps: ['raw:PREROUTING:rule:0x3:CONTINUE', `filter:KUBE-POD-FW-MVP6QX2PAUBNAO5Q:rule:0x9:DROP ${rejectRule}`] }], 'node worker')).toBe(
+      `rejected in node worker by filter KUBE-POD-FW-MVP6QX2PAUBNAO5Q: \`${rejectRule}\``,
+    );
   });
 
   it("reads `nft monitor trace` (an engine on the nftables backend) into the same steps, and names Docker's rule", () => {

@@ -36,6 +36,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
 fi
 
 export TESTCONTAINERS_RYUK_DISABLED=true
+# Node keeps the lab's compiled modules between runs, beside the lab's other caches (a tenth of a second a run).
+export NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-${NETPROOF_CACHE:-$([ "$(id -u)" = 0 ] && echo /var/cache/netproof || echo "$HOME/.cache/netproof")}/node-compile-cache}
 
 # Arguments first: a typo, --help, a listing or compare needs neither root nor
 # an engine, and is answered before anything is installed or started. The CLI

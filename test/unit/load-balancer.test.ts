@@ -66,8 +66,9 @@ webhooks:
 
 type Obj = Record<string, any>;
 
+const objects = (await rewriteMetallbManifest(manifest, { runId: 'r1', image: 'netproof/kind-metallb:abc' })) as Obj[];
+
 describe("MetalLB's manifest, rewritten for one run", () => {
-  const objects = rewriteMetallbManifest(manifest, { runId: 'r1', image: 'netproof/kind-metallb:abc' }) as Obj[];
   const byKind = (kind: string) => objects.find((o) => o.kind === kind)!;
 
   it('installs into np-<run>-metallb: the namespace, every namespace field (subjects, webhook and conversion services)', () => {
@@ -93,11 +94,11 @@ describe("MetalLB's manifest, rewritten for one run", () => {
     expect(byKind('DaemonSet').spec.template.spec.containers[0]).toMatchObject({ image: 'netproof/kind-metallb:abc', imagePullPolicy: 'Never', command: ['/usr/local/bin/speaker'] });
   });
 
-  it('refuses a manifest that runs an image the lab does not build, or makes a cluster-scoped kind the sweep does not know', () => {
-    expect(() => rewriteMetallbManifest(manifest.replace('metallb/speaker', 'frrouting/frr'), { runId: 'r1', image: 'x' })).toThrow(/frrouting\/frr:v0\.15\.2, which the lab does not build/);
+  it('refuses a manifest that runs an image the lab does not build, or makes a cluster-scoped kind the sweep does not know', async () => {
+    await expect(rewriteMetallbManifest(manifest.replace('metallb/speaker', 'frrouting/frr'), { runId: 'r1', image: 'x' })).rejects.toThrow(/frrouting\/frr:v0\.15\.2, which the lab does not build/);
     const extra = `${manifest}---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: metallb-high}\n`;
-    expect(() => rewriteMetallbManifest(extra, { runId: 'r1', image: 'x' })).toThrow(/cluster-scoped PriorityClass metallb-high/);
-    expect(() => rewriteMetallbManifest('', { runId: 'r1', image: 'x' })).toThrow(/no objects/);
+    await expect(rewriteMetallbManifest(extra, { runId: 'r1', image: 'x' })).rejects.toThrow(/cluster-scoped PriorityClass metallb-high/);
+    await expect(rewriteMetallbManifest('', { runId: 'r1', image: 'x' })).rejects.toThrow(/no objects/);
   });
 
   it("limits the pool to the run's namespace and advertises it in L2 mode", () => {

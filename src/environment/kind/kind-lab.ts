@@ -10,7 +10,7 @@ import type { CniModule } from './cni/cni-module.ts';
 import { cniModule, isCni, type Cni } from './cni/registry.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import { clusterExists, kindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
-import { KubeClient } from './kube-client.ts';
+import { connectKubeClient, type KubeClient } from './kube-client.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 
 /** A node as probes need it: its name (also its container's), role and addresses. */
@@ -85,7 +85,7 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
     if (!keep) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
   }
   if (reuse) await waitUsable(cluster, toolchain, logger);
-  const client = new KubeClient(cluster.kubeconfig);
+  const client = await connectKubeClient(cluster.kubeconfig);
   const facts = await readKindFacts(client, toolchain.versions.KIND_VERSION);
   if (facts.cniName !== spec.cni) {
     // Only a cluster made by hand under a lab name gets here: its own CNI decides, never the name or the spec.

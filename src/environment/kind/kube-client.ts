@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { AppsV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, Watch, type KubernetesObject, type V1Status } from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObject, KubernetesObjectApi, V1Status } from '@kubernetes/client-node';
 import { shellQuote, type ExecResult } from '../../exec/exec-result.ts';
 
 export interface PodExecOptions {
@@ -11,25 +11,37 @@ export interface PodExecOptions {
 /** A watch that saw nothing satisfy its condition before its deadline (not a failure of the watch itself). */
 export class WatchTimedOut extends Error {}
 
+/** @kubernetes/client-node, loaded when a cluster is first used: a third of a second that a Docker run never needs. */
+type ClientNode = typeof import('@kubernetes/client-node');
+export const loadClientNode = (): Promise<ClientNode> => import('@kubernetes/client-node');
+
+/** The client for a cluster's kubeconfig. */
+export async function connectKubeClient(kubeconfig: string): Promise<KubeClient> {
+  return new KubeClient(await loadClientNode(), kubeconfig);
+}
+
 /**
  * The Kubernetes API through @kubernetes/client-node, for one cluster:
  * objects, readiness by watch, exec. Each exec is recorded as the
  * `kubectl exec …` a reader can paste.
  */
 export class KubeClient {
-  readonly config = new KubeConfig();
+  readonly config: KubeConfig;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly objects: KubernetesObjectApi;
 
   readonly kubeconfig: string;
+  readonly #k8s: ClientNode;
 
-  constructor(kubeconfig: string) {
+  constructor(k8s: ClientNode, kubeconfig: string) {
+    this.#k8s = k8s;
     this.kubeconfig = kubeconfig;
+    this.config = new k8s.KubeConfig();
     this.config.loadFromFile(kubeconfig);
-    this.core = this.config.makeApiClient(CoreV1Api);
-    this.apps = this.config.makeApiClient(AppsV1Api);
-    this.objects = KubernetesObjectApi.makeApiClient(this.config);
+    this.core = this.config.makeApiClient(k8s.CoreV1Api);
+    this.apps = this.config.makeApiClient(k8s.AppsV1Api);
+    this.objects = k8s.KubernetesObjectApi.makeApiClient(this.config);
   }
 
   /** Creates each object in order (a namespace before what lives in it). */
@@ -59,7 +71,7 @@ export class KubeClient {
       };
       const timer = setTimeout(() => finish(new WatchTimedOut(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)), timeoutMs);
       const start = () =>
-        new Watch(this.config)
+        new this.#k8s.Watch(this.config)
           .watch(path, query, (phase, object: T) => {
             try {
               if (ready(object, phase)) finish(undefined, object);
@@ -104,7 +116,7 @@ export class KubeClient {
         resolve(null);
       }, options.timeoutMs ?? 60_000);
       const container = options.container ?? '';
-      new Exec(this.config)
+      new this.#k8s.Exec(this.config)
         .exec(namespace, pod, container, command, sink((t) => (stdout += t)), sink((t) => (stderr += t)), null, false, (status: V1Status) => {
           clearTimeout(timer);
           resolve(exitCodeOf(status));

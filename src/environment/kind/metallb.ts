@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dumpYaml, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ExecResult } from '../../exec/exec-result.ts';
 import type { LabRun } from '../../lab/lab-run.ts';
 import { runLabel, runResourceName } from '../../lab/names.ts';
@@ -8,6 +8,7 @@ import type { Logger } from '../../log.ts';
 import { ensureAddOnImage } from './add-on-image.ts';
 import { clusterScopedKinds, deleteLabelled } from './kind-sweep.ts';
 import type { KindLab } from './kind-lab.ts';
+import { loadClientNode } from './kube-client.ts';
 
 /** Upstream's namespace in its manifest; the lab installs into a run-labelled one instead. */
 const upstreamNamespace = 'metallb-system';
@@ -42,7 +43,8 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
  * cluster-scoped kind the sweep does not know, is an error: the manifest
  * changed and the rewrite must be looked at again.
  */
-export function rewriteMetallbManifest(text: string, rewrite: MetallbRewrite): KubernetesObject[] {
+export async function rewriteMetallbManifest(text: string, rewrite: MetallbRewrite): Promise<KubernetesObject[]> {
+  const { loadAllYaml } = await loadClientNode();
   const namespace = metallbNamespace(rewrite.runId);
   const labels = { [runLabel]: rewrite.runId, [addonLabel]: addon };
   const walk = (value: unknown): unknown => {
@@ -139,7 +141,7 @@ export interface InstalledMetallb {
 export async function installMetallb(lab: KindLab, run: LabRun, logger: Logger): Promise<InstalledMetallb> {
   run.defer(`remove MetalLB (${metallbNamespace(run.id)} and its cluster-scoped objects)`, () => removeMetallb(lab, run.id).then(() => undefined));
   const { ref, built } = await ensureAddOnImage(lab, 'metallb', ['controller', 'speaker'], logger);
-  const objects = rewriteMetallbManifest(await readFile(join(built.dir, 'metallb-native.yaml'), 'utf8'), { runId: run.id, image: ref });
+  const objects = await rewriteMetallbManifest(await readFile(join(built.dir, 'metallb-native.yaml'), 'utf8'), { runId: run.id, image: ref });
   const namespace = metallbNamespace(run.id);
   const evidence: ExecResult[] = [];
   const must = async (args: string[], input?: string, timeoutMs = 200_000) => {
@@ -148,6 +150,7 @@ export async function installMetallb(lab: KindLab, run: LabRun, logger: Logger):
     if (result.exitCode !== 0) throw new Error(`\`${result.command}\` exited ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return result;
   };
+  const { dumpYaml } = await loadClientNode();
   await logger.step(`installing MetalLB into ${namespace}`, async () => {
     await must(['create', '-f', '-'], objects.map((o) => dumpYaml(o)).join('---\n'));
     await must(['wait', '--for=condition=Established', 'crd', '-l', metallbSelector(run.id), '--timeout=60s']);
@@ -165,6 +168,7 @@ export async function installMetallb(lab: KindLab, run: LabRun, logger: Logger):
  */
 export async function createPool(lab: KindLab, objects: readonly KubernetesObject[]): Promise<ExecResult> {
   const deadline = Date.now() + 90_000;
+  const { dumpYaml } = await loadClientNode();
   for (;;) {
     // apply, not create: a try the webhook refused halfway (the pool made, the advertisement not) is completed by the next.
     const result = await lab.cluster.kubectl(['apply', '-f', '-'], { input: objects.map((o) => dumpYaml(o)).join('---\n') });

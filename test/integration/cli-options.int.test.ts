@@ -1,10 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /**
  * The CLI for real, as a user types it: `--claim` across two scenarios with
@@ -17,7 +19,7 @@ describe('scenario --claim D2,D15 --repeat 2 (two scenarios, real engine)', () =
   const read = async (name: string) => JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')) as ScenarioResult;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'np-cli-'));
+    dir = await temporaryDirectory('np-cli-');
     cli = await execa('node', ['src/cli/main.ts', 'scenario', '--claim', 'D2,D15', '--repeat', '2', '--results', dir, '--run-id', runId], {
       reject: false,
       env: { GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), CI: 'true' },

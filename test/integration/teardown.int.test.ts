@@ -1,22 +1,20 @@
 import { execa, type ResultPromise } from 'execa';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostExec } from '../../src/exec/host-exec.ts';
 import { noopLogger } from '../../src/log.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
 
 /**
  * Nothing stays behind: after a set-up failure, after SIGINT and SIGTERM in
  * the middle of a run, and, after SIGKILL (which no process can handle),
  * once `clean` has run. Each case uses the real CLI and engine.
  */
-const results = await mkdtemp(join(tmpdir(), 'netproof-results-'));
+const results = await temporaryDirectories()('netproof-results-');
 function startCli(runId: string): { cli: ResultPromise<{ reject: false }>; ended: () => boolean } {
   const cli = execa('node', ['src/cli/main.ts', 'scenario', 'docker-host-db', '--run-id', runId, '--results', results], { reject: false });
   let done = false;

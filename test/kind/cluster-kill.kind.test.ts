@@ -4,7 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { kindClusterLabel } from '../../src/environment/kind/kind-cluster.ts';
 import { kubeconfigPath } from '../../src/environment/kind/kind-paths.ts';
 import { hostExec } from '../../src/exec/host-exec.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
 import { prepareKindTier, prepareTimeoutMs } from './prepare.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /**
  * The report: SIGKILL 15 s into `npm run cluster up` left three node
@@ -36,7 +39,7 @@ describe('a killed cluster up', () => {
     const cluster = `np-${runId}-kindnetd-lab`;
     const nodes = async () => (await hostExec(['docker', 'ps', '-aq', '--filter', `label=${kindClusterLabel}=${cluster}`])).stdout.split('\n').filter(Boolean);
     // --own-cluster: a lab cluster of kindnetd-lab left running (by a user or another test) would be reused, and kind would make no node.
-    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--own-cluster', '--run-id', runId, '--results', `/tmp/np-term-${runId}`], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnetd-lab' } });
+    const run = execa('node', ['src/cli/main.ts', 'scenario', 'k8s-pod-network', '--own-cluster', '--run-id', runId, '--results', await temporaryDirectory('np-term-')], { reject: false, forceKillAfterDelay: false, env: { NETPROOF_CNI: 'kindnetd-lab' } });
     let exited = false;
     void run.finally(() => (exited = true));
     for (let i = 0; i < 600 && !exited && (await nodes()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 500));

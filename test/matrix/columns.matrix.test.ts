@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +53,10 @@ describe('every column, as the workflow makes it', () => {
   let compared: CommandRun;
 
   beforeAll(async () => {
-    artifacts = await mkdtemp(join(tmpdir(), 'np-matrix-'));
+    // In the project's results, as the workflow's download lays them out: there to read after a failure.
+    artifacts = join('results', 'matrix');
+    await rm(artifacts, { recursive: true, force: true });
+    await mkdir(artifacts, { recursive: true });
     for (const column of columns) {
       runs.set(column.name, await runProjectScript('column.sh', [...column.args, join(artifacts, `results-${column.name}`)], column.env));
     }

@@ -1,9 +1,11 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /** A process running the tiny build (test/fixtures/tiny-cached-build.ts) against one cache. */
 const buildIn = (cache: string, log: string) =>
@@ -11,7 +13,7 @@ const buildIn = (cache: string, log: string) =>
 
 describe('cached builds', () => {
   it('a second run that needs a build the first is making waits for it, says for whom, and uses its output', async () => {
-    const cache = await mkdtemp(join(tmpdir(), 'netproof-cache-'));
+    const cache = await temporaryDirectory('netproof-cache-');
     const log = join(cache, 'builds.log');
     const first = buildIn(cache, log);
     // The first is building (its build wrote its line) before the second starts.
@@ -34,7 +36,7 @@ describe('cached builds', () => {
   }, 60_000);
 
   it('takes over the lock of a build whose process died', async () => {
-    const cache = await mkdtemp(join(tmpdir(), 'netproof-cache-'));
+    const cache = await temporaryDirectory('netproof-cache-');
     const log = join(cache, 'builds.log');
     const dead = await execa('node', ['-e', 'process.stdout.write(String(process.pid))']);
     await mkdir(join(cache, 'kind', 'bin'), { recursive: true });

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StartedEnvironment } from '../../src/environment/started-environment.ts';
@@ -11,6 +10,9 @@ import { tryClaim } from '../../src/scenario/try-claim.ts';
 import { madeBy, type ObservingProbe, type Setup } from '../../src/setup/setup.ts';
 import { Expect } from '../../src/verdict/expect.ts';
 import type { StartedWorkload } from '../../src/workloads/workload.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /**
  * The runner's side of "a claim declares its setup": performed right before
@@ -75,7 +77,7 @@ describe("a claim's setup, performed by the runner", () => {
   beforeEach(async () => {
     events = [];
     deferred = [];
-    process.env.NETPROOF_LOCK_DIR = await mkdtemp(join(tmpdir(), 'np-locks-'));
+    process.env.NETPROOF_LOCK_DIR = await temporaryDirectory('np-locks-');
   });
 
   it('is performed right before its attempt and undone right after; the probe gets what it made', async () => {

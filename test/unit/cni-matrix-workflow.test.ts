@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../../src/environment/docker/index.ts';
 import { cniNames, offlineCniNames } from '../../src/environment/kind/index.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 const workflow = '.github/workflows/cni-matrix.yml';
 /** actionlint's exit status and output; the script builds the pinned actionlint once. */
@@ -21,7 +23,7 @@ describe('the CNI matrix workflow', () => {
   }, 600_000);
 
   it('is checked for real: actionlint rejects a broken copy', async () => {
-    const broken = join(await mkdtemp(join(tmpdir(), 'np-actionlint-')), 'broken.yml');
+    const broken = join(await temporaryDirectory('np-actionlint-'), 'broken.yml');
     await writeFile(broken, (await readFile(workflow, 'utf8')).replace('runs-on: ubuntu-24.04', 'runs-on: ${{ matrix.nothing }}'));
     const result = await actionlint(broken);
     expect(result.code).toBe(1);

@@ -1,11 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.ts';
 import { acquireHostResources, HostResource } from '../../src/lab/host-resources.ts';
 import { LabRun } from '../../src/lab/lab-run.ts';
 import type { Logger } from '../../src/log.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /** Two runs wanting one host port: the second waits and says why; a dead holder's lock is taken over. */
 describe('exclusive host resources', () => {
@@ -13,9 +15,9 @@ describe('exclusive host resources', () => {
   const logger: Logger = { info: (line: string) => void said.push(line), step: async <T>(_what: string, work: () => Promise<T>) => work() } as Logger;
   let lockDir: string;
   beforeEach(async () => {
-    lockDir = await mkdtemp(join(tmpdir(), 'np-locks-'));
+    lockDir = await temporaryDirectory('np-locks-');
     process.env.NETPROOF_LOCK_DIR = lockDir;
-    process.env.NETPROOF_RUN_DIR = await mkdtemp(join(tmpdir(), 'np-runs-'));
+    process.env.NETPROOF_RUN_DIR = await temporaryDirectory('np-runs-');
     said.length = 0;
   });
   const port = HostResource.tcpPort(5432);

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { articleSource } from '../../src/report/html/article-source.ts';
@@ -12,6 +11,9 @@ import { appendStepSummary, compareSummary, scenarioSummary } from '../../src/re
 import { buildTopology } from '../../src/report/topology.ts';
 import type { StartedWorkload, WorkloadPlace } from '../../src/workloads/workload.ts';
 import { scenarioResult } from '../fixtures/scenario-result.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 const workload = (name: string, addresses: Record<string, string>, place?: WorkloadPlace): StartedWorkload => ({
   name,
@@ -195,7 +197,7 @@ describe('CI outputs', () => {
   });
 
   it('appends the claims table to GITHUB_STEP_SUMMARY only when it is set', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'np-summary-')), 'summary.md');
+    const path = join(await temporaryDirectory('np-summary-'), 'summary.md');
     await expect(appendStepSummary(scenarioSummary(scenarioResult), {})).resolves.toBeUndefined();
     await appendStepSummary(scenarioSummary(scenarioResult), { GITHUB_STEP_SUMMARY: path });
     const written = await readFile(path, 'utf8');

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WatchTimedOut } from '../../src/environment/kind/kube-client.ts';
@@ -8,6 +6,9 @@ import type { StartedEnvironment } from '../../src/environment/started-environme
 import type { ExecResult } from '../../src/exec/exec-result.ts';
 import { loadBalancerPending, noLoadBalancerImplementation } from '../../src/probes/load-balancer.ts';
 import type { StartedWorkload } from '../../src/workloads/workload.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /**
  * A manifest of the shape of MetalLB's metallb-native.yaml (written here, not
@@ -142,7 +143,7 @@ const client = {} as StartedWorkload;
 
 describe('K14: the pending half and its control', () => {
   beforeEach(async () => {
-    process.env.NETPROOF_LOCK_DIR = await mkdtemp(join(tmpdir(), 'np-locks-'));
+    process.env.NETPROOF_LOCK_DIR = await temporaryDirectory('np-locks-');
   });
 
   it('pending: only the watch reaching its deadline means EXTERNAL-IP <pending>', async () => {

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { pidOfRunId, runClusterName, runIdOfName, runNamePrefix, unnamedClusterName } from '../../src/lab/names.ts';
 import { isOwned, listRuns, registerRun } from '../../src/lab/run-registry.ts';
 import { registerSweeper } from '../../src/lab/sweepers.ts';
 import { sweepStale } from '../../src/lab/sweep.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 // The machine's side of a sweep (docker, iptables, ip) finds nothing: only the environment below has resources.
 vi.mock('../../src/exec/host-exec.ts', () => ({
@@ -46,7 +47,7 @@ function fakeKind(names: readonly string[]) {
  */
 describe('which API clusters a sweep takes', () => {
   beforeEach(async () => {
-    process.env.NETPROOF_RUN_DIR = await mkdtemp(join(tmpdir(), 'np-runs-'));
+    process.env.NETPROOF_RUN_DIR = await temporaryDirectory('np-runs-');
   });
 
   it('reads the owning pid from an API cluster name, and none from a run name', () => {

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { scenarioResult } from '../fixtures/scenario-result.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 const workflow = await readFile('.github/workflows/cni-matrix.yml', 'utf8');
 const scripts = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -39,7 +42,7 @@ describe("the workflow's jobs are project commands", () => {
   });
 
   it('compare-artifacts.sh reads the download layout (DIR/results-<column>/<scenario>.json) and names every column', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'np-artifacts-'));
+    const root = await temporaryDirectory('np-artifacts-');
     for (const column of ['kindnet', 'docker']) {
       await mkdir(join(root, `results-${column}`), { recursive: true });
       await writeFile(join(root, `results-${column}`, 'docker-host-db.json'), JSON.stringify({ ...scenarioResult, environment: { ...scenarioResult.environment, column } }));
@@ -51,7 +54,7 @@ describe("the workflow's jobs are project commands", () => {
   });
 
   it('compare-artifacts.sh says what is wrong with a tree holding no results-<column>', async () => {
-    const run = await bash(['scripts/compare-artifacts.sh', await mkdtemp(join(tmpdir(), 'np-artifacts-'))]);
+    const run = await bash(['scripts/compare-artifacts.sh', await temporaryDirectory('np-artifacts-')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/has no results-<column> directory/);
   });

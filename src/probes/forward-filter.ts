@@ -18,21 +18,29 @@ function chainsFromForward(rules: readonly string[]): Set<string> {
   return reached;
 }
 
+/** kube-proxy's REJECT for one Service while it has no ready endpoint: it stops that ClusterIP's packets only, and only then. */
+const noEndpointsReject = (rule: string) => /--comment "[^"]* has no endpoints"/.test(rule);
+
 /**
  * What of a node's `iptables-save -t filter` could stop a forwarded packet:
  * the FORWARD policy and every DROP/REJECT rule of a chain reachable from
  * FORWARD, except those that match only conntrack-INVALID packets
- * (kube-proxy's KUBE-FORWARD drops those, which no well-formed connection is).
+ * (kube-proxy's KUBE-FORWARD drops those, which no well-formed connection is)
+ * and kube-proxy's "has no endpoints" REJECTs (a Service between pods, e.g.
+ * another claim replacing its pods as this one reads: named, not counted).
  */
 export function forwardFilters(saved: string): FactFound {
   const policy = /^:FORWARD (\w+)/m.exec(saved)?.[1] ?? 'unknown';
   const rules = saved.split('\n').filter((l) => l.startsWith('-A '));
   const reached = chainsFromForward(rules);
-  const drops = rules.filter((l) => reached.has(l.split(' ')[1]!) && /-j (DROP|REJECT)\b/.test(l) && !/--ctstate INVALID\b/.test(l));
+  const onPath = rules.filter((l) => reached.has(l.split(' ')[1]!) && /-j (DROP|REJECT)\b/.test(l) && !/--ctstate INVALID\b/.test(l));
+  const drops = onPath.filter((l) => !noEndpointsReject(l));
+  const services = onPath.filter(noEndpointsReject).map((l) => /--comment "([^"]*) has no endpoints"/.exec(l)![1]);
   const holds = policy === 'ACCEPT' && drops.length === 0;
+  const uncounted = services.length ? `; not counted: kube-proxy's REJECT for ${services.join(', ')} (no endpoints at that moment)` : '';
   return {
     holds,
-    observed: `FORWARD policy ${policy}; ${drops.length ? `${drops.length} DROP/REJECT rules on the forward path: ${drops.map((l) => l.replace(/ -m comment --comment "[^"]*"/, '')).join(' | ')}` : 'no DROP/REJECT rule on the forward path but for conntrack-INVALID packets'}`,
+    observed: `FORWARD policy ${policy}; ${drops.length ? `${drops.length} DROP/REJECT rules on the forward path: ${drops.map((l) => l.replace(/ -m comment --comment "[^"]*"/, '')).join(' | ')}` : 'no DROP/REJECT rule on the forward path but for conntrack-INVALID packets'}${uncounted}`,
   };
 }
 

@@ -60,6 +60,19 @@ describe('K11/K19: the article\'s client has no route; the routed client is the 
     expect(forwardFilters(policed)).toMatchObject({ holds: false, observed: expect.stringContaining('-A KUBE-FORWARD -d 10.244.0.0/16 -j REJECT') });
     expect(forwardFilters(kubeProxyFilter.replace(':FORWARD ACCEPT', ':FORWARD DROP')).holds).toBe(false);
   });
+
+  it('names, without counting, kube-proxy\'s REJECT for a Service with no endpoints (another claim replacing its pods)', () => {
+    // As read on kindnetd-lab's control plane in the matrix run of 2026-12-07, while K20 replaced myapp's pods.
+    const between = kubeProxyFilter.replace(
+      '-A KUBE-FORWARD -m comment',
+      '-A KUBE-SERVICES -d 10.96.102.239/32 -p tcp -m comment --comment "np-86abaea3/myapp-svc has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable\n-A KUBE-FORWARD -m comment',
+    );
+    expect(between).not.toBe(kubeProxyFilter);
+    expect(forwardFilters(between)).toEqual({
+      holds: true,
+      observed: "FORWARD policy ACCEPT; no DROP/REJECT rule on the forward path but for conntrack-INVALID packets; not counted: kube-proxy's REJECT for np-86abaea3/myapp-svc (no endpoints at that moment)",
+    });
+  });
 });
 
 const exec = (exitCode: number, stdout = '', stderr = '') => ({ command: 'curl', exitCode, stdout, stderr, durationMs: 1, startedAt: '' });

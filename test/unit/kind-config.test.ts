@@ -14,6 +14,15 @@ describe('kind recipes', () => {
     expect(config).toContain('name: np-x');
     expect(config).toMatch(/kind: InitConfiguration\n {2}skipPhases:\n {2}- preflight\n {2}- addon\/coredns/);
     expect(config).toContain('disableDefaultCNI: true');
+    expect(config).not.toContain('kubeProxyMode');
+    expect(config).not.toContain('addon/kube-proxy');
+  });
+
+  it('makes a cluster for a CNI that replaces kube-proxy without kube-proxy: the skip list keeps kind\'s addon/kube-proxy', () => {
+    const config = renderKindConfig({ name: 'np-x', cni: 'cilium-kpr' });
+    expect(config).toContain('kubeProxyMode: none');
+    // kubeadm's patch replaces kind's skipPhases list: without the repeat, kube-proxy would be installed after all.
+    expect(config).toMatch(/kind: InitConfiguration\n {2}skipPhases:\n {2}- preflight\n {2}- addon\/coredns\n {2}- addon\/kube-proxy/);
   });
 
   it('pins every artefact in kind/versions.env and derives the references kubeadm expects', async () => {

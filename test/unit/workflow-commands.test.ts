@@ -53,6 +53,19 @@ describe("the workflow's jobs are project commands", () => {
     expect(header).toContain('docker');
   });
 
+  it('compare-artifacts.sh compares the columns that hold results, names a failed leg\'s empty one, and fails', async () => {
+    const root = await temporaryDirectory('np-artifacts-');
+    for (const column of ['kindnet', 'docker']) {
+      await mkdir(join(root, `results-${column}`), { recursive: true });
+      await writeFile(join(root, `results-${column}`, 'docker-host-db.json'), JSON.stringify(scenarioResult));
+    }
+    await mkdir(join(root, 'results-cilium'), { recursive: true });
+    const run = await bash(['scripts/compare-artifacts.sh', root, join(root, 'out')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('left out, no results (their legs wrote none): cilium');
+    expect(await readFile(join(root, 'out', 'compare.md'), 'utf8')).toContain('docker');
+  });
+
   it('compare-artifacts.sh says what is wrong with a tree holding no results-<column>', async () => {
     const run = await bash(['scripts/compare-artifacts.sh', await temporaryDirectory('np-artifacts-')]);
     expect(run.code).toBe(2);

@@ -45,13 +45,16 @@ export function renderKindConfig(spec: KindClusterSpec & { name: string }): stri
     ...(cni.replacesKubeProxy ? ['  kubeProxyMode: none'] : []),
     'nodes:',
     ...nodes,
-    // kind writes kubeadm v1beta3 (no dns.disabled there): skip the addon phase instead.
+    // kind writes kubeadm v1beta3 (no dns.disabled there): skip the addon phase instead. The patch's list
+    // replaces kind's own, so it repeats kind's addon/kube-proxy for kubeProxyMode none (else kubeadm
+    // installs kube-proxy anyway, with none of kind's settings, and it crash-loops on nf_conntrack_max).
     'kubeadmConfigPatches:',
     '- |',
     '  kind: InitConfiguration',
     '  skipPhases:',
     '  - preflight',
     '  - addon/coredns',
+    ...(cni.replacesKubeProxy ? ['  - addon/kube-proxy'] : []),
     '',
   ].join('\n');
 }

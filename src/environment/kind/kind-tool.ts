@@ -37,7 +37,8 @@ export class KindTool {
    * otherwise leave kind running on, making nodes after `clean` removed the
    * first ones (setpriv from util-linux sets the parent-death signal).
    */
-  run(args: readonly string[], options: HostExecOptions = {}): Promise<ExecResult> {
-    return hostExec(['setpriv', '--pdeathsig', 'KILL', '--', 'env', ...Object.entries(this.env).map(([k, v]) => `${k}=${v}`), this.binary, ...args], options);
+  run(args: readonly string[], options: HostExecOptions & { env?: Readonly<Record<string, string>> } = {}): Promise<ExecResult> {
+    const env = { ...this.env, ...options.env };
+    return hostExec(['setpriv', '--pdeathsig', 'KILL', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), this.binary, ...args], options);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
@@ -96,17 +96,20 @@ async function ensureLocalNodeImage(versions: KindVersions, artefacts: Record<Go
     // The references kubeadm and kind look for inside the node, on the images just built.
     for (const component of components) await hostExecOrThrow(['docker', 'tag', built[component], refs[component]]);
     const tarball = `/var/tmp/netproof-kubernetes-server-${process.pid}.tar.gz`;
+    // kind extracts the tarball into $TMPDIR/k8s-tar-extract-* and never removes it (1.4 GB a build): a directory of ours, removed below.
+    const extractDir = await mkdtemp('/var/tmp/netproof-kind-extract-');
     try {
       const extra = components.filter((c) => !['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].includes(c)).map((c) => refs[c]);
       const assemble = await hostExec(['bash', join(kindRoot, 'build', 'server-tarball.sh'), tarball, artefacts.kubernetes.dir, versions.K8S_VERSION, ...extra], { timeoutMs: 20 * 60_000 });
       if (assemble.exitCode !== 0) throw new EnvironmentError(`assembling the server tarball failed:\n${tail(assemble.stderr)}`, 'see kind/build/server-tarball.sh; is there disk space under /var/tmp?');
       const baseRef = `localhost/${built['node-base']}`;
       await hostExecOrThrow(['docker', 'tag', built['node-base'], baseRef]);
-      const build = await kind.run(['build', 'node-image', '--type', 'file', tarball, '--base-image', baseRef, '--image', nodeImage], { timeoutMs: 30 * 60_000 });
+      const build = await kind.run(['build', 'node-image', '--type', 'file', tarball, '--base-image', baseRef, '--image', nodeImage], { timeoutMs: 30 * 60_000, env: { TMPDIR: extractDir } });
       await hostExec(['docker', 'rmi', baseRef]);
       if (build.exitCode !== 0) throw new EnvironmentError(`kind build node-image failed:\n${tail(build.stderr || build.stdout, 30)}`, 'see the output above; the node base is images/kind/node-base');
     } finally {
       await rm(tarball, { force: true });
+      await rm(extractDir, { recursive: true, force: true });
       // The upstream-named tags were only for the archive; the netproof/kind-* tags stay as the cache.
       await hostExec(['docker', 'rmi', ...components.map((c) => refs[c])]);
     }

@@ -42,19 +42,26 @@ async function deleteEach(names: readonly string[], command: (name: string) => s
 
 /** Every run id that has a resource on this machine, registered or not. */
 export async function runsWithResources(): Promise<Set<string>> {
-  const ids = new Set<string>(await listRuns());
-  const labelled = await hostExec(['docker', 'ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]);
-  const networks = await hostExec(['docker', 'network', 'ls', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]);
+  // Independent reads, side by side: every run starts with this sweep.
+  const [registered, labelled, networks, rules, netns, ...environments] = await Promise.all([
+    listRuns(),
+    hostExec(['docker', 'ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]),
+    hostExec(['docker', 'network', 'ls', '--filter', `label=${runLabel}`, '--format', `{{.Label "${runLabel}"}}`]),
+    rulesMarked(anyRunRuleMarker),
+    hostExec(['ip', 'netns', 'list']),
+    ...environmentSweepers().map((sweeper) => sweeper.runIds()),
+  ]);
+  const ids = new Set<string>(registered);
   for (const id of `${labelled.stdout}\n${networks.stdout}`.split('\n')) if (id.trim()) ids.add(id.trim());
-  for (const rule of await rulesMarked(anyRunRuleMarker)) {
+  for (const rule of rules) {
     const id = runIdOfRule(rule.spec.join(' '));
     if (id) ids.add(id);
   }
-  for (const name of (await hostExec(['ip', 'netns', 'list'])).stdout.split('\n')) {
+  for (const name of netns.stdout.split('\n')) {
     const id = runIdOfName(name);
     if (id) ids.add(id);
   }
-  for (const sweeper of environmentSweepers()) for (const id of await sweeper.runIds()) ids.add(id);
+  for (const found of environments) for (const id of found) ids.add(id);
   // Link names carry no separator; a link of a run that also left nothing else is found by its owner's sweep.
   return ids;
 }

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { withoutRunIds } from '../lab/names.ts';
 import { formatOutcome } from '../outcome/outcome.ts';
-import type { AttemptResult, ClaimResult } from '../report/result.ts';
+import type { AttemptResult, ClaimResult, ScenarioResult } from '../report/result.ts';
 import type { VerdictStatus } from '../verdict/verdict.ts';
 import { changesBetween, changeText, engineSideOf, type EngineSide } from './engine-changes.ts';
 import type { ResultColumn } from './read-results.ts';
@@ -20,7 +20,11 @@ export interface ComparedCell {
 export interface ComparedRow {
   readonly claim: string;
   readonly says: string;
-  /** Whether the environments disagree: a different verdict, a different outcome of any attempt, or a claim one of them did not run. */
+  /**
+   * Whether the environments disagree: a different verdict, a different outcome
+   * of any attempt, or a claim one of them did not run although it ran that kind
+   * of environment (a Kubernetes column holds no Docker claim: no difference).
+   */
   readonly differs: boolean;
   readonly cells: Readonly<Record<string, ComparedCell | undefined>>;
   /** Where the row differs across Docker engines: the known changes between them that explain it (engine-changes.ts), each a line. */
@@ -72,24 +76,28 @@ export function distinctColumnNames(names: readonly string[]): void {
   if (twice.length > 0) throw new UsageError(`compare: two columns are named ${[...new Set(twice)].join(', ')} (${names.join(', ')}): name each NAME=DIR, e.g. ${twice[0]}-a=DIR ${twice[0]}-b=DIR`);
 }
 
+/** Where a result ran: a kind cluster (its fingerprint names the cluster) or a Docker engine. */
+const environmentOf = (result: ScenarioResult): 'kind' | 'docker' => ('cluster' in result.environment ? 'kind' : 'docker');
+
 export function compareColumns(columns: readonly ResultColumn[]): Comparison {
   const names = columns.map((c) => c.name);
   distinctColumnNames(names);
-  const rows = new Map<string, { says: string; cells: Record<string, ComparedCell> }>();
+  const environments = new Map(columns.map((c) => [c.name, new Set(c.results.map(environmentOf))]));
+  const rows = new Map<string, { says: string; environment: 'kind' | 'docker'; cells: Record<string, ComparedCell> }>();
   /** Each column's engine, per scenario, as its results' fingerprint says (a Docker host's engine where the scenario ran on those). */
   const engineOf = new Map<string, EngineSide>();
   for (const column of columns) {
     for (const result of column.results) {
       engineOf.set(`${column.name}\n${result.scenario}`, engineSideOf(result.environment));
       for (const claim of result.claims) {
-        const row = rows.get(claim.id) ?? { says: claim.says, cells: {} };
+        const row = rows.get(claim.id) ?? { says: claim.says, environment: environmentOf(result), cells: {} };
         row.cells[column.name] = cellOf(claim, result.scenario);
         rows.set(claim.id, row);
       }
     }
   }
   const compared = [...rows].map(([claim, row]): ComparedRow => {
-    const cells = names.map((n) => row.cells[n]);
+    const cells = names.filter((n) => row.cells[n] || environments.get(n)!.has(row.environment)).map((n) => row.cells[n]);
     const differs = cells.some((c) => !c) || new Set(cells.map((c) => [c!.verdict, ...c!.attempts].map(outcomeShape).join('\n'))).size > 1;
     const sides = names.flatMap((n) => (row.cells[n] ? [engineOf.get(`${n}\n${row.cells[n]!.scenario}`)!] : []));
     const changes = differs ? changesBetween(claim, sides).map(changeText) : [];

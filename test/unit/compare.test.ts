@@ -76,6 +76,16 @@ describe('compare', () => {
     expect(html).toContain('href="../flannel/k8s-pod-network.html#claim-K17"');
   });
 
+  it('a Docker column and a Kubernetes column: a claim of the other kind of environment is not run there, not a difference', async () => {
+    const root = await tempRoot();
+    const kubernetes = result('kindnet', [claim('K9', { kind: 'fact', holds: true, observed: 'x' }, 'confirmed')], 'r1');
+    const kube = await resultsDir(root, 'kube', [{ ...kubernetes, environment: { ...kubernetes.environment, cluster: 'netproof-kindnet' } }]);
+    const docker = await resultsDir(root, 'docker', [{ ...result('kindnet', [claim('D1', { kind: 'success' }, 'confirmed')], 'r2'), scenario: 'docker-host-db', environment: { engine: '20.10.24' } }]);
+    const comparison = compareColumns([await readColumn(kube), await readColumn(docker)]);
+    expect(comparison.rows.map((r) => [r.claim, r.differs])).toEqual([['D1', false], ['K9', false]]);
+    expect(comparison.rows[0]!.cells.kube).toBeUndefined();
+  });
+
   it('marks a claim one environment did not run, and refuses a directory without results', async () => {
     const root = await tempRoot();
     const a = await resultsDir(root, 'a', [result('kindnet', [claim('K9', { kind: 'fact', holds: true, observed: 'unique' }, 'confirmed')], 'r1')]);

@@ -19,7 +19,7 @@ function chainsFromForward(rules: readonly string[]): Set<string> {
 }
 
 /** kube-proxy's REJECT for one Service while it has no ready endpoint: it stops that ClusterIP's packets only, and only then. */
-const noEndpointsReject = (rule: string) => /--comment "[^"]* has no endpoints"/.test(rule);
+const noEndpointsReject = /--comment "([^"]*) has no endpoints"/;
 
 /**
  * What of a node's `iptables-save -t filter` could stop a forwarded packet:
@@ -34,8 +34,8 @@ export function forwardFilters(saved: string): FactFound {
   const rules = saved.split('\n').filter((l) => l.startsWith('-A '));
   const reached = chainsFromForward(rules);
   const onPath = rules.filter((l) => reached.has(l.split(' ')[1]!) && /-j (DROP|REJECT)\b/.test(l) && !/--ctstate INVALID\b/.test(l));
-  const drops = onPath.filter((l) => !noEndpointsReject(l));
-  const services = onPath.filter(noEndpointsReject).map((l) => /--comment "([^"]*) has no endpoints"/.exec(l)![1]);
+  const drops = onPath.filter((l) => !noEndpointsReject.test(l));
+  const services = onPath.flatMap((l) => noEndpointsReject.exec(l)?.[1] ?? []);
   const holds = policy === 'ACCEPT' && drops.length === 0;
   const uncounted = services.length ? `; not counted: kube-proxy's REJECT for ${services.join(', ')} (no endpoints at that moment)` : '';
   return {

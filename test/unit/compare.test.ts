@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { renderCompareHtml } from '../../src/report/html/compare-page.ts';
 import { comparisonMarkdown, comparisonMatrix } from '../../src/compare/render-comparison.ts';
@@ -11,6 +10,7 @@ import { compareColumns, outcomeShape } from '../../src/compare/compare-matrix.t
 import { readColumn } from '../../src/compare/read-results.ts';
 import type { Outcome } from '../../src/outcome/outcome.ts';
 import type { AttemptResult, ClaimResult, ScenarioResult } from '../../src/report/result.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
 
 const claim = (id: string, outcome: Outcome, verdict: ClaimResult['verdict']): ClaimResult => ({
   id, article: '003', from: 'client', says: `says ${id}`, expected: 'x', connection: 'c', outcome, verdict,
@@ -31,12 +31,8 @@ async function resultsDir(root: string, name: string, results: ScenarioResult[])
 }
 
 /** Each test's directory of result directories, removed when the file is done. */
-const roots: string[] = [];
-const tempRoot = async () => {
-  roots.push(await mkdtemp(join(tmpdir(), 'np-compare-')));
-  return roots.at(-1)!;
-};
-afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+const temporaryDirectory = temporaryDirectories();
+const tempRoot = () => temporaryDirectory('np-compare-');
 
 describe('compare', () => {
   it('puts the claims where environments disagree first, and ignores what differs on every run', async () => {

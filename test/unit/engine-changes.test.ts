@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareColumns } from '../../src/compare/compare-matrix.ts';
 import { changesBetween, changesIn, dockerVersion, engineChanges } from '../../src/compare/engine-changes.ts';
 import { readColumn } from '../../src/compare/read-results.ts';
@@ -9,6 +8,7 @@ import { comparisonMarkdown } from '../../src/compare/render-comparison.ts';
 import { renderScenarioHtml } from '../../src/report/html/scenario-page.ts';
 import type { ClaimResult, ScenarioResult } from '../../src/report/result.ts';
 import { findingsOf } from '../integration/findings.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
 
 const claim = (id: string, holds: boolean): ClaimResult => ({
   id, article: '004', from: 'outside-routed', says: `says ${id}`, expected: 'x', connection: 'c', outcome: { kind: 'fact', holds, observed: holds ? 'answered' : 'dropped' }, verdict: holds ? 'confirmed' : 'refuted',
@@ -19,11 +19,11 @@ const result = (engine: string, firewallBackend: string, claims: ClaimResult[]):
   environment: { engine, firewallBackend }, traffic: { uplinks: ['eth0'], packetsStopped: 0 }, claims, summary: { confirmed: 0, refuted: 0, inconclusive: 0 },
 });
 
-const roots: string[] = [];
-afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+const temporaryDirectory = temporaryDirectories();
+let root: string | undefined;
 async function column(name: string, r: ScenarioResult): Promise<string> {
-  if (roots.length === 0) roots.push(await mkdtemp(join(tmpdir(), 'np-engine-changes-')));
-  const dir = join(roots[0]!, name);
+  root ??= await temporaryDirectory('np-engine-changes-');
+  const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${r.scenario}.json`), JSON.stringify(r));
   return dir;

@@ -1,9 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttemptResult, ClaimResult } from '../../src/report/result.ts';
 import { expectAsRecorded, findingsOf } from '../integration/findings.ts';
+import { temporaryDirectories } from '../temp-dirs.ts';
+
+const temporaryDirectory = temporaryDirectories();
 
 /** The golden tables' rules (test/integration/findings.ts): who answered is part of a finding, and re-recording never passes silently. */
 const attempt = (outcome: AttemptResult['outcome']): AttemptResult => ({ connection: 'c', expected: 'x', outcome, verdict: 'confirmed', explanation: '', durationMs: 1 });
@@ -31,7 +33,7 @@ describe('golden findings', () => {
   });
 
   it('NETPROOF_UPDATE_FINDINGS writes a changed table and its diff, and fails; an unchanged one passes', async () => {
-    const golden = join(await mkdtemp(join(tmpdir(), 'np-golden-')), 'expected-findings.json');
+    const golden = join(await temporaryDirectory('np-golden-'), 'expected-findings.json');
     const before = { 'docker-host-db': { D1: { verdict: 'confirmed', attempts: ['success'] } }, other: { D9: { verdict: 'confirmed', attempts: ['success'] } } };
     await writeFile(golden, JSON.stringify(before));
     const now = { 'docker-host-db': { D1: { verdict: 'confirmed', attempts: ['success by db'] } } };
@@ -54,7 +56,6 @@ describe('golden findings', () => {
     expect(() => expectAsRecorded(golden, now)).not.toThrow();
     delete process.env.NETPROOF_UPDATE_FINDINGS;
     expect(() => expectAsRecorded(golden, now)).not.toThrow();
-    await rm(dirname(golden), { recursive: true, force: true });
     await rm(diffFile, { force: true });
   });
 });

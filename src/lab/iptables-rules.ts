@@ -14,13 +14,9 @@ const tool = { ipv4: 'iptables', ipv6: 'ip6tables' } as const;
 
 /** Every rule whose comment contains `marker`, in both families (a missing ip6tables is no rules). */
 export async function rulesMarked(marker: string): Promise<SavedRule[]> {
-  const rules: SavedRule[] = [];
-  for (const family of ['ipv4', 'ipv6'] as const) {
-    const dump = await hostExec([save[family], '-c']);
-    if (dump.exitCode !== 0) continue;
-    rules.push(...parseSave(family, dump.stdout).filter((rule) => rule.spec.some((word) => word.includes(marker))));
-  }
-  return rules;
+  const families = ['ipv4', 'ipv6'] as const;
+  const dumps = await Promise.all(families.map((family) => hostExec([save[family], '-c'])));
+  return families.flatMap((family, i) => (dumps[i]!.exitCode === 0 ? parseSave(family, dumps[i]!.stdout).filter((rule) => rule.spec.some((word) => word.includes(marker))) : []));
 }
 
 export function parseSave(family: SavedRule['family'], dump: string): SavedRule[] {
@@ -34,12 +30,13 @@ export function parseSave(family: SavedRule['family'], dump: string): SavedRule[
   return rules;
 }
 
+// -w: a run changes rules from several steps at once (and dockerd beside it); iptables-legacy refuses a second writer instead of waiting.
 export async function deleteRule(rule: SavedRule): Promise<void> {
-  await hostExecOrThrow([tool[rule.family], '-t', rule.table, '-D', ...rule.spec]);
+  await hostExecOrThrow([tool[rule.family], '-w', '-t', rule.table, '-D', ...rule.spec]);
 }
 
 export async function insertRule(family: SavedRule['family'], table: string, spec: readonly string[]): Promise<void> {
-  await hostExecOrThrow([tool[family], '-t', table, '-I', ...spec]);
+  await hostExecOrThrow([tool[family], '-w', '-t', table, '-I', ...spec]);
 }
 
 /** Splits iptables-save's words; comments are double-quoted with backslash escapes. */

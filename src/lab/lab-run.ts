@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
+import { Finalizers } from './finalizers.ts';
 import { forgetRun, registerRun } from './run-registry.ts';
 import { runLabel, scenarioLabel } from './names.ts';
 import { sweepRun } from './sweep.ts';
@@ -15,7 +16,8 @@ export interface LabRunOptions {
 
 /**
  * One run of the lab: its id, the labels every resource carries, and the
- * finalizers that undo what it made, run in reverse. Teardown ends with a
+ * finalizers that undo what it made, run in reverse (independent things
+ * made side by side are undone side by side). Teardown ends with a
  * sweep by label, so a resource created while a signal arrived goes too.
  */
 export class LabRun implements AsyncDisposable {
@@ -23,7 +25,7 @@ export class LabRun implements AsyncDisposable {
   readonly scenario: string;
   readonly keep: boolean;
   private readonly logger: Logger;
-  private readonly finalizers: { what: string; undo: () => Promise<void> }[] = [];
+  private readonly finalizers = new Finalizers();
   private tornDown?: Promise<void>;
 
   private constructor(options: LabRunOptions) {
@@ -47,7 +49,12 @@ export class LabRun implements AsyncDisposable {
 
   /** Registers how to undo something just made. */
   defer(what: string, undo: () => Promise<void>): void {
-    this.finalizers.push({ what, undo });
+    this.finalizers.defer(what, undo);
+  }
+
+  /** Makes one of a group of independent things made side by side (a dependency depth's workloads): the teardown undoes them side by side. */
+  makeInGroup<T>(group: string, owner: string, make: () => Promise<T>): Promise<T> {
+    return this.finalizers.makeInGroup(group, owner, make);
   }
 
   /**
@@ -66,10 +73,7 @@ export class LabRun implements AsyncDisposable {
 
   private async undoAll(interrupted: boolean): Promise<void> {
     await this.logger.step(`tearing down run ${this.id}`, async () => {
-      const failures: string[] = [];
-      for (const { what, undo } of this.finalizers.reverse()) {
-        await undo().catch((error: unknown) => failures.push(`${what}: ${error instanceof Error ? error.message : error}`));
-      }
+      const failures = await this.finalizers.undoAll();
       await sweepRun(this.id);
       if (interrupted) {
         await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -31,15 +31,23 @@ interface InspectedNetworks {
   NetworkSettings: { Networks: Record<string, { NetworkID: string; IPAddress: string }> };
 }
 
+interface InspectedNetwork {
+  Id: string;
+  Name: string;
+  Driver: string;
+  Labels: Record<string, string> | null;
+  Options: Record<string, string> | null;
+}
+
 export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
-  const uplinks = await uplinkInterfaces();
-  const v4Chain = (await hostExec(['iptables', '-S', 'DOCKER-USER'])).exitCode === 0 ? 'DOCKER-USER' : 'FORWARD';
-  const ipv6 = (await hostExec(['ip6tables', '-S', 'FORWARD'])).exitCode === 0;
+  const [uplinks, dockerUser, ip6Forward] = await Promise.all([uplinkInterfaces(), hostExec(['iptables', '-S', 'DOCKER-USER']), hostExec(['ip6tables', '-S', 'FORWARD'])]);
+  const v4Chain = dockerUser.exitCode === 0 ? 'DOCKER-USER' : 'FORWARD';
+  const ipv6 = ip6Forward.exitCode === 0;
   const marker = `${runRuleMarker(run.id)} guard`;
   const holdMarker = `${marker} hold`;
   const covered = new Set<string>();
   run.defer('remove the traffic guard', async () => {
-    for (const rule of await rulesMarked(marker)) await deleteRule(rule);
+    await Promise.all((await rulesMarked(marker)).map(deleteRule));
   });
   /** DROP from a device (and a source address on it) to every uplink, IPv4, and IPv6 for whole devices. */
   const drop = async (device: string, source?: string, tag = marker) => {
@@ -64,21 +72,23 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
       /** The host device of each of the run's own bridge networks, by id; ids of docker0 ("bridge") and networks not the run's are absent. */
       const ownBridges = new Map<string, string>();
       let docker0Id: string | undefined;
-      for (const id of new Set(inspected.flatMap((c) => Object.values(c.NetworkSettings.Networks).map((n) => n.NetworkID)))) {
-        const network = JSON.parse((await hostExecOrThrow(['docker', 'network', 'inspect', id, '--format', '{{json .}}'])).stdout) as { Name: string; Driver: string; Labels: Record<string, string> | null; Options: Record<string, string> | null };
-        if (network.Name === 'bridge') docker0Id = id;
+      const networkIds = [...new Set(inspected.flatMap((c) => Object.values(c.NetworkSettings.Networks).map((n) => n.NetworkID)))];
+      const networks = networkIds.length ? (JSON.parse((await hostExecOrThrow(['docker', 'network', 'inspect', ...networkIds])).stdout) as InspectedNetwork[]) : [];
+      for (const network of networks) {
+        if (network.Name === 'bridge') docker0Id = network.Id;
         // A run's macvlan/ipvlan network has no bridge: its parent is a run link, covered from the start.
-        else if (network.Labels?.[runLabel] === run.id && network.Driver === 'bridge') ownBridges.set(id, network.Options?.['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`);
+        else if (network.Labels?.[runLabel] === run.id && network.Driver === 'bridge') ownBridges.set(network.Id, network.Options?.['com.docker.network.bridge.name'] ?? `br-${network.Id.slice(0, 12)}`);
       }
-      for (const container of inspected) {
-        for (const attached of Object.values(container.NetworkSettings.Networks)) {
-          // The run's own networks wholesale; docker0 by address; other networks (kind's, guarded on their own) are not the run's to hold.
+      // The run's own networks wholesale; docker0 by address; other networks (kind's, guarded on their own) are not the run's to hold.
+      const attachments = inspected.flatMap((container) => Object.values(container.NetworkSettings.Networks));
+      await Promise.all(
+        attachments.map((attached) => {
           const own = ownBridges.get(attached.NetworkID);
-          if (own) await drop(own);
-          else if (attached.NetworkID === docker0Id && attached.IPAddress) await drop('docker0', attached.IPAddress);
-        }
-      }
-      for (const rule of await rulesMarked(holdMarker)) await deleteRule(rule);
+          if (own) return drop(own);
+          return attached.NetworkID === docker0Id && attached.IPAddress ? drop('docker0', attached.IPAddress) : undefined;
+        }),
+      );
+      await Promise.all((await rulesMarked(holdMarker)).map(deleteRule));
     },
   };
 }
@@ -86,8 +96,7 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
 /** Interfaces that carry a default route, IPv4 or IPv6: the ways off the machine. */
 export async function uplinkInterfaces(): Promise<string[]> {
   const devices = new Set<string>();
-  for (const family of ['-4', '-6']) {
-    const routes = await hostExec(['ip', '-j', family, 'route', 'show', 'default']);
+  for (const routes of await Promise.all(['-4', '-6'].map((family) => hostExec(['ip', '-j', family, 'route', 'show', 'default'])))) {
     if (routes.exitCode !== 0 || !routes.stdout.trim()) continue;
     for (const route of JSON.parse(routes.stdout) as { dev?: string }[]) if (route.dev) devices.add(route.dev);
   }

@@ -17,7 +17,7 @@ export const startEnvironment: Step<RunContext> = {
   },
 };
 
-/** The scenario's user-defined networks, each covered by the traffic guard as soon as it exists. */
+/** The scenario's user-defined networks, side by side, each covered by the traffic guard as soon as it exists. */
 export const createNetworks: Step<RunContext> = {
   name: "creating the scenario's networks",
   skip: ({ spec }) => Object.keys(spec.networks ?? {}).length === 0,
@@ -27,10 +27,15 @@ export const createNetworks: Step<RunContext> = {
     // A network's fixed subnet is taken before any other resource: every run takes them in that order, so none waits in a circle.
     const subnets = Object.values(context.spec.networks ?? {}).flatMap((n) => n.hostResources ?? []);
     if (subnets.length > 0) await acquireHostResources(run, subnets, { logger: context.logger });
-    for (const [name, network] of Object.entries(context.spec.networks ?? {})) {
-      context.networks[name] = await context.logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run, host)));
-      await guard.coverBridge(context.networks[name].bridge);
-    }
+    // Side by side, and removed side by side: no network depends on another.
+    await Promise.all(
+      Object.entries(context.spec.networks ?? {}).map(([name, network]) =>
+        run.makeInGroup('networks', name, async () => {
+          context.networks[name] = await context.logger.step(`creating network ${name}: ${network.description}`, () => during(`creating network ${name}`, () => network.start(name, run, host)));
+          await guard.coverBridge(context.networks[name].bridge);
+        }),
+      ),
+    );
   },
 };
 

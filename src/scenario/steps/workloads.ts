@@ -29,16 +29,23 @@ export const startWorkloads: Step<RunContext> = {
   },
 };
 
-/** Starts every workload as soon as what it depends on runs; independent ones start together. */
+/**
+ * Starts every workload as soon as what it depends on runs; independent ones
+ * start together. Those of one dependency depth depend on none of each other,
+ * so the teardown removes them together too.
+ */
 async function startInOrder(spec: ScenarioSpec, env: StartedEnvironment, into: Record<string, StartedWorkload>): Promise<void> {
   const starting = new Map<string, Promise<StartedWorkload>>();
   const start = (name: string): Promise<StartedWorkload> => {
     if (!starting.has(name)) {
       const workload = spec.workloads[name]!;
+      const group = `workloads of depth ${dependencyDepth(spec, name)}`;
       starting.set(
         name,
         Promise.all((workload.dependsOn ?? []).map(start)).then(() =>
-          env.logger.step(`starting ${name}: ${workload.description}`, () => during(`starting ${name}`, () => workload.start(name, env))),
+          env.logger.step(`starting ${name}: ${workload.description}`, () =>
+            during(`starting ${name}`, () => env.run.makeInGroup(group, name, () => workload.start(name, env))),
+          ),
         ),
       );
     }
@@ -47,4 +54,10 @@ async function startInOrder(spec: ScenarioSpec, env: StartedEnvironment, into: R
   const started = await Promise.allSettled(Object.keys(spec.workloads).map(async (name) => (into[name] = await start(name))));
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** 0 for a workload that depends on nothing, else one more than its deepest dependency (the scenario has no circles: its loader refuses them). */
+export function dependencyDepth(spec: ScenarioSpec, name: string): number {
+  const dependsOn = spec.workloads[name]?.dependsOn ?? [];
+  return dependsOn.length === 0 ? 0 : 1 + Math.max(...dependsOn.map((dependency) => dependencyDepth(spec, dependency)));
 }

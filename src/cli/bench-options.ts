@@ -19,7 +19,7 @@ const benchOptions = {
 export const benchHelp: CommandHelp = {
   command: 'bench',
   usage: `  npm run bench                         docker-host-db: median wall time of the CLI (images warm) against a plain shell script doing the same (5 runs)
-  npm run bench -- --suite [--engine E] every Docker scenario, one after another: per-scenario medians, the suite's median (3 runs)
+  npm run bench -- --suite [--engine E] the Docker suite as one command (scenario -- --all --docker): its median, each scenario's (3 runs)
   npm run bench -- --soak [--runs N]    the Docker suite N times (default 20), then 3 side by side: flips, conclusive rate, leaks
   npm run bench -- --kind [--cni kindnetd-lab,flannel]   per CNI: \`scenario -- --all --kind\` with cluster creation, then k8s-pod-network and k8s-network-policy on a running cluster`,
   options: benchOptions,

@@ -13,16 +13,20 @@ export async function imageRef(name: ImageName): Promise<string> {
 
 /** Builds whatever of `names` (and their bases) is missing; returns name → reference. */
 export async function ensureImages(names: readonly ImageName[], logger: Logger): Promise<Record<ImageName, string>> {
-  const refs = {} as Record<ImageName, string>;
-  for (const name of names) refs[name] = await ensureImage(name, logger);
+  // Present images are looked up side by side (a tag's hash covers its base: a present image needs no look at its base); a missing one is built, one at a time.
+  const refs = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await imageRef(name)]))) as Record<ImageName, string>;
+  const present = await Promise.all(names.map((name) => imageExists(refs[name])));
+  for (const name of names.filter((_, i) => !present[i])) await ensureImage(name, logger);
   return refs;
 }
+
+const imageExists = async (ref: string) => (await hostExec(['docker', 'image', 'inspect', '--format', '{{.Id}}', ref])).exitCode === 0;
 
 async function ensureImage(name: ImageName, logger: Logger): Promise<string> {
   const spec = catalogue[name];
   const baseRef = spec.base ? await ensureImage(spec.base, logger) : undefined;
   const ref = await imageRef(name);
-  if ((await hostExec(['docker', 'image', 'inspect', '--format', '{{.Id}}', ref])).exitCode === 0) return ref;
+  if (await imageExists(ref)) return ref;
   await logger.step(`building image ${ref} (first time only)`, async () => {
     const dir = join(imagesRoot, name);
     const build = baseRef

@@ -1,6 +1,6 @@
 import { hostExec } from '../exec/host-exec.ts';
 import { anyRunRuleMarker, runIdOfName, runIdOfRule, runLabel, runLinkPrefix, runNamePrefix, runRuleMarker } from './names.ts';
-import { deleteRule, rulesMarked } from './iptables-rules.ts';
+import { deleteRules, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isOwned, listRuns, readRun } from './run-registry.ts';
 import { environmentSweepers, type SweepCounts } from './sweepers.ts';
 
@@ -26,7 +26,7 @@ export async function sweepRun(runId: string): Promise<SweepReport> {
   }
   report.networks = networks;
   const rules = await rulesMarked(runRuleMarker(runId));
-  for (const rule of rules) await deleteRule(rule);
+  await deleteRules(rules);
   report['iptables rules'] = rules.length;
   report.netns = await deleteEach(await netnsNamed(runNamePrefix(runId)), (name) => ['ip', 'netns', 'delete', name]);
   report.links = await deleteEach(await linksNamed(runLinkPrefix(runId)), (name) => ['ip', 'link', 'delete', name]);

@@ -1,5 +1,5 @@
 import { hostExec, hostExecOrThrow } from '../exec/host-exec.ts';
-import { deleteRule, insertRule, rulesMarked } from './iptables-rules.ts';
+import { deleteRules, insertRule, rulesMarked } from './iptables-rules.ts';
 import type { LabRun } from './lab-run.ts';
 import { runLabel, runLinkPrefix, runRuleMarker } from './names.ts';
 
@@ -47,7 +47,7 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
   const holdMarker = `${marker} hold`;
   const covered = new Set<string>();
   run.defer('remove the traffic guard', async () => {
-    await Promise.all((await rulesMarked(marker)).map(deleteRule));
+    await deleteRules(await rulesMarked(marker));
   });
   /** DROP from a device (and a source address on it) to every uplink, IPv4, and IPv6 for whole devices. */
   const drop = async (device: string, source?: string, tag = marker) => {
@@ -88,7 +88,7 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
           return attached.NetworkID === docker0Id && attached.IPAddress ? drop('docker0', attached.IPAddress) : undefined;
         }),
       );
-      await Promise.all((await rulesMarked(holdMarker)).map(deleteRule));
+      await deleteRules(await rulesMarked(holdMarker));
     },
   };
 }

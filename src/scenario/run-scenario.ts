@@ -49,8 +49,7 @@ export function scenarioSteps(context: RunContext): Step<RunContext>[] {
     startWorkloads,
     tryClaims(context),
     checkEngine,
-    recordTopology,
-    countStoppedPackets,
+    together('reading what the run left to see', [recordTopology, countStoppedPackets]),
     redactEvidence,
     recordResult,
   ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostExec, hostExecOrThrow } from '../../src/exec/host-exec.ts';
 import { ensureImages } from '../../src/images/build-images.ts';
-import { rulesMarked } from '../../src/lab/iptables-rules.ts';
+import { insertRule, restoreDeletions, rulesMarked } from '../../src/lab/iptables-rules.ts';
 import { LabRun } from '../../src/lab/lab-run.ts';
 import { runLabel, runRuleMarker } from '../../src/lab/names.ts';
 import { installTrafficGuard, uplinkInterfaces } from '../../src/lab/traffic-guard.ts';
@@ -54,5 +54,18 @@ describe('traffic guard', () => {
       await run.teardown();
     }
     expect(await leftovers(run.id)).toEqual(nothingLeft);
+  });
+
+  it('deletes marked rules in one iptables-restore transaction, comments with spaces and all', async () => {
+    const marker = `${runRuleMarker(`rules${process.pid}`)} restore test`;
+    // Rules that match nothing: no such interface exists.
+    for (const chain of ['np-none-a', 'np-none-b']) await insertRule('ipv4', 'filter', ['FORWARD', '-i', chain, '-o', chain, '-m', 'comment', '--comment', marker, '-j', 'DROP']);
+    const rules = await rulesMarked(marker);
+    expect(rules).toHaveLength(2);
+    // The batch itself, not deleteRules' one-by-one fallback, must take them.
+    const batch = await hostExec(['iptables-restore', '-w', '--noflush'], { input: restoreDeletions(rules) });
+    expect(batch.stderr).toBe('');
+    expect(batch.exitCode).toBe(0);
+    expect(await rulesMarked(marker)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSave, splitShellWords } from '../../src/lab/iptables-rules.ts';
+import { parseSave, restoreDeletions, splitShellWords } from '../../src/lab/iptables-rules.ts';
 
 describe('iptables-save parsing', () => {
   const dump = [
@@ -29,5 +29,23 @@ describe('iptables-save parsing', () => {
 
   it('unescapes quoted words', () => {
     expect(splitShellWords('a "b \\"c\\" d" e')).toEqual(['a', 'b "c" d', 'e']);
+  });
+
+  it('writes deletions as iptables-restore input, a section per table, quoted as iptables-save quotes', () => {
+    const rules = parseSave('ipv4', dump).filter((rule) => rule.spec.includes('DROP') || rule.spec.includes('DNAT'));
+    expect(restoreDeletions(rules)).toBe(
+      [
+        '*filter',
+        '-D DOCKER-USER -i docker0 -o eth0 -m comment --comment "netproof run=ab12 guard" -j DROP',
+        'COMMIT',
+        '*nat',
+        '-D DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+    // What it quotes, it reads back as the same words.
+    const tricky = { family: 'ipv4' as const, table: 'filter', spec: ['X', '--comment', 'a "b" \\c'], packets: 0 };
+    expect(splitShellWords(restoreDeletions([tricky]).split('\n')[1]!.slice(3))).toEqual(tricky.spec);
   });
 });

@@ -25,20 +25,27 @@ export interface DockerFacts {
 
 /** The facts of the scenario's Docker host: its engine, its bridge, its primary address. */
 export async function readDockerFacts(host: EngineHost): Promise<DockerFacts> {
-  const version = await succeeded(host.docker(['version', '--format', '{{.Server.Version}}']));
-  const bridge = await succeeded(host.docker(['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}']));
+  // Every read at once: none depends on another (a run waited for eleven reads in a row).
+  const [version, bridge, primary, natRulesAtStart, components, firewallBackend, gatewayMode, userlandProxy] = await Promise.all([
+    succeeded(host.docker(['version', '--format', '{{.Server.Version}}'])),
+    succeeded(host.docker(['network', 'inspect', 'bridge', '--format', '{{json .IPAM.Config}}'])),
+    primaryAddress(host),
+    host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']),
+    engineComponents(host),
+    readFirewallBackend(host.system),
+    readGatewayMode(host),
+    readUserlandProxy(host),
+  ]);
   const ipam = (JSON.parse(bridge.stdout) as { Subnet?: string; Gateway?: string }[]).find((c) => c.Subnet?.includes('.'));
   if (!ipam?.Subnet) {
     throw new EnvironmentError(`the default bridge has no IPv4 subnet: ${bridge.stdout}`, 'start dockerd with its default bridge enabled');
   }
   // dockerd records the gateway in IPAM only when it was configured; otherwise it is docker0's own address.
   const gateway = ipam.Gateway ?? (await interfaceAddress(host, 'docker0'));
-  const primary = await primaryAddress(host);
-  const natRulesAtStart = await host.exec(['iptables', '-t', 'nat', '-S', 'DOCKER']);
-  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart, components: await components(host), firewallBackend: await readFirewallBackend(host.system), gatewayMode: await gatewayMode(host), userlandProxy: await userlandProxy(host) };
+  return { serverVersion: version.stdout.trim(), bridgeGateway: gateway, bridgeSubnet: ipam.Subnet, ...primary, natRulesAtStart, components, firewallBackend, gatewayMode, userlandProxy };
 }
 
-async function components(host: EngineHost): Promise<string> {
+async function engineComponents(host: EngineHost): Promise<string> {
   const listed = await host.docker(['version', '--format', '{{json .Server.Components}}']);
   const parsed = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { Name: string; Version: string }[] | null) : null;
   // The machine's engine names its runc after the runtime it runs (netproof-capdrop wraps runc).
@@ -55,7 +62,7 @@ export async function readFirewallBackend(system: EngineHost['system']): Promise
  * The default bridge's gateway mode (Docker 28's `com.docker.network.bridge.gateway_mode_ipv4`:
  * nat, nat-unprotected, routed, isolated), as the engine reports the network's options.
  */
-async function gatewayMode(host: EngineHost): Promise<string> {
+async function readGatewayMode(host: EngineHost): Promise<string> {
   const listed = await host.docker(['network', 'inspect', 'bridge', '--format', '{{json .Options}}']);
   const options = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as Record<string, string> | null) : null;
   const mode = options?.['com.docker.network.bridge.gateway_mode_ipv4'];
@@ -74,7 +81,7 @@ export function userlandProxyFrom(cmdline: string, daemonJson: string): string {
   return configured ? `${configured[1]} (/etc/docker/daemon.json)` : 'true (the default)';
 }
 
-async function userlandProxy(host: EngineHost): Promise<string> {
+async function readUserlandProxy(host: EngineHost): Promise<string> {
   // The dockerd of this host's own network namespace: the machine also sees its lab hosts' dockerds (where /proc/self is not
   // this procfs's, inside a lab host, only its own dockerd is listed).
   const script = 'self=$(readlink /proc/self/ns/net 2>/dev/null); for p in $(pidof dockerd); do if [ -z "$self" ] || [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$self" ]; then tr "\\0" " " < /proc/$p/cmdline; echo; fi; done; echo ===; cat /etc/docker/daemon.json 2>/dev/null';
@@ -93,9 +100,8 @@ async function interfaceAddress(host: EngineHost, name: string): Promise<string>
 
 /** The address on the interface of the IPv4 default route; with no default route, the first global address outside the lab's bridges. */
 async function primaryAddress(host: EngineHost): Promise<{ hostInterface: string; hostAddress: string }> {
-  const route = await host.exec(['ip', '-j', '-4', 'route', 'show', 'default']);
+  const [route, addrs] = await Promise.all([host.exec(['ip', '-j', '-4', 'route', 'show', 'default']), succeeded(host.exec(['ip', '-j', '-4', 'addr', 'show', 'scope', 'global']))]);
   const dev = route.exitCode === 0 && route.stdout.trim() ? (JSON.parse(route.stdout) as { dev?: string }[])[0]?.dev : undefined;
-  const addrs = await succeeded(host.exec(['ip', '-j', '-4', 'addr', 'show', 'scope', 'global']));
   const links = JSON.parse(addrs.stdout) as { ifname: string; addr_info: { local: string }[] }[];
   const candidates = links.filter((l) => !/^(docker0|br-|veth|cni|kind)/.test(l.ifname) && l.addr_info.length > 0);
   const chosen = candidates.find((l) => l.ifname === dev) ?? candidates[0];

@@ -12,4 +12,4 @@ export { ipvlanNetwork, macvlanNetwork, parentPeer, parentPeerNamespace, type Ip
 export { succeeded, type ContainerRun, type EngineHost, type RunningContainer } from './engine-host.ts';
 export { chooseEngine, debianDockerd2010, engines, type EngineProvider, type EngineStart, type LabHostEngine } from './engines.ts';
 export { startLabHost, type LabHost, type LabHostOptions } from './lab-host-engine.ts';
-export { machineEngine } from './machine-engine.ts';
+export { loadTestcontainers, machineEngine } from './machine-engine.ts';

@@ -1,29 +1,14 @@
-import { GenericContainer, Wait } from 'testcontainers';
 import { hostExec } from '../../exec/host-exec.ts';
 import { containerExec } from '../../workloads/container-exec.ts';
 import type { ContainerRun, EngineHost, RunningContainer } from './engine-host.ts';
 
-/** testcontainers has no builder methods for --link, --sysctl and --dns; HostConfig carries them. */
-class LabGenericContainer extends GenericContainer {
-  withLinks(links: Readonly<Record<string, string>>): this {
-    this.hostConfig.Links = Object.entries(links).map(([name, alias]) => `${name}:${alias}`);
-    return this;
-  }
-  withSysctls(sysctls: Readonly<Record<string, string>>): this {
-    this.hostConfig.Sysctls = { ...sysctls };
-    return this;
-  }
-  withDns(servers: readonly string[]): this {
-    this.hostConfig.Dns = [...servers];
-    return this;
-  }
-  /** `-p hostIp:host:container`: withExposedPorts binds every host address, so the binding's HostIp is set here. */
-  withPortOn(hostIp: string, host: number, container: number): this {
-    this.withExposedPorts({ container, host });
-    this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, [`${container}/tcp`]: [{ HostIp: hostIp, HostPort: String(host) }] };
-    return this;
-  }
-}
+let testcontainers: Promise<typeof import('./lab-generic-container.ts')> | undefined;
+/**
+ * testcontainers, loaded when a container first starts (it is a third of the
+ * CLI's start-up: a listing or a usage error never needs it); the CLI starts
+ * loading it while a run prepares, beside that step's waits.
+ */
+export const loadTestcontainers = () => (testcontainers ??= import('./lab-generic-container.ts'));
 
 /** The machine's own engine, through testcontainers; its namespace is this process's. */
 export const machineEngine: EngineHost = {
@@ -35,6 +20,7 @@ export const machineEngine: EngineHost = {
   system: (argv, options) => hostExec(argv, options),
   adoptLink: async () => undefined,
   async runContainer(spec: ContainerRun): Promise<RunningContainer> {
+    const { LabGenericContainer, Wait } = await loadTestcontainers();
     let builder = new LabGenericContainer(spec.image)
       .withName(spec.name)
       .withNetworkMode(spec.network)

@@ -1,5 +1,5 @@
 import { hostExec, hostExecOrThrow } from '../../exec/host-exec.ts';
-import { deleteRule, insertRule, rulesMarked } from '../../lab/iptables-rules.ts';
+import { deleteRules, insertRule, rulesMarked } from '../../lab/iptables-rules.ts';
 import { uplinkInterfaces } from '../../lab/traffic-guard.ts';
 import { serviceSubnet } from './cluster-config.ts';
 import { cniModules } from './cni/registry.ts';
@@ -84,6 +84,6 @@ export async function removeKindNetworkIfUnused(): Promise<void> {
   const users = await hostExec(['docker', 'network', 'inspect', kindNetwork, '--format', '{{len .Containers}}']);
   if (users.exitCode === 0 && users.stdout.trim() !== '0') return;
   if (users.exitCode === 0) await hostExec(['docker', 'network', 'rm', kindNetwork]);
-  for (const rule of await rulesMarked(guardMarker)) await deleteRule(rule);
+  await deleteRules(await rulesMarked(guardMarker));
   await removeClusterRangeRules();
 }

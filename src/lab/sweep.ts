@@ -17,19 +17,25 @@ export async function sweepRun(runId: string): Promise<SweepReport> {
   const report: SweepReport = {};
   // The environments first: a Kubernetes namespace's pods hold nothing on the host, a run's own cluster sits on the kind network.
   for (const sweeper of environmentSweepers()) Object.assign(report, await sweeper.sweepRun(runId));
-  const containers = await dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]);
+  // Read side by side; removed in order. A run's teardown ends with this sweep, which usually finds nothing.
+  const [containers, networkIds, rules] = await Promise.all([
+    dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]),
+    dockerIds(['network', 'ls', '-q', '--filter', `label=${runLabel}=${runId}`]),
+    rulesMarked(runRuleMarker(runId)),
+  ]);
   if (containers.length > 0) await hostExec(['docker', 'rm', '-f', '-v', ...containers]);
   report.containers = containers.length;
   let networks = 0;
-  for (const network of await dockerIds(['network', 'ls', '-q', '--filter', `label=${runLabel}=${runId}`])) {
+  for (const network of networkIds) {
     if ((await hostExec(['docker', 'network', 'rm', network])).exitCode === 0) networks++;
   }
   report.networks = networks;
-  const rules = await rulesMarked(runRuleMarker(runId));
   await deleteRules(rules);
   report['iptables rules'] = rules.length;
-  report.netns = await deleteEach(await netnsNamed(runNamePrefix(runId)), (name) => ['ip', 'netns', 'delete', name]);
-  report.links = await deleteEach(await linksNamed(runLinkPrefix(runId)), (name) => ['ip', 'link', 'delete', name]);
+  // Namespaces and links are read once the containers are gone: a container takes its veth ends with it.
+  const [netns, links] = await Promise.all([netnsNamed(runNamePrefix(runId)), linksNamed(runLinkPrefix(runId))]);
+  report.netns = await deleteEach(netns, (name) => ['ip', 'netns', 'delete', name]);
+  report.links = await deleteEach(links, (name) => ['ip', 'link', 'delete', name]);
   return report;
 }
 

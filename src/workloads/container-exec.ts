@@ -38,3 +38,26 @@ export const containerContextCommands: readonly (readonly string[])[] = [
   // --link and --add-host names live here, not in DNS.
   ['cat', '/etc/hosts'],
 ];
+
+/**
+ * A workload's context commands as one script, run by one exec: each exec into
+ * a container or pod costs a runtime start (a run read its sources' context
+ * with three or four each). Each command's output follows a `$ command` line;
+ * the script is the record's command, so pasting it shows the same.
+ */
+export function contextScript(commands: readonly (readonly string[])[]): readonly string[] {
+  if (commands.length === 1) return commands[0]!;
+  // printf, not echo: dash's echo would read the backslashes of a command's words.
+  return ['sh', '-c', commands.map((argv) => `printf '%s\\n' ${shellQuote([`$ ${shellQuote(argv)}`])}; ${shellQuote(argv)}`).join('; ')];
+}
+
+/** A context record's output, command by command (the `$ command` lines contextScript prints). */
+export function contextSections(stdout: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of stdout.replace(/\n$/, '').split('\n')) {
+    if (line.startsWith('$ ')) sections.set((current = line.slice(2)), '');
+    else if (current !== undefined) sections.set(current, `${sections.get(current)}${line}\n`);
+  }
+  return sections;
+}

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectFindingsAsRecorded } from './findings.ts';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
+import { contextSections } from '../../src/workloads/container-exec.ts';
 
 /**
  * docker-host-db for real: dockerd, a PostgreSQL in the host's network
@@ -37,10 +38,12 @@ describe('docker-host-db on a real engine', () => {
 
   it("records the source's view of the network and the host's rules, and no password", () => {
     const d1 = run.claim('D1');
-    const inContainer = (command: string) => d1.evidence.context.find((c) => c.command === `docker exec np-${run.runId}-django ${command}`);
-    expect(inContainer('ip route show')!.stdout).toContain(`default via ${env().bridgeGateway} dev eth0`);
-    expect(inContainer('cat /etc/resolv.conf')!.exitCode).toBe(0);
-    expect(d1.evidence.context.map((c) => c.command)).toEqual(expect.arrayContaining(['iptables -S INPUT', 'iptables -t nat -S POSTROUTING']));
+    // Each source's context is one exec (a script of its commands); its output, command by command.
+    const sectionsOf = (prefix: string) => contextSections(d1.evidence.context.find((c) => c.command.startsWith(prefix))!.stdout);
+    const inContainer = sectionsOf(`docker exec np-${run.runId}-django sh -c `);
+    expect(inContainer.get('ip route show')).toContain(`default via ${env().bridgeGateway} dev eth0`);
+    expect(inContainer.get('cat /etc/resolv.conf')).toMatch(/^nameserver /m);
+    expect([...sectionsOf('sh -c ').keys()]).toEqual(expect.arrayContaining(['iptables -S INPUT', 'iptables -t nat -S POSTROUTING']));
     expect(JSON.stringify(run.result)).not.toContain('mysecretpassword');
   });
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectFindingsAsRecorded } from './findings.ts';
 import { runForTest, type ScenarioRun } from './scenario-run.ts';
+import { contextSections } from '../../src/workloads/container-exec.ts';
 
 /** Article 002's networks for real: conclusive verdicts on evidence; the findings are the golden table's. */
 describe('docker-networks on a real engine', () => {
@@ -58,8 +59,10 @@ describe('docker-networks on a real engine', () => {
 
   it('D10: the name that does not resolve is the container name, and the source has no embedded DNS', () => {
     expect(run.claim('D10').outcome).toEqual({ kind: 'dns', name: `np-${run.runId}-web` });
-    const resolv = run.claim('D10').evidence.context.find((c) => c.command === `docker exec np-${run.runId}-client cat /etc/resolv.conf`)!;
-    expect(resolv.stdout).not.toContain('127.0.0.11');
+    const context = run.claim('D10').evidence.context.find((c) => c.command.startsWith(`docker exec np-${run.runId}-client sh -c `))!;
+    const resolv = contextSections(context.stdout).get('cat /etc/resolv.conf');
+    expect(resolv).toMatch(/^nameserver /m);
+    expect(resolv).not.toContain('127.0.0.11');
   });
 
   it('finds on this engine what the golden table records for a default Docker 20.10 host', () => {

@@ -1,6 +1,7 @@
 import type { ExecResult } from '../../exec/exec-result.ts';
 import type { ClaimResult } from '../../report/result.ts';
 import { mergeRounds } from '../../report/repeats.ts';
+import { contextScript } from '../../workloads/container-exec.ts';
 import type { StartedWorkload } from '../../workloads/workload.ts';
 import { tryClaim, untried } from '../try-claim.ts';
 import { made, type RunContext } from './run-context.ts';
@@ -32,12 +33,12 @@ export function tryClaims(context: RunContext): Step<RunContext> {
   };
 }
 
-/** Every claim once; each source's context commands (its addresses, routes) are read once in the run and shared. */
+/** Every claim once; each source's context commands (its addresses, routes) are read once in the run, in one exec, and shared. */
 function oneRound(context: RunContext, contexts: Map<string, Promise<ExecResult[]>>): Promise<ClaimResult[]> {
   const env = made(context, 'env');
   const { workloads } = context;
   const contextOf = (source: StartedWorkload) => {
-    if (!contexts.has(source.name)) contexts.set(source.name, Promise.all(source.contextCommands.map((argv) => source.exec(argv))));
+    if (!contexts.has(source.name)) contexts.set(source.name, source.contextCommands.length === 0 ? Promise.resolve([]) : source.exec(contextScript(source.contextCommands)).then((result) => [result]));
     return contexts.get(source.name)!;
   };
   return Promise.all(

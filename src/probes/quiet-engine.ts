@@ -30,18 +30,29 @@ export async function networksCreatedBetween(host: EngineHost, since: number, un
  * own `-i br-x ! -o br-x -j ACCEPT`. Another run (or anyone) creating a network
  * then would decide the attempt, not the isolation the article speaks of. A
  * disturbed try is kept as evidence and the attempt is made again, at most
- * `tries` times; still disturbed, it is check-failed, never a verdict.
+ * `tries` times; still disturbed, it is check-failed, never a verdict. An
+ * unanswered try (timeout, no route) stands without that look: in the
+ * moment of the rewrite FORWARD only lets more through, so it cannot make
+ * an answer go missing.
  */
+/** Outcomes a disturbance cannot make: the rewrite only ever lets packets through. */
+const unanswered = new Set(['timeout', 'no-route']);
+
 export function whileNoNetworkIsCreated(probe: Probe, tries = 3): Probe {
   return {
     ...probe,
-    note: [probe.note, 'counted only if no Docker network was created during the attempt'].filter(Boolean).join('; '),
+    note: [probe.note, 'an answer counted only if no Docker network was created during the attempt'].filter(Boolean).join('; '),
     async run(source, env) {
       const disturbed: { observation: Observation; names: string[]; evidence: ExecResult }[] = [];
       const setAside = () => disturbed.flatMap((d) => [...d.observation.evidence, d.evidence]);
       for (let attempt = 1; attempt <= tries; attempt++) {
         const since = Date.now() / 1000;
         const observation = await probe.run(source, env);
+        const tried = disturbed.map((d, i) => `try ${i + 1} (${d.observation.outcome.kind}) set aside: network(s) ${d.names.join(', ')} created meanwhile`);
+        if (unanswered.has(observation.outcome.kind)) {
+          const stands = `unanswered${tried.length ? ` in try ${attempt}` : ''}: a network created meanwhile could only have let the packets through for a moment, so the engine's events were not read`;
+          return { ...observation, evidence: [...setAside(), ...observation.evidence], detail: [observation.detail, ...tried, stands].filter(Boolean).join('; ') };
+        }
         const until = Date.now() + announceMarginMs;
         await sleep(until - Date.now());
         let created: Awaited<ReturnType<typeof networksCreatedBetween>>;
@@ -50,7 +61,6 @@ export function whileNoNetworkIsCreated(probe: Probe, tries = 3): Probe {
         } catch (error) {
           return { ...checkFailed(observation.connection, new Error(`could not tell whether a network was created during the attempt: ${(error as Error).message}`), observation.evidence), target: observation.target };
         }
-        const tried = disturbed.map((d, i) => `try ${i + 1} (${d.observation.outcome.kind}) set aside: network(s) ${d.names.join(', ')} created meanwhile`);
         if (created.names.length === 0) {
           const detail = [observation.detail, ...tried, `no Docker network created during ${tried.length ? `try ${attempt}` : 'the attempt'}`].filter(Boolean).join('; ');
           return { ...observation, evidence: [...setAside(), ...observation.evidence, created.evidence], detail };

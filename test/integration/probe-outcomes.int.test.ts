@@ -63,8 +63,16 @@ function createsANetworkDuring(probe: Probe, times: number, tag: string): Probe 
   };
 }
 const isolatedPeer = () => tcpConnect(Found.addressOf('quiet-web', 'quiet'), 80, { timeoutSeconds: 2 });
-/** An isolation attempt disturbed in its first try, and one disturbed in every try. */
-const disturbed = ([[1, 'once'], [3, 'always']] as const).map(([times, tag]) => whileNoNetworkIsCreated(createsANetworkDuring(isolatedPeer(), times, tag)));
+const answeringPeer = () => tcpConnect(Found.addressOf('web'), 80);
+/**
+ * An answered attempt disturbed in its first try, and one disturbed in every try (each set aside);
+ * an unanswered one disturbed, which stands (a disturbance only lets packets through).
+ */
+const disturbed: AttemptSpec[] = [
+  { ...whileNoNetworkIsCreated(createsANetworkDuring(answeringPeer(), 1, 'once')), from: 'client', expect: Expect.connects },
+  { ...whileNoNetworkIsCreated(createsANetworkDuring(answeringPeer(), 3, 'always')), from: 'client', expect: Expect.connects },
+  whileNoNetworkIsCreated(createsANetworkDuring(isolatedPeer(), 1, 'quiet')),
+];
 
 const claim = (id: string, from: string, expect: Expectation, attempt: AttemptSpec) => ({ id, article: '002', from, says: `negative control ${id}`, expect, attempts: [attempt], why: {} });
 
@@ -134,11 +142,16 @@ describe('probe outcomes on a real engine', () => {
   });
 
   it('an isolation attempt during which a network was created is tried again, and never judged while every try was disturbed', () => {
-    const [once, always] = of('T-disturbed').attempts;
-    expect(once).toMatchObject({ verdict: 'confirmed', outcome: { kind: 'timeout' } });
-    expect(once!.detail).toMatch(new RegExp(`try 1 \\(timeout\\) set aside: network\\(s\\) np-${runId}-once0 created meanwhile; no Docker network created during try 2`));
-    expect(of('T-disturbed').evidence.attempts[0]!.filter((e) => e.command.startsWith('docker events'))).toHaveLength(2);
+    const [once, always, quiet] = of('T-disturbed').attempts;
+    const eventsRead = (attempt: number) => of('T-disturbed').evidence.attempts[attempt]!.filter((e) => e.command.startsWith('docker events'));
+    expect(once).toMatchObject({ verdict: 'confirmed', outcome: { kind: 'success' } });
+    expect(once!.detail).toMatch(new RegExp(`try 1 \\(success\\) set aside: network\\(s\\) np-${runId}-once0 created meanwhile; no Docker network created during try 2`));
+    expect(eventsRead(0)).toHaveLength(2);
     expect(always).toMatchObject({ verdict: 'inconclusive', outcome: { kind: 'check-failed', reason: expect.stringMatching(/created on the engine during each of 3 tries \(np-\w+-always0; np-\w+-always1; np-\w+-always2\)/) } });
+    // Unanswered while a network was being created: it stands, and the events are not read.
+    expect(quiet).toMatchObject({ verdict: 'confirmed', outcome: { kind: 'timeout' } });
+    expect(quiet!.detail).toMatch(/unanswered: a network created meanwhile could only have let the packets through for a moment/);
+    expect(eventsRead(2)).toHaveLength(0);
     expect(of('T-disturbed').verdict).toBe('inconclusive');
   });
 

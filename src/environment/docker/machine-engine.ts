@@ -4,9 +4,9 @@ import type { ContainerRun, EngineHost, RunningContainer } from './engine-host.t
 
 let testcontainers: Promise<typeof import('./lab-generic-container.ts')> | undefined;
 /**
- * testcontainers, loaded when a container first starts (it is a third of the
- * CLI's start-up: a listing or a usage error never needs it); the CLI starts
- * loading it while a run prepares, beside that step's waits.
+ * testcontainers, loaded only where containers start (it was a third of the
+ * CLI's start-up: a listing, a usage error or the argument check never needs
+ * it); the CLI loads it as a run begins, before the lab's first step.
  */
 export const loadTestcontainers = () => (testcontainers ??= import('./lab-generic-container.ts'));
 

@@ -65,7 +65,8 @@ function byOwner(batch: Finalizer[]): Map<string, Finalizer[]> {
   const owners = new Map<string, Finalizer[]>();
   for (const finalizer of batch) {
     const owner = finalizer.maker?.owner ?? '';
-    owners.set(owner, [...(owners.get(owner) ?? []), finalizer]);
+    if (!owners.has(owner)) owners.set(owner, []);
+    owners.get(owner)!.push(finalizer);
   }
   return owners;
 }

@@ -39,14 +39,17 @@ export async function deleteRule(rule: SavedRule): Promise<void> {
 /**
  * Many rules at once: one `iptables-restore --noflush` per family, a single
  * transaction (a dozen `iptables -D` cost a quarter of a second). Where the
- * batch is refused (a rule went meanwhile), each rule is deleted on its own.
+ * batch is refused (a rule went meanwhile), each rule is deleted on its own:
+ * every one is tried, and the first failure is thrown after.
  */
 export async function deleteRules(rules: readonly SavedRule[]): Promise<void> {
   for (const family of ['ipv4', 'ipv6'] as const) {
     const ofFamily = rules.filter((rule) => rule.family === family);
     if (ofFamily.length === 0) continue;
     const batch = await hostExec([restore[family], '-w', '--noflush'], { input: restoreDeletions(ofFamily) });
-    if (batch.exitCode !== 0) for (const rule of ofFamily) await deleteRule(rule);
+    if (batch.exitCode === 0) continue;
+    const failed = (await Promise.allSettled(ofFamily.map(deleteRule))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 

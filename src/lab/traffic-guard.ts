@@ -27,10 +27,12 @@ export interface TrafficGuard {
   coverRunContainers(): Promise<void>;
 }
 
-interface InspectedNetworks {
+/** A container as `docker inspect` gives it: the networks it is attached to. */
+interface InspectedContainer {
   NetworkSettings: { Networks: Record<string, { NetworkID: string; IPAddress: string }> };
 }
 
+/** A network as `docker network inspect` gives it. */
 interface InspectedNetwork {
   Id: string;
   Name: string;
@@ -68,7 +70,7 @@ export async function installTrafficGuard(run: LabRun): Promise<TrafficGuard> {
     holdSharedBridge: () => drop('docker0', undefined, holdMarker),
     async coverRunContainers() {
       const ids = (await hostExecOrThrow(['docker', 'ps', '-q', '--filter', `label=${runLabel}=${run.id}`])).stdout.split('\n').filter(Boolean);
-      const inspected = ids.length ? (JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedNetworks[]) : [];
+      const inspected = ids.length ? (JSON.parse((await hostExecOrThrow(['docker', 'inspect', ...ids])).stdout) as InspectedContainer[]) : [];
       /** The host device of each of the run's own bridge networks, by id; ids of docker0 ("bridge") and networks not the run's are absent. */
       const ownBridges = new Map<string, string>();
       let docker0Id: string | undefined;

@@ -84,27 +84,28 @@ export function bridgeAddressesUnpredictable(count = 3, tries = 6): Probe {
           const lines = started.map((s) => `${s.name}: predicted ${s.predicted}, got ${s.address}`);
           // Another container joining or leaving can only make a prediction miss: a try where every
           // prediction came true stands without waiting for the engine's events.
-          if (started.every((s) => s.address === s.predicted)) {
-            const { subnet } = await bridgeNow(check, env.host);
-            return {
-              holds: false,
-              observed: `each container got the lowest free address, predicted before its start, the freed one again after a removal: ${lines.join('; ')} (subnet ${subnet})`,
-              detail: [...setAside, 'every prediction came true: another container joining or leaving meanwhile could only have made one miss, so the bridge events were not read'].join('; '),
-            };
-          }
-          await sleep(announceMarginMs);
-          const events = await check.must(
-            env.host.docker(['events', '--since', since.toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--filter', 'type=network', '--filter', 'network=bridge', '--format', '{{.Action}} {{.Actor.Attributes.container}}'], { timeoutMs: 30_000 }),
-            'reading the bridge network events of the try',
-          );
-          const ours = new Set(started.map((s) => s.id));
-          const foreign = events.stdout.split('\n').filter((line) => line.trim() && !ours.has(line.split(' ')[1] ?? ''));
-          if (foreign.length > 0) {
-            setAside.push(`try ${attempt} set aside (${foreign.length} other container(s) joined or left the bridge meanwhile): ${lines.join('; ')}`);
-            continue;
+          const everyPredicted = started.every((s) => s.address === s.predicted);
+          if (!everyPredicted) {
+            await sleep(announceMarginMs);
+            const events = await check.must(
+              env.host.docker(['events', '--since', since.toFixed(3), '--until', (Date.now() / 1000).toFixed(3), '--filter', 'type=network', '--filter', 'network=bridge', '--format', '{{.Action}} {{.Actor.Attributes.container}}'], { timeoutMs: 30_000 }),
+              'reading the bridge network events of the try',
+            );
+            const ours = new Set(started.map((s) => s.id));
+            const foreign = events.stdout.split('\n').filter((line) => line.trim() && !ours.has(line.split(' ')[1] ?? ''));
+            if (foreign.length > 0) {
+              setAside.push(`try ${attempt} set aside (${foreign.length} other container(s) joined or left the bridge meanwhile): ${lines.join('; ')}`);
+              continue;
+            }
           }
           const { subnet } = await bridgeNow(check, env.host);
-          return { holds: true, observed: `not the lowest free address: ${lines.join('; ')} (subnet ${subnet})`, detail: setAside.join('; ') || undefined };
+          const observed = `${lines.join('; ')} (subnet ${subnet})`;
+          const unread = everyPredicted ? ['every prediction came true: another container joining or leaving meanwhile could only have made one miss, so the bridge events were not read'] : [];
+          return {
+            holds: !everyPredicted,
+            observed: everyPredicted ? `each container got the lowest free address, predicted before its start, the freed one again after a removal: ${observed}` : `not the lowest free address: ${observed}`,
+            detail: [...setAside, ...unread].join('; ') || undefined,
+          };
         }
         throw new CheckFailed(`in each of ${tries} tries another container joined or left the bridge, changing the free addresses under the prediction: ${setAside.join('; ')}`);
       }),

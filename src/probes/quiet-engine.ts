@@ -21,6 +21,9 @@ export async function networksCreatedBetween(host: EngineHost, since: number, un
   return { names: evidence.stdout.split('\n').map((line) => line.trim()).filter(Boolean), evidence };
 }
 
+/** Outcomes a disturbance cannot make: the rewrite only ever lets packets through. */
+const unanswered = new Set(['timeout', 'no-route']);
+
 /**
  * An attempt about isolation between Docker networks, counted only when no
  * network was created on the engine while it ran. Docker 20.10 re-inserts
@@ -35,9 +38,6 @@ export async function networksCreatedBetween(host: EngineHost, since: number, un
  * moment of the rewrite FORWARD only lets more through, so it cannot make
  * an answer go missing.
  */
-/** Outcomes a disturbance cannot make: the rewrite only ever lets packets through. */
-const unanswered = new Set(['timeout', 'no-route']);
-
 export function whileNoNetworkIsCreated(probe: Probe, tries = 3): Probe {
   return {
     ...probe,

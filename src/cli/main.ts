@@ -9,6 +9,7 @@ import { cleanHelp, cleanOptions, cleanUsage, scenarioHelp, scenarioOptions, sce
 import { benchHelp, parseBenchArgs } from './bench-options.ts';
 import { labNeeded, type Mode } from './mode.ts';
 import { LabRun } from '../lab/lab-run.ts';
+import { Lingering } from '../lab/lingering.ts';
 import { sweepStale } from '../lab/sweep.ts';
 import { loadGraphviz } from '../report/html/topology-svg.ts';
 import type { ScenarioResult } from '../report/result.ts';
@@ -41,6 +42,7 @@ Flags go after \`--\`: npm keeps the ones before it for itself, and they never a
 
 const logger = progressLogger();
 let currentRun: LabRun | undefined;
+let batchLingering: Lingering | undefined;
 
 /** The command being run; a usage error names its --help. */
 let current = '';
@@ -131,6 +133,8 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
   void loadGraphviz().catch(() => undefined);
   // Kubernetes scenarios of one batch share the cluster the first one starts; the batch removes it at the end unless asked to keep it.
   const batch = values.all && !values['reuse-cluster'] && !values['own-cluster'] ? await sharedClustersToRemove(specs, choice) : undefined;
+  // Scenarios of a batch on a shared cluster leave their namespaces' deletion to the batch's end (5 s each; a run's own cluster goes with its run).
+  batchLingering = values.all && !values['own-cluster'] && specs.length > 1 ? new Lingering() : undefined;
   const results: ScenarioResult[] = [];
   try {
     for (const spec of specs) {
@@ -143,6 +147,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
         ownCluster: values['own-cluster'],
         engine,
         environment: choice,
+        lingering: batchLingering,
         onRunStarted: (run) => (currentRun = run),
         secrets: ['mysecretpassword'],
       });
@@ -157,6 +162,7 @@ async function scenario(argv: string[], mode: Mode): Promise<number> {
       results.push(result);
     }
   } finally {
+    await batchLingering?.settle(logger);
     await batch?.removeNew();
   }
   if (results.length > 1) process.stdout.write(renderBatchSummary(results) + '\n');
@@ -212,9 +218,10 @@ function onSignal(signal: NodeJS.Signals, code: number): void {
     stopping = true;
     process.once(signal, () => process.exit(code));
     logger.info(`${signal}: tearing down before exit (again to exit at once; then run 'npm run clean')`);
-    // A cluster still being made first (kind stopped, its nodes deleted), then the run, then the batch's clusters.
+    // A cluster still being made first (kind stopped, its nodes deleted), then the run, what earlier runs left deleting, then the batch's clusters.
     void abandonClusterCreations()
       .then(() => currentRun?.teardown({ interrupted: true }))
+      .then(() => batchLingering?.settle(logger))
       .then(() => removeBatchClusters())
       .finally(() => process.exit(code));
   });

@@ -4,7 +4,7 @@ import { installTrafficGuard, type TrafficGuard } from '../lab/traffic-guard.ts'
 import type { Logger } from '../log.ts';
 import { UsageError } from '../errors.ts';
 import { debianDockerd2010, readDockerFacts, type DockerFacts, type EngineHost, engines, type EngineProvider, type LabHostEngine } from './docker/index.ts';
-import { defaultCniFor, packetsStoppedFromKind, startKindLab, type Cni, type KindLab } from './kind/index.ts';
+import { defaultCniFor, packetsStoppedFromKind, startKindLab, type Cni, type ImagePlacement, type KindLab } from './kind/index.ts';
 
 /** What an environment hands the run once it stands: its facts, its guard, the cluster where there is one. */
 export interface LabEnvironment {
@@ -25,6 +25,8 @@ export interface EnvironmentStart {
   readonly logger: Logger;
   /** Built image references the scenario's workloads use. */
   readonly images: readonly string[];
+  /** Per image reference, the nodes of a kind cluster it must be on (placeImages); absent: every node. */
+  readonly imagePlacement?: ReadonlyMap<string, ImagePlacement>;
   /** Keep a kind cluster this run creates (for the next run to reuse). */
   readonly keepCluster?: boolean;
   /** Never reuse the lab cluster of the CNI: start one of the run's own (`--own-cluster`). */
@@ -110,14 +112,14 @@ export function kind(requirements: KindRequirements = {}): EnvironmentSpec {
     kind: 'kind',
     cluster: { ...requirements, workers },
     description: `kind cluster (1 control plane + ${workers} workers)`,
-    async start({ run, logger, images, keepCluster, ownCluster, choice }) {
+    async start({ run, logger, images, imagePlacement, keepCluster, ownCluster, choice }) {
       const cni = choice?.cni ?? defaultCniFor();
       const unsupported = requirements.unsupportedCnis?.[cni];
       if (unsupported !== undefined) throw new UsageError(`scenario ${run.scenario} cannot run on ${cni}: ${unsupported}`);
       const engine = await docker().start({ run, logger, images });
       // The kind guard counts for the network's lifetime: this run's share is what it adds (a cluster it creates starts at 0).
       const before = await packetsStoppedFromKind();
-      const lab = await startKindLab({ cni, workers }, run, logger, images, { keepCluster, ownCluster });
+      const lab = await startKindLab({ cni, workers }, run, logger, images, { keepCluster, ownCluster, imagePlacement });
       const stoppedBefore = lab.created ? 0 : before;
       const f = lab.facts;
       return {

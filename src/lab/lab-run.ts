@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import { Finalizers } from './finalizers.ts';
+import type { Lingering } from './lingering.ts';
 import { forgetRun, registerRun } from './run-registry.ts';
 import { runLabel, scenarioLabel } from './names.ts';
 import { sweepRun } from './sweep.ts';
@@ -12,6 +13,8 @@ export interface LabRunOptions {
   readonly id?: string;
   /** Leave everything running at the end (kind's Retain). */
   readonly keep?: boolean;
+  /** A batch's: deletions the teardown starts are waited for there, at the batch's end (linger). */
+  readonly lingering?: Lingering;
 }
 
 /**
@@ -26,6 +29,8 @@ export class LabRun implements AsyncDisposable {
   readonly keep: boolean;
   private readonly logger: Logger;
   private readonly finalizers = new Finalizers();
+  private readonly lingering?: Lingering;
+  private readonly lingered: Promise<void>[] = [];
   private tornDown?: Promise<void>;
 
   private constructor(options: LabRunOptions) {
@@ -34,6 +39,7 @@ export class LabRun implements AsyncDisposable {
     this.scenario = options.scenario;
     this.keep = options.keep ?? false;
     this.logger = options.logger;
+    this.lingering = options.lingering;
   }
 
   static async start(options: LabRunOptions): Promise<LabRun> {
@@ -58,6 +64,17 @@ export class LabRun implements AsyncDisposable {
   }
 
   /**
+   * Waits until a deletion the API server has accepted is done (`gone`), or,
+   * in a batch, leaves that wait to the batch's end: the run's teardown ends
+   * at once, and its registration stays until the deletion is done and
+   * swept, so no other run's sweep takes the run for dead meanwhile.
+   */
+  async linger(what: string, gone: Promise<void>): Promise<void> {
+    if (!this.lingering) return gone;
+    this.lingered.push(gone.catch((error: unknown) => this.logger.info(`${what}: ${error instanceof Error ? error.message : String(error)} (swept at the batch's end)`)));
+  }
+
+  /**
    * Undoes everything once, however often it is called (a signal may race the
    * normal end). After an interruption a request already sent to dockerd may
    * still create a container, so the sweep is repeated once things settle.
@@ -74,12 +91,15 @@ export class LabRun implements AsyncDisposable {
   private async undoAll(interrupted: boolean): Promise<void> {
     await this.logger.step(`tearing down run ${this.id}`, async () => {
       const failures = await this.finalizers.undoAll();
-      await sweepRun(this.id);
+      const lingering = this.lingered.length > 0 ? this.lingering : undefined;
+      await sweepRun(this.id, { waitForDeletions: !lingering });
       if (interrupted) {
         await new Promise((resolve) => setTimeout(resolve, 1500));
-        await sweepRun(this.id);
+        await sweepRun(this.id, { waitForDeletions: !lingering });
       }
-      await forgetRun(this.id);
+      // What lingers is swept again (waiting, this time) once it is gone: the batch's end then finds what a plain teardown leaves.
+      if (lingering) lingering.add(`run ${this.id}`, Promise.all(this.lingered).then(() => sweepRun(this.id)).then(() => forgetRun(this.id)));
+      else await forgetRun(this.id);
       for (const failure of failures) this.logger.info(`teardown: ${failure} (swept by label instead)`);
     });
   }

@@ -2,7 +2,7 @@ import { hostExec } from '../exec/host-exec.ts';
 import { anyRunRuleMarker, runIdOfName, runIdOfRule, runLabel, runLinkPrefix, runNamePrefix, runRuleMarker } from './names.ts';
 import { deleteRules, rulesMarked } from './iptables-rules.ts';
 import { forgetRun, isOwned, listRuns, readRun } from './run-registry.ts';
-import { environmentSweepers, type SweepCounts } from './sweepers.ts';
+import { environmentSweepers, type SweepCounts, type SweepOptions } from './sweepers.ts';
 
 /** What a sweep removed, per kind of resource: the environments' first, then the machine's (containers … links). */
 export type SweepReport = SweepCounts;
@@ -13,10 +13,10 @@ export type SweepReport = SweepCounts;
  * namespaces and links. Safe to repeat; order matters: containers before the
  * networks they sit on.
  */
-export async function sweepRun(runId: string): Promise<SweepReport> {
+export async function sweepRun(runId: string, options: SweepOptions = {}): Promise<SweepReport> {
   const report: SweepReport = {};
   // The environments first: a Kubernetes namespace's pods hold nothing on the host, a run's own cluster sits on the kind network.
-  for (const sweeper of environmentSweepers()) Object.assign(report, await sweeper.sweepRun(runId));
+  for (const sweeper of environmentSweepers()) Object.assign(report, await sweeper.sweepRun(runId, options));
   // Read side by side; removed in order. A run's teardown ends with this sweep, which usually finds nothing.
   const [containers, networkIds, rules] = await Promise.all([
     dockerIds(['ps', '-aq', '--filter', `label=${runLabel}=${runId}`]),

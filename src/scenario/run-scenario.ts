@@ -2,6 +2,7 @@ import type { EngineProvider } from '../environment/docker/index.ts';
 import type { EnvironmentChoice } from '../environment/environment.ts';
 import type { ImageName } from '../images/catalogue.ts';
 import type { LabRun } from '../lab/lab-run.ts';
+import type { Lingering } from '../lab/lingering.ts';
 import type { Logger } from '../log.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import type { ScenarioSpec } from './scenario.ts';
@@ -32,6 +33,8 @@ export interface RunOptions {
   readonly engine?: EngineProvider;
   /** The environment the user chose (`--cni`, NETPROOF_CNI: src/cli/environment-choice.ts); unset: the defaults. */
   readonly environment?: EnvironmentChoice;
+  /** A batch's (`--all`): the deletions the teardown starts are waited for at the batch's end, not before the next scenario. */
+  readonly lingering?: Lingering;
 }
 
 /**

@@ -26,30 +26,35 @@ export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, contex
   if (notHeld !== undefined) return untried(claim, `its setup's locks could not be taken: ${notHeld}`);
   const attempts: AttemptResult[] = [];
   const evidence: (readonly ExecResult[])[] = [];
+  // Each setup's preparation runs beside the attempts before it (K14's MetalLB image loads during the pending watch).
+  const prepared = new Map(claim.attempts.flatMap((a) => (a.setup?.prepare ? [[a.setup, a.setup.prepare(env).catch(() => undefined)] as const] : [])));
   try {
     for (const attempt of claim.attempts) {
       const attemptStarted = performance.now();
-      const observed = ofThisRun(await tryAttempt(attempt, env.workloads[attempt.from ?? claim.from]!, env), env.run.id);
+      const observed = ofThisRun(await tryAttempt(attempt, env.workloads[attempt.from ?? claim.from]!, env, attempt.setup && prepared.get(attempt.setup)), env.run.id);
       attempts.push(attemptResult(claim, attempt, observed, performance.now() - attemptStarted, ranOn(env)));
       evidence.push(observed.evidence);
     }
   } finally {
+    // A preparation outlives its attempt only when an attempt before it threw.
+    await Promise.all(prepared.values());
     if (locks.length > 0) await releaseHostResources(env.run, locks);
   }
   return claimResult(claim, attempts, evidence, await context(), performance.now() - started);
 }
 
 /**
- * One attempt: its setup (if any), the probe's observation, the undoing. The
+ * One attempt: its setup (if any, once its preparation is done), the probe's observation, the undoing. The
  * setup's and the undoing's commands are the attempt's evidence, around the
  * probe's own; a setup that fails makes the attempt check-failed, its probe
  * not run. The undoing also runs after a failed setup (it takes a half-made
  * state) and, when the run ends first (a signal), with the run's teardown.
  */
-export async function tryAttempt(attempt: AttemptSpec, source: StartedWorkload, env: StartedEnvironment): Promise<Observation> {
+export async function tryAttempt(attempt: AttemptSpec, source: StartedWorkload, env: StartedEnvironment, prepared?: Promise<void>): Promise<Observation> {
   const observe = (on: StartedEnvironment) => attempt.run(source, on).catch((error: unknown) => checkFailed(attempt.describe, error));
   const setup = attempt.setup;
   if (!setup) return observe(env);
+  await prepared;
   const { check, evidence } = recordingContext();
   const undo = once(async () => {
     await setup.undo?.(check, env);

@@ -1,4 +1,4 @@
-import { createPool, installMetallb, kindLabOf, kindNetwork, metallbNamespace, poolFromSubnet, poolObjects, readVersions, removeMetallb } from '../environment/kind/index.ts';
+import { createPool, ensureMetallbImage, installMetallb, kindLabOf, kindNetwork, metallbNamespace, poolFromSubnet, poolObjects, readVersions, removeMetallb } from '../environment/kind/index.ts';
 import { hostExec } from '../exec/host-exec.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import type { Setup } from './setup.ts';
@@ -44,6 +44,8 @@ export function metallbInstalled(spec: MetallbSpec): Setup<InstalledLoadBalancer
   return {
     describe: `MetalLB (L2) with a pool of ${spec.poolSize} at the top of the nodes' subnet`,
     locks: (env) => loadBalancerResources(kindLabOf(env).cluster.name),
+    // The image into the nodes (10 s on 3 nodes) while the attempts before see the cluster without a load balancer.
+    prepare: async (env) => void (await ensureMetallbImage(kindLabOf(env), env.logger)),
     async apply(check, env) {
       const lab = kindLabOf(env);
       const version = (await readVersions()).METALLB_VERSION;

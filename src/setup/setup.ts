@@ -21,6 +21,14 @@ export interface Setup<T> {
    * environment without another run's, and released after its last.
    */
   locks?(env: StartedEnvironment): readonly string[];
+  /**
+   * Readies what the setup will need without changing what any attempt
+   * observes (an add-on's image loaded into the nodes, nothing installed):
+   * started when the claim starts, beside its earlier attempts, and awaited
+   * before `apply`. A failure is not the attempt's: `apply` meets it again,
+   * with evidence.
+   */
+  prepare?(env: StartedEnvironment): Promise<void>;
   /** Sets it up. Every command goes through `check`, so it is the attempt's evidence; a failure makes the attempt check-failed. */
   apply(check: CheckContext, env: StartedEnvironment, source: StartedWorkload): Promise<T>;
   /**

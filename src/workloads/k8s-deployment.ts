@@ -41,6 +41,7 @@ export function deployment(options: DeploymentOptions): WorkloadSpec {
   return {
     description: `Deployment of ${options.replicas} np-serve pods on :${options.containerPort}, Service ${options.service.name} (${options.service.byKubectlExpose ? 'made by kubectl expose, ' : ''}${options.service.type ?? 'ClusterIP'}) port ${options.service.port}${options.service.nodePort ? `, nodePort ${options.service.nodePort}` : ''} → ${options.containerPort}`,
     images: ['toolbox'],
+    podsOn: 'scheduled',
     clusterResources: [
       ...(options.service.nodePort ? [HostResource.nodePort(options.service.nodePort)] : []),
       ...(options.namespace ? [HostResource.inNamespace(options.namespace, options.service.name)] : []),

@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1Deployment, V1Ingress } from '@kubernetes/client-node';
-import { ensureAddOnImage, kindLabOf, type AddOnArtefact, type KindLab } from '../environment/kind/index.ts';
+import { ensureAddOnImage, kindLabOf, scheduledNodes, type AddOnArtefact, type KindLab } from '../environment/kind/index.ts';
 import { HostResource } from '../lab/host-resources.ts';
 import { runLabel } from '../lab/names.ts';
 import type { Logger } from '../log.ts';
@@ -216,7 +216,7 @@ async function waitRouters(lab: KindLab, pod: string, paths: number): Promise<vo
   }
 }
 
-/** Traefik's image: the binary built from its Go module on the lab's Debian base, loaded into the nodes when they lack it. */
+/** Traefik's image: the binary built from its Go module on the lab's Debian base, loaded into the nodes the scheduler may put its pod on when they lack it. */
 async function traefikImage(lab: KindLab, logger: Logger): Promise<string> {
-  return (await ensureAddOnImage(lab, traefikArtefact, ['traefik'], logger)).ref;
+  return (await ensureAddOnImage(lab, traefikArtefact, ['traefik'], logger, scheduledNodes)).ref;
 }

@@ -19,6 +19,7 @@ export function nodeNetworkRouter(network: string): WorkloadSpec {
   return {
     description: `lab router on ${network} (no uplink, no routes to the cluster's CIDRs)`,
     images: inner.images,
+    podsOn: inner.podsOn,
     async start(name, env) {
       const router = await inner.start(name, env);
       await inNetnsOf(router, [['ip', 'route', 'del', 'default'], ['sysctl', '-qw', 'net.ipv4.ip_forward=1']]);
@@ -47,6 +48,7 @@ export function outsideOfCluster(network: string, router: string, options: Outsi
   return {
     description: options.description,
     images: inner.images,
+    podsOn: inner.podsOn,
     dependsOn: [router],
     async start(name, env) {
       const client = await inner.start(name, env);

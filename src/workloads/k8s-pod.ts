@@ -42,6 +42,7 @@ export function pod(options: PodOptions): WorkloadSpec {
   return {
     description: options.description,
     images: [...new Set(options.containers.map((c) => c.image))],
+    podsOn: options.node ? [options.node] : 'scheduled',
     async start(name, env) {
       const lab = kindLabOf(env);
       const manifest = podManifest(podName(name), options, env);

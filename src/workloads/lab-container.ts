@@ -55,6 +55,8 @@ export function container(options: ContainerOptions): WorkloadSpec {
   return {
     description: options.description ?? (joined !== undefined ? `${options.image} container in ${joined}'s network namespace (--network ${network})` : `${options.image} container on ${network}`),
     images: [options.image],
+    // A container on the engine: no pod of a cluster runs its image.
+    podsOn: [],
     dependsOn: [...(joined !== undefined ? [joined] : []), ...Object.keys(options.links ?? {})],
     // A host-network server binds a host port; -p binds one on the host too.
     hostResources: [

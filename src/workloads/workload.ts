@@ -1,3 +1,4 @@
+import type { PodPlacement } from '../environment/kind/index.ts';
 import type { StartedEnvironment } from '../environment/started-environment.ts';
 import type { ExecResult } from '../exec/exec-result.ts';
 import type { ImageName } from '../images/catalogue.ts';
@@ -7,6 +8,8 @@ export interface WorkloadSpec {
   /** One line for reports, e.g. "PostgreSQL 15 in the host's network namespace". */
   readonly description: string;
   readonly images: readonly ImageName[];
+  /** In a kind cluster, where its pods run, so its images are loaded only there; absent: every node. A container on the engine has none (`[]`). */
+  readonly podsOn?: PodPlacement;
   /** Workloads that must be running first (a --link target, a server a client waits for). */
   readonly dependsOn?: readonly string[];
   /** Things of the host only one run may have at a time (src/lab/host-resources.ts): taken before any workload starts. */

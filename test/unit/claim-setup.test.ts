@@ -32,10 +32,20 @@ const env = () => {
 const source = { name: 'client' } as StartedWorkload;
 
 /** A setup that records its steps; `failAt` makes that command fail. */
-function setup(name: string, options: { failApply?: boolean; locks?: string[] } = {}): Setup<string> {
+function setup(name: string, options: { failApply?: boolean; locks?: string[]; prepare?: 'ok' | 'fails' } = {}): Setup<string> {
   return {
     describe: name,
     locks: options.locks ? () => options.locks! : undefined,
+    ...(options.prepare
+      ? {
+          async prepare() {
+            events.push(`prepare ${name}`);
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            events.push(`prepared ${name}`);
+            if (options.prepare === 'fails') throw new Error('no image');
+          },
+        }
+      : {}),
     async apply(check) {
       events.push(`apply ${name}`);
       await check.must(ran(`make ${name}`, options.failApply ? 1 : 0), `making ${name}`);
@@ -85,6 +95,19 @@ describe("a claim's setup, performed by the runner", () => {
     expect(events).toEqual(['observe first', 'apply swarm', 'observe swarm made', 'undo swarm', 'observe last']);
     expect(result.verdict).toBe('confirmed');
     expect(result.evidence.attempts[1]!.map((e) => e.command)).toEqual(['make swarm', 'look', 'remove swarm']);
+  });
+
+  it("prepares a setup when the claim starts, beside the attempts before it, and applies it only once prepared", async () => {
+    const slow = { ...plain('watch'), run: async () => (events.push('watch starts'), await new Promise((resolve) => setTimeout(resolve, 10)), events.push('watch ends'), { outcome: { kind: 'fact' as const, holds: true, observed: 'watch' }, connection: 'watch', evidence: [] }) };
+    const result = await tryClaim(claim([slow, observing(setup('metallb', { prepare: 'ok' }))]), env(), async () => []);
+    expect(events).toEqual(['prepare metallb', 'watch starts', 'watch ends', 'prepared metallb', 'apply metallb', 'observe metallb made', 'undo metallb']);
+    expect(result.verdict).toBe('confirmed');
+  });
+
+  it('a preparation that fails is not the attempt\'s failure: the setup is applied as without one', async () => {
+    const result = await tryClaim(claim([observing(setup('metallb', { prepare: 'fails' }))]), env(), async () => []);
+    expect(events).toEqual(['prepare metallb', 'prepared metallb', 'apply metallb', 'observe metallb made', 'undo metallb']);
+    expect(result.verdict).toBe('confirmed');
   });
 
   it('a setup that fails is check-failed with its evidence; the probe does not run; what it made halfway is undone', async () => {

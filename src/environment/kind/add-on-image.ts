@@ -2,7 +2,8 @@ import { ensureImages } from '../../images/build-images.ts';
 import type { Logger } from '../../log.ts';
 import { ensureComponentImage, type ComponentRecipe, type ImageComponent } from './component-images.ts';
 import { ensureGoArtefact, type AddOnArtefact, type BuiltArtefact, type GoArtefact } from './go-artefacts.ts';
-import { imagesMissingOnNodes, type KindLab } from './kind-lab.ts';
+import { everyNode, type ImagePlacement } from './image-placement.ts';
+import { loadWherePlaced, type KindLab } from './kind-lab.ts';
 import { readVersions } from './versions.ts';
 
 /**
@@ -21,9 +22,9 @@ export async function buildAddOnImage(artefact: AddOnArtefact, files: readonly s
   return { ref, built };
 }
 
-/** The add-on's image as buildAddOnImage makes it, loaded into the nodes that lack it. */
-export async function ensureAddOnImage(lab: KindLab, artefact: AddOnArtefact, files: readonly string[], logger: Logger): Promise<{ ref: string; built: BuiltArtefact }> {
+/** The add-on's image as buildAddOnImage makes it, loaded into the nodes of `placement` (a DaemonSet's: every node) that lack it. */
+export async function ensureAddOnImage(lab: KindLab, artefact: AddOnArtefact, files: readonly string[], logger: Logger, placement: ImagePlacement = everyNode): Promise<{ ref: string; built: BuiltArtefact }> {
   const image = await buildAddOnImage(artefact, files, logger);
-  if ((await imagesMissingOnNodes(lab.cluster, [image.ref])).length > 0) await logger.step(`loading ${image.ref} into the nodes`, () => lab.cluster.loadImages([image.ref]));
+  await loadWherePlaced(lab.cluster, lab.client, [image.ref], new Map([[image.ref, placement]]), logger);
   return image;
 }

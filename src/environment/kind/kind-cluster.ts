@@ -39,7 +39,8 @@ export interface StartedKindCluster extends AsyncDisposable {
   /** Packets from the lab's kind network that tried to leave the machine (the guard dropped them; shared by all lab clusters). */
   packetsStopped(): Promise<number>;
   /** Copies local engine images into every node, packed (containerd unpacks an image where a container of it first runs). */
-  loadImages(refs: readonly string[]): Promise<void>;
+  /** Into `nodes` (node names; default: every node). */
+  loadImages(refs: readonly string[], nodes?: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -170,7 +171,7 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
     },
     nodeExec: (node, argv, options) => hostExec(['docker', 'exec', node, ...argv], options),
     packetsStopped: packetsStoppedFromKind,
-    loadImages: (refs) => loadIntoNodes(name, refs),
+    loadImages: (refs, nodes) => loadIntoNodes(name, refs, nodes),
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -184,10 +185,10 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
  * created on a node. PostgreSQL, Django and the toolbox into three empty
  * nodes: 120 s with kind load, 59 s packed.
  */
-async function loadIntoNodes(cluster: string, refs: readonly string[]): Promise<void> {
+async function loadIntoNodes(cluster: string, refs: readonly string[], into?: readonly string[]): Promise<void> {
   if (refs.length === 0) return;
-  const nodes = await nodesOf(cluster);
-  const archive = `/var/tmp/netproof-images-${process.pid}-${Date.now().toString(36)}.tar`;
+  const nodes = into ?? (await nodesOf(cluster));
+  const archive = `/var/tmp/netproof-images-${process.pid}-${randomBytes(4).toString('hex')}.tar`;
   try {
     await hostExecOrThrow(['docker', 'save', '-o', archive, ...refs], { timeoutMs: 15 * 60_000 });
     const importInto = (node: string) =>

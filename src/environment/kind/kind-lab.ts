@@ -11,6 +11,7 @@ import { cniModule, isCni, type Cni } from './cni/registry.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import { clusterExists, kindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 import { connectKubeClient, type KubeClient } from './kube-client.ts';
+import { everyNode, nodesFor, type ImagePlacement, type PlacementNode } from './image-placement.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 
 /** A node as probes need it: its name (also its container's), role and addresses. */
@@ -69,7 +70,7 @@ export const isSharedClusterName = (name: string) => /^netproof(-[a-z0-9-]+)?$/.
  * run id, so a sweep of a killed run finds it. Images are loaded into the nodes
  * (never pulled), and the run's namespace is made and, at teardown, removed.
  */
-export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logger, images: readonly string[], options: { keepCluster?: boolean; ownCluster?: boolean } = {}): Promise<KindLab> {
+export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logger, images: readonly string[], options: { keepCluster?: boolean; ownCluster?: boolean; imagePlacement?: ReadonlyMap<string, ImagePlacement> } = {}): Promise<KindLab> {
   const toolchain = await logger.step('checking the kind toolchain', () => ensureKindToolchain(logger));
   const shared = sharedClusterName(spec);
   // A run's own cluster is never kept: it carries the run id, and only the run knows it.
@@ -91,11 +92,10 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
     // Only a cluster made by hand under a lab name gets here: its own CNI decides, never the name or the spec.
     throw new EnvironmentError(`kind cluster ${name} runs ${facts.cniName}, not ${spec.cni}`, `delete it (npm run cluster down -- --name ${name}), or run with --cni ${facts.cniName}`);
   }
-  const missing = await imagesMissingOnNodes(cluster, images);
-  if (missing.length > 0) await logger.step(`loading ${missing.length} lab images into the nodes`, () => cluster.loadImages(missing));
+  await loadWherePlaced(cluster, client, images, options.imagePlacement ?? new Map(), logger);
   const namespace = runNamespace(run.id);
   await client.core.createNamespace({ body: { metadata: { name: namespace, labels: { [runLabel]: run.id, [scenarioLabel]: run.scenario } } } });
-  run.defer(`delete namespace ${namespace}`, () => client.deleteNamespace(namespace));
+  run.defer(`delete namespace ${namespace}`, async () => run.linger(`namespace ${namespace} to go`, (await client.startDeletingNamespace(namespace)).gone));
   return { cluster, client, namespace, facts, created: !reuse };
 }
 
@@ -122,17 +122,48 @@ async function waitUsable(cluster: StartedKindCluster, toolchain: KindToolchain,
   });
 }
 
-/** The images some node of the cluster lacks (a reused cluster has most already: loading is the slow part of a run). */
-export async function imagesMissingOnNodes(cluster: StartedKindCluster, images: readonly string[]): Promise<string[]> {
-  const nodes = cluster.nodes.length > 0 ? cluster.nodes : (await hostExec(['docker', 'ps', '--filter', `label=${kindClusterLabel}=${cluster.name}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
-  const missing = new Set<string>();
-  for (const node of nodes) {
-    const listed = await cluster.nodeExec(node, ['ctr', '-n', 'k8s.io', 'images', 'ls', '-q']);
-    // containerd names a docker-loaded image with its registry: netproof/x:tag is docker.io/netproof/x:tag.
-    const present = new Set(listed.stdout.split('\n').map((ref) => ref.replace(/^docker\.io\//, '')));
-    for (const image of images) if (listed.exitCode !== 0 || !present.has(image.replace(/^docker\.io\//, ''))) missing.add(image);
+/** Per node, which of the images it should have it lacks (nodes read side by side). */
+async function missingByNode(cluster: StartedKindCluster, wanted: ReadonlyMap<string, readonly string[]>): Promise<Map<string, string[]>> {
+  const read = await Promise.all(
+    [...wanted].map(async ([node, images]) => {
+      const listed = await cluster.nodeExec(node, ['ctr', '-n', 'k8s.io', 'images', 'ls', '-q']);
+      // containerd names a docker-loaded image with its registry: netproof/x:tag is docker.io/netproof/x:tag.
+      const present = new Set(listed.stdout.split('\n').map((ref) => ref.replace(/^docker\.io\//, '')));
+      return [node, images.filter((image) => listed.exitCode !== 0 || !present.has(image.replace(/^docker\.io\//, '')))] as const;
+    }),
+  );
+  return new Map(read.filter(([, missing]) => missing.length > 0));
+}
+
+/**
+ * Loads each image into the nodes its placement names that lack it (every
+ * node for an image without one): nodes lacking the same images get one
+ * archive, loaded side by side.
+ */
+export async function loadWherePlaced(cluster: StartedKindCluster, client: KubeClient, images: readonly string[], placement: ReadonlyMap<string, ImagePlacement>, logger: Logger): Promise<void> {
+  if (images.length === 0) return;
+  const nodes = await placementNodes(client, cluster.name);
+  const wanted = new Map(nodes.map((node) => [node.name, images.filter((image) => nodesFor(placement.get(image) ?? everyNode, nodes).includes(node.name))]));
+  const missing = await missingByNode(cluster, wanted);
+  if (missing.size === 0) return;
+  const bySet = new Map<string, { images: string[]; nodes: string[] }>();
+  for (const [node, lacking] of missing) {
+    const key = [...lacking].sort().join(' ');
+    bySet.set(key, { images: lacking, nodes: [...(bySet.get(key)?.nodes ?? []), node] });
   }
-  return [...missing];
+  const loading = [...new Set([...missing.values()].flat())];
+  const where = [...missing.keys()].map((node) => node.slice(cluster.name.length + 1)).join(', ');
+  await logger.step(`loading ${loading.length === 1 ? loading[0] : `${loading.length} lab images`} into the nodes that run them (${where})`, () => Promise.all([...bySet.values()].map((set) => cluster.loadImages(set.images, set.nodes))));
+}
+
+/** The cluster's nodes as placement reads them: name, kind's suffix, and whether the scheduler may use it. */
+async function placementNodes(client: KubeClient, clusterName: string): Promise<PlacementNode[]> {
+  const listed = await client.core.listNode();
+  return listed.items.map((node) => {
+    const name = node.metadata?.name ?? '';
+    const schedulable = !node.spec?.unschedulable && !(node.spec?.taints ?? []).some((taint) => taint.effect === 'NoSchedule' || taint.effect === 'NoExecute');
+    return { name, suffix: name.slice(clusterName.length + 1), schedulable };
+  });
 }
 
 /** The cluster's CNI as its nodes' label names it (all must agree), e.g. after `npm run cluster up -- --cni flannel`. */

@@ -1,7 +1,7 @@
 import type { ExecResult } from '../../exec/exec-result.ts';
 import { hostExec } from '../../exec/host-exec.ts';
 import { runIdOfName, runLabel, runNamePrefix } from '../../lab/names.ts';
-import type { EnvironmentSweeper } from '../../lab/sweepers.ts';
+import type { EnvironmentSweeper, SweepOptions } from '../../lab/sweepers.ts';
 import { deleteUnfinishedCluster, kindClusterLabel, removeNodeContainers } from './kind-cluster.ts';
 import { removeKindNetworkIfUnused } from './kind-network.ts';
 
@@ -40,8 +40,9 @@ const defaultNamespaceResources = 'deployments,services';
  * the run's objects in default, then cluster-scoped objects. Returns how many
  * namespaces went.
  */
-export async function deleteLabelled(kubectl: (args: readonly string[]) => Promise<ExecResult>, selector: string): Promise<number> {
-  const deleted = await kubectl(['delete', 'namespace', '-l', selector, '--wait=true', '--timeout=90s']);
+export async function deleteLabelled(kubectl: (args: readonly string[]) => Promise<ExecResult>, selector: string, options: SweepOptions = {}): Promise<number> {
+  const wait = options.waitForDeletions ?? true;
+  const deleted = await kubectl(['delete', 'namespace', '-l', selector, `--wait=${wait}`, ...(wait ? ['--timeout=90s'] : [])]);
   await kubectl(['-n', 'default', 'delete', defaultNamespaceResources, '-l', selector, '--wait=true', '--timeout=60s']);
   await kubectl(['delete', clusterScopedResources, '-l', selector, '--wait=true', '--timeout=60s']);
   return deleted.stdout.split('\n').filter((l) => l.includes('deleted')).length;
@@ -53,7 +54,7 @@ export async function deleteLabelled(kubectl: (args: readonly string[]) => Promi
  * namespaces and cluster-scoped objects (label netproof.run=<id>) in clusters
  * that stay. Returns how many clusters and namespaces it removed.
  */
-async function sweepKindRun(runId: string): Promise<{ clusters: number; namespaces: number }> {
+async function sweepKindRun(runId: string, options: SweepOptions): Promise<{ clusters: number; namespaces: number }> {
   const report = { clusters: 0, namespaces: 0 };
   const clusters = await kindClusters();
   if (clusters.size === 0) return report;
@@ -63,7 +64,7 @@ async function sweepKindRun(runId: string): Promise<{ clusters: number; namespac
       report.clusters++;
       continue;
     }
-    report.namespaces += await deleteLabelled((args) => nodeKubectl(nodes[0]!, args), `${runLabel}=${runId}`);
+    report.namespaces += await deleteLabelled((args) => nodeKubectl(nodes[0]!, args), `${runLabel}=${runId}`, options);
   }
   if (report.clusters > 0) await removeKindNetworkIfUnused();
   return report;
@@ -97,8 +98,8 @@ async function kindRunIds(): Promise<Set<string>> {
  */
 export const kindSweeper: EnvironmentSweeper = {
   environment: 'kind',
-  async sweepRun(runId) {
-    const { clusters, namespaces } = await sweepKindRun(runId);
+  async sweepRun(runId, options = {}) {
+    const { clusters, namespaces } = await sweepKindRun(runId, options);
     return { 'kind clusters': clusters, namespaces };
   },
   runIds: kindRunIds,

@@ -90,13 +90,18 @@ export class KubeClient {
     });
   }
 
-  /** Deletes a namespace and resolves once it and everything in it are gone. */
-  async deleteNamespace(name: string, timeoutMs = 180_000): Promise<void> {
+  /** Deletes a namespace; resolves once the API server has taken the deletion, with `gone`: it and everything in it gone. */
+  async startDeletingNamespace(name: string, timeoutMs = 180_000): Promise<{ gone: Promise<void> }> {
     const exists = await this.core.readNamespace({ name }).then(() => true, (error: { code?: number }) => (error.code === 404 ? false : Promise.reject(error)));
-    if (!exists) return;
-    const gone = this.waitFor('/api/v1/namespaces', { fieldSelector: `metadata.name=${name}` }, (_object, phase) => phase === 'DELETED', `namespace ${name} to go`, timeoutMs);
-    await this.core.deleteNamespace({ name });
-    await gone;
+    if (!exists) return { gone: Promise.resolve() };
+    const gone = this.waitFor('/api/v1/namespaces', { fieldSelector: `metadata.name=${name}` }, (_object, phase) => phase === 'DELETED', `namespace ${name} to go`, timeoutMs).then(() => undefined);
+    try {
+      await this.core.deleteNamespace({ name });
+    } catch (error) {
+      gone.catch(() => undefined);
+      throw error;
+    }
+    return { gone };
   }
 
   /** Runs argv in a pod's container; a non-zero exit is data. `env` is given through `env(1)`, as kubectl exec has no --env. */

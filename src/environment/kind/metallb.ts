@@ -131,6 +131,9 @@ export interface InstalledMetallb {
   readonly evidence: readonly ExecResult[];
 }
 
+/** MetalLB's image (controller and speaker), built the first time, loaded into the nodes that lack it; nothing installed. */
+export const ensureMetallbImage = (lab: KindLab, logger: Logger) => ensureAddOnImage(lab, 'metallb', ['controller', 'speaker'], logger);
+
 /**
  * Installs MetalLB (controller and speaker, built from its Go module) into
  * metallbNamespace(run) from its own manifest, rewritten, and waits until its
@@ -140,7 +143,7 @@ export interface InstalledMetallb {
  */
 export async function installMetallb(lab: KindLab, run: LabRun, logger: Logger): Promise<InstalledMetallb> {
   run.defer(`remove MetalLB (${metallbNamespace(run.id)} and its cluster-scoped objects)`, () => removeMetallb(lab, run.id).then(() => undefined));
-  const { ref, built } = await ensureAddOnImage(lab, 'metallb', ['controller', 'speaker'], logger);
+  const { ref, built } = await ensureMetallbImage(lab, logger);
   const objects = await rewriteMetallbManifest(await readFile(join(built.dir, 'metallb-native.yaml'), 'utf8'), { runId: run.id, image: ref });
   const namespace = metallbNamespace(run.id);
   const evidence: ExecResult[] = [];

@@ -1,4 +1,6 @@
+import { placeImages } from '../../environment/kind/index.ts';
 import { during } from '../../errors.ts';
+import type { ImageName } from '../../images/catalogue.ts';
 import { acquireHostResources, HostResource } from '../../lab/host-resources.ts';
 import { hostSource } from '../../workloads/host-source.ts';
 import { made, type RunContext } from './run-context.ts';
@@ -10,8 +12,9 @@ export const startEnvironment: Step<RunContext> = {
   async run(context) {
     const { spec, options, logger } = context;
     const images = made(context, 'images');
+    const imagePlacement = new Map([...placeImages(Object.values(spec.workloads))].map(([name, placement]) => [images[name as ImageName], placement]));
     context.environment = await during(`starting the environment: ${spec.environment.description}`, () =>
-      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], keepCluster: options.keepCluster, ownCluster: options.ownCluster, engine: options.engine, choice: options.environment }),
+      spec.environment.start({ run: made(context, 'run'), logger, images: [...new Set(context.imageNames.map((name) => images[name]))], imagePlacement, keepCluster: options.keepCluster, ownCluster: options.ownCluster, engine: options.engine, choice: options.environment }),
     );
     context.workloads.host = hostSource(context.environment.host);
   },

@@ -30,7 +30,7 @@ export const startRun: Step<RunContext> = {
   name: 'starting the run',
   async run(context) {
     const { spec, options, logger } = context;
-    context.run = await LabRun.start({ scenario: spec.name, logger, id: options.runId, keep: options.keep });
+    context.run = await LabRun.start({ scenario: spec.name, logger, id: options.runId, keep: options.keep, lingering: options.lingering });
     options.onRunStarted?.(context.run);
     logger.info(`run ${context.run.id}: scenario ${spec.name}`);
   },

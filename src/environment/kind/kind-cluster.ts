@@ -47,7 +47,7 @@ export interface StartedKindCluster extends AsyncDisposable {
 let counter = 0;
 
 /** Builds what is missing, creates the cluster, waits for all nodes Ready and CoreDNS answering. */
-export async function startKindCluster(spec: KindClusterSpec, logger: Logger, prepared?: KindToolchain): Promise<StartedKindCluster> {
+export async function startKindCluster(spec: KindClusterSpec, logger: Logger, prepared?: KindToolchain, options: { beside?: BesideCreation } = {}): Promise<StartedKindCluster> {
   const cni = cniModule(spec.cni ?? defaultCniFor());
   // Before anything is built or made: a CNI this host's kernel cannot run is an EnvironmentError.
   await checkHostFor(cni);
@@ -80,10 +80,14 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
     });
     // Nodes up, no CNI yet (kind's own is disabled for every CNI): the one moment a cluster is without one (K24, K16; pre-cni.ts).
     const beforeCni = await logger.step('observing the nodes and a pod before the CNI', () => observeBeforeCni(cluster, cni.name, (spec.workers ?? 2) + 1, nodeImageRefs(toolchain.versions)['local-path-helper']));
-    cniFacts = await installCni(cluster, cni, logger);
+    let beside: Promise<void> | undefined;
+    const startBeside = () => void (beside ??= options.beside?.(cluster).catch(() => undefined));
+    cniFacts = await installCni(cluster, cni, logger, startBeside);
+    startBeside();
     await logger.step('installing CoreDNS (answers cluster names only, forwards nothing)', () => installCoreDns(cluster, toolchain));
     await logger.step('waiting for every node Ready and CoreDNS answering', () => waitReady(cluster, toolchain));
     await logger.step('the same reads with the CNI, kept with the cluster', () => keepPreCniRecord(cluster, beforeCni));
+    await beside;
   } catch (error) {
     if (!process.env.NETPROOF_KEEP_FAILED_CLUSTER) {
       await cluster.stop();
@@ -96,6 +100,15 @@ export async function startKindCluster(spec: KindClusterSpec, logger: Logger, pr
   }
   return { ...cluster, nodes: await nodesOf(name), cni: cniFacts };
 }
+
+/**
+ * Work for the cluster that may run while its CNI starts and CoreDNS comes up
+ * (mostly waiting for pods): a run's lab images go into the nodes then. It
+ * starts once the CNI's own image is in the nodes (the CNI's pods wait for
+ * it) and must not change what a claim observes; a failure is left to the
+ * caller to meet again (the images are loaded later if still missing).
+ */
+export type BesideCreation = (cluster: StartedKindCluster) => Promise<void>;
 
 /** Clusters this process is creating: what stops its `kind create`, and its registration. */
 const inCreation = new Map<string, { abort: AbortController; registration: string }>();

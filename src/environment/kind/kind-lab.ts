@@ -82,7 +82,9 @@ export async function startKindLab(spec: KindLabSpec, run: LabRun, logger: Logge
     logger.info(`reusing kind cluster ${name}`);
     cluster = { ...kindCluster(name, toolchain), nodes: [] };
   } else {
-    cluster = await startKindCluster({ ...spec, name }, logger, toolchain);
+    // The run's images go into the nodes while the CNI and CoreDNS start (about 30 s of waiting for pods).
+    const loadImages = async (started: StartedKindCluster) => loadWherePlaced(started, await connectKubeClient(started.kubeconfig), images, options.imagePlacement ?? new Map(), logger);
+    cluster = await startKindCluster({ ...spec, name }, logger, toolchain, { beside: loadImages });
     if (!keep) run.defer(`delete kind cluster ${name}`, () => cluster.stop());
   }
   if (reuse) await waitUsable(cluster, toolchain, logger);

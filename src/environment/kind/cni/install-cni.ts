@@ -33,13 +33,16 @@ export function cniSupply(): CniSupply {
  * Installs the cluster's CNI as its module says: a bundled one (kind's default)
  * comes with the node image and is applied from it, as kind would; a manifest
  * one is applied from its own pinned manifest, its images built here and
- * loaded into the nodes offline (no registry). Then waits for its DaemonSet on
- * every node and for every node's route to every other node's pod CIDR.
+ * loaded into the nodes offline (no registry): `imagesLoaded` is called then.
+ * Then waits for its DaemonSet on every node and for every node's route to
+ * every other node's pod CIDR.
  */
-export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni>, logger: Logger): Promise<CniFacts> {
+export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni>, logger: Logger, imagesLoaded: () => void = () => undefined): Promise<CniFacts> {
   const supply = cniSupply();
   const { source } = cni;
   if (source.kind === 'bundled') {
+    // Its image is in the node image.
+    imagesLoaded();
     await logger.step(`installing ${cni.name} from the node image (/kind/manifests/default-cni.yaml)`, async () => {
       await cluster.kubectlOrThrow(['apply', '-f', '-'], { input: await bundledManifest(cluster, cni.podSubnet) });
       await rolledOut(cluster, cni);
@@ -53,6 +56,7 @@ export async function installCni(cluster: StartedKindCluster, cni: CniModule<Cni
   const version = cniVersion(module, versions);
   const image = supply === 'offline' ? await ensureCniImage(module, versions, logger) : undefined;
   if (image) await logger.step(`loading ${image} into the nodes`, () => cluster.loadImages([image]));
+  imagesLoaded();
   const target = { supply, image, version, apiServer: { host: await controlPlaneAddress(cluster), port: 6443 } };
   const manifest = source.adapt(await upstreamManifest(source.manifest, version, target, logger), target);
   await logger.step('routing the pod CIDR nowhere on every node until the CNI routes it', () => podCidrUnreachable(cluster, cni.podSubnet));

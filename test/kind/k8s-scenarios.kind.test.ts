@@ -8,6 +8,8 @@ import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
 import { leftovers, nothingLeft } from '../../src/lab/leftovers.ts';
+import { Lingering } from '../../src/lab/lingering.ts';
+import { readRun } from '../../src/lab/run-registry.ts';
 import { answeredBy, expectAsRecorded } from '../integration/findings.ts';
 import { prepareKindTier, prepareTimeoutMs } from './prepare.ts';
 
@@ -37,11 +39,18 @@ describe('Kubernetes scenarios on the kindnetd-lab cluster', () => {
     toolchain = await prepareKindTier();
   }, prepareTimeoutMs);
 
+  /** Whether each run was still registered once the batch's scenarios were done, before the batch's end waited for their namespaces. */
+  const registeredBeforeTheEnd = new Map<string, boolean>();
+
   beforeAll(async () => {
     startedHere = !(await clusterExists(toolchain, clusterName));
+    // As `--all` runs them: one batch, whose end waits for the namespaces the runs' teardowns started deleting.
+    const lingering = new Lingering();
     for (const name of scenarios) {
-      results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true, secrets: ['mysecretpassword'] }));
+      results.set(name, await runScenario(await loadScenario(name), { logger: noopLogger, runId: runIds[name], keepCluster: true, secrets: ['mysecretpassword'], lingering }));
     }
+    for (const name of scenarios) registeredBeforeTheEnd.set(name, (await readRun(runIds[name]!)) !== undefined);
+    await lingering.settle(noopLogger);
   // A cold Traefik build (k8s-ingress, first time only) takes up to 20 min on 2 cores.
   }, 2_700_000);
 
@@ -88,7 +97,12 @@ describe('Kubernetes scenarios on the kindnetd-lab cluster', () => {
     expect(metallb!.detail).toMatch(/^MetalLB v0\.15\.2 \(L2\) assigned [\d.]+ from pool lab-pool .*; announced by (\S+) \(its ServiceL2Status\); kube-proxy there: -A KUBE-SERVICES -d [\d.]+\/32 .*lladdr [0-9a-f:]{17} \w+ = \1's MAC/);
   });
 
-  it('sent nothing off the machine and left nothing behind: no namespace, no container, no rule', async () => {
+  it("leaves the last run's namespace deleting at the batch's end, the run registered until then (no other run's sweep takes it for dead)", () => {
+    // A namespace takes at least 5 s to go; the last run's teardown ended at once.
+    expect(registeredBeforeTheEnd.get(scenarios[scenarios.length - 1]!)).toBe(true);
+  });
+
+  it('sent nothing off the machine and left nothing behind once the batch ended: no namespace, no container, no rule', async () => {
     const cluster = kindCluster(clusterName, toolchain);
     for (const [name, result] of results) {
       expect(result.traffic.packetsStopped, name).toBe(0);

@@ -14,6 +14,7 @@ import { cniModule, defaultCniFor } from './cni/registry.ts';
 import { kindRoot, kubeconfigPath } from './kind-paths.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
 import { ensureKindNetwork, packetsStoppedFromKind, removeKindNetworkIfUnused } from './kind-network.ts';
+import { imageArchive } from './image-archives.ts';
 import { runPodOnce } from './run-pod.ts';
 import { installCni, type CniFacts } from './cni/install-cni.ts';
 import { keepPreCniRecord, observeBeforeCni } from './pre-cni.ts';
@@ -191,25 +192,29 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
 }
 
 /**
- * What `kind load docker-image` does (one `docker save`, then `ctr images
- * import` in every node at once), without unpacking: kind's import unpacks
- * every image on every node, while most lab images run on one or two nodes,
- * and containerd's CRI unpacks an image the first time a container of it is
- * created on a node. PostgreSQL, Django and the toolbox into three empty
- * nodes: 120 s with kind load, 59 s packed.
+ * What `kind load docker-image` does (`docker save`, then `ctr images import`
+ * in the nodes at once), without unpacking: kind's import unpacks every image
+ * on every node, while most lab images run on one or two nodes, and
+ * containerd's CRI unpacks an image the first time a container of it is
+ * created on a node (PostgreSQL, Django and the toolbox into three empty
+ * nodes: 120 s with kind load, 59 s packed). Each image's archive is kept
+ * (image-archives.ts), and each node imports only its own images.
  */
 async function loadIntoNodes(cluster: string, refs: readonly string[], into?: readonly string[]): Promise<void> {
   if (refs.length === 0) return;
   const nodes = into ?? (await nodesOf(cluster));
-  const archive = `/var/tmp/netproof-images-${process.pid}-${randomBytes(4).toString('hex')}.tar`;
-  try {
-    await hostExecOrThrow(['docker', 'save', '-o', archive, ...refs], { timeoutMs: 15 * 60_000 });
-    const importInto = (node: string) =>
-      hostExecOrThrow(['bash', '-c', 'docker exec -i "$1" ctr --namespace=k8s.io images import --all-platforms --digests --no-unpack - < "$2"', 'import', node, archive], { timeoutMs: 15 * 60_000 });
-    await Promise.all(nodes.map(importInto));
-  } finally {
-    await rm(archive, { force: true });
-  }
+  await loadPerNode(new Map(nodes.map((node) => [node, refs])));
+}
+
+/** Imports each node's images (node names to image refs): nodes side by side, a node's images one after another, each archive saved once. */
+export async function loadPerNode(perNode: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  const importInto = (node: string, archive: string) =>
+    hostExecOrThrow(['bash', '-c', 'docker exec -i "$1" ctr --namespace=k8s.io images import --all-platforms --digests --no-unpack - < "$2"', 'import', node, archive], { timeoutMs: 15 * 60_000 });
+  await Promise.all(
+    [...perNode].map(async ([node, refs]) => {
+      for (const ref of refs) await importInto(node, await imageArchive(ref));
+    }),
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import { cniNodeLabel, serviceSubnet, type KindClusterSpec } from './cluster-con
 import type { CniModule } from './cni/cni-module.ts';
 import { cniModule, isCni, type Cni } from './cni/registry.ts';
 import { hostExec } from '../../exec/host-exec.ts';
-import { clusterExists, kindCluster, kindClusterLabel, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
+import { clusterExists, kindCluster, kindClusterLabel, loadPerNode, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 import { connectKubeClient, type KubeClient } from './kube-client.ts';
 import { everyNode, nodesFor, type ImagePlacement, type PlacementNode } from './image-placement.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
@@ -139,8 +139,7 @@ async function missingByNode(cluster: StartedKindCluster, wanted: ReadonlyMap<st
 
 /**
  * Loads each image into the nodes its placement names that lack it (every
- * node for an image without one): nodes lacking the same images get one
- * archive, loaded side by side.
+ * node for an image without one), the nodes side by side.
  */
 export async function loadWherePlaced(cluster: StartedKindCluster, client: KubeClient, images: readonly string[], placement: ReadonlyMap<string, ImagePlacement>, logger: Logger): Promise<void> {
   if (images.length === 0) return;
@@ -148,14 +147,9 @@ export async function loadWherePlaced(cluster: StartedKindCluster, client: KubeC
   const wanted = new Map(nodes.map((node) => [node.name, images.filter((image) => nodesFor(placement.get(image) ?? everyNode, nodes).includes(node.name))]));
   const missing = await missingByNode(cluster, wanted);
   if (missing.size === 0) return;
-  const bySet = new Map<string, { images: string[]; nodes: string[] }>();
-  for (const [node, lacking] of missing) {
-    const key = [...lacking].sort().join(' ');
-    bySet.set(key, { images: lacking, nodes: [...(bySet.get(key)?.nodes ?? []), node] });
-  }
   const loading = [...new Set([...missing.values()].flat())];
   const where = [...missing.keys()].map((node) => node.slice(cluster.name.length + 1)).join(', ');
-  await logger.step(`loading ${loading.length === 1 ? loading[0] : `${loading.length} lab images`} into the nodes that run them (${where})`, () => Promise.all([...bySet.values()].map((set) => cluster.loadImages(set.images, set.nodes))));
+  await logger.step(`loading ${loading.length === 1 ? loading[0] : `${loading.length} lab images`} into the nodes that run them (${where})`, () => loadPerNode(missing));
 }
 
 /** The cluster's nodes as placement reads them: name, kind's suffix, and whether the scheduler may use it. */

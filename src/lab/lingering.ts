@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
  */
 export class Lingering {
   private readonly pending = new Map<string, Promise<void>>();
+  private readonly failures: string[] = [];
 
   /** `done` settles once what `what` names is gone and checked; a failure is logged at the end, never thrown. */
   add(what: string, done: Promise<void>): void {
@@ -21,8 +22,6 @@ export class Lingering {
       ),
     );
   }
-
-  private readonly failures: string[] = [];
 
   get size(): number {
     return this.pending.size;

@@ -40,8 +40,7 @@ export interface StartedKindCluster extends AsyncDisposable {
   /** Packets from the lab's kind network that tried to leave the machine (the guard dropped them; shared by all lab clusters). */
   packetsStopped(): Promise<number>;
   /** Copies local engine images into every node, packed (containerd unpacks an image where a container of it first runs). */
-  /** Into `nodes` (node names; default: every node). */
-  loadImages(refs: readonly string[], nodes?: readonly string[]): Promise<void>;
+  loadImages(refs: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -185,7 +184,7 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
     },
     nodeExec: (node, argv, options) => hostExec(['docker', 'exec', node, ...argv], options),
     packetsStopped: packetsStoppedFromKind,
-    loadImages: (refs, nodes) => loadIntoNodes(name, refs, nodes),
+    loadImages: (refs) => loadIntoNodes(name, refs),
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -200,9 +199,9 @@ export function kindCluster(name: string, toolchain: KindToolchain): StartedKind
  * nodes: 120 s with kind load, 59 s packed). Each image's archive is kept
  * (image-archives.ts), and each node imports only its own images.
  */
-async function loadIntoNodes(cluster: string, refs: readonly string[], into?: readonly string[]): Promise<void> {
+async function loadIntoNodes(cluster: string, refs: readonly string[]): Promise<void> {
   if (refs.length === 0) return;
-  const nodes = into ?? (await nodesOf(cluster));
+  const nodes = await nodesOf(cluster);
   await loadPerNode(new Map(nodes.map((node) => [node, refs])));
 }
 

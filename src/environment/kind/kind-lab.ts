@@ -8,8 +8,7 @@ import type { Logger } from '../../log.ts';
 import { cniNodeLabel, serviceSubnet, type KindClusterSpec } from './cluster-config.ts';
 import type { CniModule } from './cni/cni-module.ts';
 import { cniModule, isCni, type Cni } from './cni/registry.ts';
-import { hostExec } from '../../exec/host-exec.ts';
-import { clusterExists, kindCluster, kindClusterLabel, loadPerNode, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
+import { clusterExists, kindCluster, loadPerNode, startKindCluster, type StartedKindCluster } from './kind-cluster.ts';
 import { connectKubeClient, type KubeClient } from './kube-client.ts';
 import { everyNode, nodesFor, type ImagePlacement, type PlacementNode } from './image-placement.ts';
 import { ensureKindToolchain, type KindToolchain } from './node-image.ts';
@@ -144,7 +143,8 @@ async function missingByNode(cluster: StartedKindCluster, wanted: ReadonlyMap<st
 export async function loadWherePlaced(cluster: StartedKindCluster, client: KubeClient, images: readonly string[], placement: ReadonlyMap<string, ImagePlacement>, logger: Logger): Promise<void> {
   if (images.length === 0) return;
   const nodes = await placementNodes(client, cluster.name);
-  const wanted = new Map(nodes.map((node) => [node.name, images.filter((image) => nodesFor(placement.get(image) ?? everyNode, nodes).includes(node.name))]));
+  const placedOn = new Map(images.map((image) => [image, nodesFor(placement.get(image) ?? everyNode, nodes)]));
+  const wanted = new Map(nodes.map((node) => [node.name, images.filter((image) => placedOn.get(image)!.includes(node.name))]));
   const missing = await missingByNode(cluster, wanted);
   if (missing.size === 0) return;
   const loading = [...new Set([...missing.values()].flat())];

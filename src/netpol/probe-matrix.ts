@@ -37,19 +37,28 @@ export async function inPool<T, R>(items: readonly T[], limit: number, work: (it
   return results;
 }
 
+export interface ProbeTimeouts {
+  /** A TCP connection's, or a UDP datagram's answer: what a policy's drop costs. */
+  readonly timeoutSeconds: number;
+  /** HTTP's answer once connected (a policy stops the SYN, never the answer): a loaded np-serve's time. The same as timeoutSeconds when missing. */
+  readonly answerSeconds?: number;
+}
+
 /** The np-probe batch of one source: TCP as HTTP (np-serve names itself in the answer), UDP as a datagram np-serve answers. */
-export function batchFor(targets: readonly MatrixTarget[], at: readonly PortProtocol[], timeoutSeconds: number) {
+export function batchFor(targets: readonly MatrixTarget[], at: readonly PortProtocol[], timeouts: ProbeTimeouts) {
   return targets.flatMap((target) =>
     at.map((p) => ({
       id: `${target.name} ${p.port}/${p.protocol}`,
-      ...(p.protocol === 'TCP' ? { kind: 'http', url: `http://${target.ip}:${p.port}/` } : { kind: p.protocol.toLowerCase(), host: target.ip, port: p.port }),
-      timeout: timeoutSeconds,
+      ...(p.protocol === 'TCP'
+        ? { kind: 'http', url: `http://${target.ip}:${p.port}/`, read_timeout: timeouts.answerSeconds ?? timeouts.timeoutSeconds }
+        : { kind: p.protocol.toLowerCase(), host: target.ip, port: p.port }),
+      timeout: timeouts.timeoutSeconds,
     })),
   );
 }
 
-export async function probeMatrix(sources: ReadonlyMap<string, StartedWorkload>, targets: readonly MatrixTarget[], at: readonly PortProtocol[], options: { timeoutSeconds: number; concurrency: number }): Promise<MatrixRun> {
-  const batch = batchFor(targets, at, options.timeoutSeconds);
+export async function probeMatrix(sources: ReadonlyMap<string, StartedWorkload>, targets: readonly MatrixTarget[], at: readonly PortProtocol[], options: ProbeTimeouts & { concurrency: number }): Promise<MatrixRun> {
+  const batch = batchFor(targets, at, options);
   const cells = new Map<string, ProbeCell>();
   const failures: string[] = [];
   const evidence = await inPool([...sources], options.concurrency, async ([row, source]) => {

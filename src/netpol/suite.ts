@@ -13,11 +13,9 @@ import { instantiate } from './matrix.ts';
 import type { PolicyMatrixLab } from './matrix-lab.ts';
 import type { NetworkPolicy } from './policy-types.ts';
 import type { Observation } from '../probes/probe.ts';
-import { probeMatrix, type MatrixRun } from './probe-matrix.ts';
+import { probeMatrix, type MatrixRun, type ProbeTimeouts } from './probe-matrix.ts';
 
-export interface SuiteOptions {
-  /** Per probe: a policy's drop is a timeout, so this is also a blocked cell's cost. */
-  readonly timeoutSeconds: number;
+export interface SuiteOptions extends ProbeTimeouts {
   /** Source pods probing at once. */
   readonly concurrency: number;
   /** A matrix is stable once as the model expects, or unchanged over `stableMatrices` matrices and at least `minSettleMs` after applying; `boundMs` at most. */

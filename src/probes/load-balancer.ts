@@ -37,18 +37,29 @@ export function noLoadBalancerImplementation(): Probe {
 }
 
 /**
- * Watches a LoadBalancer Service for `seconds`: holds while no external
- * address is assigned (`EXTERNAL-IP <pending>`). Only the watch's deadline
- * means "still pending"; a watch that fails is check-failed.
+ * A LoadBalancer Service still without an external address (`EXTERNAL-IP
+ * <pending>`) `seconds` after its creation: watched from now until then (at
+ * least a second, so the watch's list reads its status), so the time the
+ * scenario's other claims took since the Service was made counts towards it.
+ * Only the watch's deadline means "still pending"; a watch that fails is
+ * check-failed.
  */
 export function loadBalancerPending(service: string, seconds: number): Probe {
-  return loadBalancingFact(`kubectl get service ${service} (type LoadBalancer), watched ${seconds} s`, async (check, lab) => {
+  return loadBalancingFact(`kubectl get service ${service} (type LoadBalancer), watched until ${seconds} s after its creation`, async (check, lab) => {
     await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service at the start');
-    const assigned = await waitAddress(lab, service, seconds);
+    const created = await check.must(kubectl(lab, ['get', 'service', service, '-o', 'jsonpath={.metadata.creationTimestamp}']), 'its creation time');
+    const createdAt = check.need(Date.parse(created.stdout.trim()), `${service}'s creation time (${created.stdout.trim() || 'empty'})`);
+    // creationTimestamp is in whole seconds: one more keeps the age at the deadline at least `seconds`.
+    const watchMs = Math.max(1000, createdAt + (seconds + 1) * 1000 - Date.now());
+    const assigned = await waitAddress(lab, service, watchMs);
     const after = await check.must(kubectl(lab, ['get', 'service', service, '-o', 'jsonpath={.status.loadBalancer}']), 'the Service at the end');
+    const age = Math.floor((Date.now() - createdAt) / 1000);
     return {
       holds: assigned === undefined,
-      observed: assigned === undefined ? `no external address after ${seconds} s (status.loadBalancer ${after.stdout.trim() || '{}'}): EXTERNAL-IP <pending>` : `external address ${assigned} assigned`,
+      observed:
+        assigned === undefined
+          ? `no external address ${age} s after its creation (watched the last ${(watchMs / 1000).toFixed(1)} s; status.loadBalancer ${after.stdout.trim() || '{}'}): EXTERNAL-IP <pending>`
+          : `external address ${assigned} assigned`,
     };
   });
 }
@@ -61,15 +72,15 @@ function loadBalancingFact(connection: string, body: (check: CheckContext, lab: 
   };
 }
 
-/** The Service's external address(es) once assigned, by watch; undefined when `seconds` pass without one. A watch that fails rejects. */
-function waitAddress(lab: KindLab, service: string, seconds: number): Promise<string | undefined> {
+/** The Service's external address(es) once assigned, by watch; undefined when `timeoutMs` pass without one. A watch that fails rejects. */
+function waitAddress(lab: KindLab, service: string, timeoutMs: number): Promise<string | undefined> {
   return lab.client
     .waitFor<LoadBalancerStatus>(
       `/api/v1/namespaces/${lab.namespace}/services`,
       { fieldSelector: `metadata.name=${service}` },
       (s) => (s.status?.loadBalancer?.ingress?.length ?? 0) > 0,
       `an external address for ${service}`,
-      seconds * 1000,
+      timeoutMs,
     )
     .then(
       (s) => s.status!.loadBalancer!.ingress!.map((i) => i.ip ?? i.hostname).join(', '),
@@ -109,7 +120,7 @@ export function loadBalancerThroughMetallb(service: string, port: number, option
       checked(describe, async (check) => {
         const lab = kindLabOf(env);
         const { version, namespace: mlb, poolName, poolRange } = madeBy(env, setup);
-        const assigned = await waitAddress(lab, service, options.assignSeconds);
+        const assigned = await waitAddress(lab, service, options.assignSeconds * 1000);
         await check.must(kubectl(lab, ['get', 'service', service, '-o', 'wide']), 'the Service');
         if (assigned === undefined) {
           await check.record(kubectl(lab, ['get', 'events', '--field-selector', `involvedObject.name=${service}`]));

@@ -146,21 +146,48 @@ describe('K14: the pending half and its control', () => {
     process.env.NETPROOF_LOCK_DIR = await temporaryDirectory('np-locks-');
   });
 
-  it('pending: only the watch reaching its deadline means EXTERNAL-IP <pending>', async () => {
-    const env = labEnv([ran('NAME TYPE EXTERNAL-IP\nlbweb LoadBalancer <pending>'), ran('{}')], () => Promise.reject(new WatchTimedOut('timed out after 30 s')));
+  /** A creationTimestamp `secondsAgo` before now, as the API server writes it (whole seconds). */
+  const createdAgo = (secondsAgo: number) => ran(new Date(Date.now() - secondsAgo * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
+  /** A watch that times out, recording the deadline it was given. */
+  const timingOut = (deadlines: number[]) => (_path: string, _query: unknown, _ready: unknown, _what: string, timeoutMs: number) => {
+    deadlines.push(timeoutMs);
+    return Promise.reject(new WatchTimedOut(`timed out after ${timeoutMs / 1000} s`));
+  };
+
+  it('pending: only the watch reaching its deadline means EXTERNAL-IP <pending>; the Service\'s age counts towards the seconds', async () => {
+    const deadlines: number[] = [];
+    const env = labEnv([ran('NAME TYPE EXTERNAL-IP\nlbweb LoadBalancer <pending>'), createdAgo(10), ran('{}')], timingOut(deadlines) as never);
     const observed = await loadBalancerPending('lbweb', 30).run(client, env);
-    expect(observed.outcome).toEqual({ kind: 'fact', holds: true, observed: 'no external address after 30 s (status.loadBalancer {}): EXTERNAL-IP <pending>' });
-    expect(observed.evidence).toHaveLength(2);
+    // Made 10 s ago (whole seconds, so up to 11): watched the rest of the 30 s, plus the second the timestamp may have lost.
+    expect(deadlines[0]).toBeGreaterThan(19_000);
+    expect(deadlines[0]).toBeLessThanOrEqual(21_000);
+    expect(observed.outcome).toMatchObject({ kind: 'fact', holds: true });
+    expect((observed.outcome as { observed: string }).observed).toMatch(/^no external address 1\d s after its creation \(watched the last 2\d\.\d s; status.loadBalancer \{\}\): EXTERNAL-IP <pending>$/);
+    expect(observed.evidence).toHaveLength(3);
+  });
+
+  it('pending: a Service older than the seconds is still watched for a second (the watch lists its status)', async () => {
+    const deadlines: number[] = [];
+    const env = labEnv([ran('lbweb LoadBalancer <pending>'), createdAgo(95), ran('{}')], timingOut(deadlines) as never);
+    const observed = await loadBalancerPending('lbweb', 30).run(client, env);
+    expect(deadlines).toEqual([1000]);
+    expect((observed.outcome as { observed: string }).observed).toMatch(/^no external address 9[56] s after its creation \(watched the last 1\.0 s/);
+  });
+
+  it('pending: no readable creation time is check-failed', async () => {
+    const env = labEnv([ran('lbweb LoadBalancer <pending>'), ran('')], () => Promise.reject(new Error('unused')));
+    const observed = await loadBalancerPending('lbweb', 30).run(client, env);
+    expect(observed.outcome).toEqual({ kind: 'check-failed', reason: "missing lbweb's creation time (empty)" });
   });
 
   it('pending: a watch that fails otherwise (API gone, forbidden) is check-failed, not "still pending"', async () => {
-    const env = labEnv([ran('lbweb LoadBalancer <pending>'), ran('{}')], () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443')));
+    const env = labEnv([ran('lbweb LoadBalancer <pending>'), createdAgo(5), ran('{}')], () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443')));
     const observed = await loadBalancerPending('lbweb', 30).run(client, env);
     expect(observed.outcome).toEqual({ kind: 'check-failed', reason: 'connect ECONNREFUSED 127.0.0.1:6443' });
   });
 
   it('pending: an address assigned during the watch does not hold', async () => {
-    const env = labEnv([ran('lbweb'), ran('{"ingress":[{"ip":"172.18.255.254"}]}')], () => Promise.resolve({ status: { loadBalancer: { ingress: [{ ip: '172.18.255.254' }] } } }));
+    const env = labEnv([ran('lbweb'), createdAgo(5), ran('{"ingress":[{"ip":"172.18.255.254"}]}')], () => Promise.resolve({ status: { loadBalancer: { ingress: [{ ip: '172.18.255.254' }] } } }));
     const observed = await loadBalancerPending('lbweb', 30).run(client, env);
     expect(observed.outcome).toEqual({ kind: 'fact', holds: false, observed: 'external address 172.18.255.254 assigned' });
   });

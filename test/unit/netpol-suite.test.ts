@@ -122,9 +122,13 @@ describe('judging an observed matrix', () => {
 
 describe('the probe batch of one source', () => {
   it('TCP as HTTP to the pod IP (np-serve names itself), UDP as a datagram, each with an id naming the cell', () => {
-    expect(batchFor([{ name: 'y/b', ip: '10.244.1.14' }], [at[0]!, at[3]!], 1)).toEqual([
-      { id: 'y/b 80/TCP', kind: 'http', url: 'http://10.244.1.14:80/', timeout: 1 },
+    expect(batchFor([{ name: 'y/b', ip: '10.244.1.14' }], [at[0]!, at[3]!], { timeoutSeconds: 1, answerSeconds: 3 })).toEqual([
+      { id: 'y/b 80/TCP', kind: 'http', url: 'http://10.244.1.14:80/', read_timeout: 3, timeout: 1 },
       { id: 'y/b 81/UDP', kind: 'udp', host: '10.244.1.14', port: 81, timeout: 1 },
     ]);
+  });
+
+  it("an HTTP answer's timeout is the connection's when none is given", () => {
+    expect(batchFor([{ name: 'y/b', ip: '10.244.1.14' }], [at[0]!], { timeoutSeconds: 2 })).toEqual([{ id: 'y/b 80/TCP', kind: 'http', url: 'http://10.244.1.14:80/', read_timeout: 2, timeout: 2 }]);
   });
 });

@@ -2,7 +2,10 @@
  * The matrix's set-up on a kind lab, in one place (so it can move into the
  * runner's set-up step once the runner has one): namespaces x, y, z of the
  * run, pods a, b, c in each serving 80 and 81 over TCP and UDP, and the
- * applying and removing of a case's policies. The node clients (a hostNetwork
+ * applying and removing of a case's policies. A run may have several such
+ * matrices, its lanes (cases tried side by side, as the netpol e2e's
+ * parallel tests each have their own namespaces): lane 2's are x2, y2, z2
+ * with pods x2-a … z2-c. The node clients (a hostNetwork
  * pod on each worker) are the scenario's declared workloads `node-<worker>`. Everything carries the run's label and goes
  * with the run's teardown (or a sweep).
  */
@@ -48,13 +51,15 @@ export interface PolicyMatrixLab {
 /** The protocols probed: TCP and UDP (SCTP only where the kernel has it; np-serve does not serve it yet). */
 export const probedProtocols: readonly Protocol[] = ['TCP', 'UDP'];
 
-export async function startPolicyMatrix(env: StartedEnvironment): Promise<PolicyMatrixLab> {
+export async function startPolicyMatrix(env: StartedEnvironment, lane = 1): Promise<PolicyMatrixLab> {
   const lab = kindLabOf(env);
-  const namespace = (short: string) => `${lab.namespace}-${short}`;
+  const suffix = lane === 1 ? '' : String(lane);
+  const namespace = (short: string) => `${lab.namespace}-${short}${suffix}`;
+  const podName = (pod: MatrixPodName) => matrixPodName(pod, suffix);
   // Made side by side and deleted side by side: each deletion waits for its pods to go (18 s one after another), unless a batch takes the wait over (LabRun.linger).
   await Promise.all(
     ['x', 'y', 'z'].map((short) =>
-      env.run.makeInGroup('policy namespaces', short, async () => {
+      env.run.makeInGroup('policy namespaces', `${short}${suffix}`, async () => {
         const name = namespace(short);
         await lab.client.core.createNamespace({ body: { metadata: { name, labels: { [runLabel]: env.run.id, [scenarioLabel]: env.run.scenario, [namespaceKey]: name } } } });
         env.run.defer(`delete namespace ${name}`, async () => env.run.linger(`namespace ${name} to go`, (await lab.client.startDeletingNamespace(name)).gone));
@@ -65,21 +70,21 @@ export async function startPolicyMatrix(env: StartedEnvironment): Promise<Policy
   const started = await Promise.all([
     ...matrixPodNames.map(async (pod, i) => {
       nodeOf.set(pod, workers[i % workers.length]!);
-      return [pod, await startPod(env, lab, namespace(pod[0]!), matrixPodName(pod), { [podKey]: pod[2]! }, workers[i % workers.length]!)] as const;
+      return [pod, await startPod(env, lab, namespace(pod[0]!), podName(pod), { [podKey]: pod[2]! }, workers[i % workers.length]!)] as const;
     }),
   ]);
   const nodeClients = workers.map((node) => [`node:${node}`, env.workloads[`node-${node}`]!] as const);
   if (nodeClients.some(([, workload]) => !workload)) throw new Error(`the scenario declares no node clients (${workers.map((w) => `node-${w}`).join(', ')})`);
   const sources = new Map<string, StartedWorkload>([...started, ...nodeClients]);
   const ips = new Map(matrixPodNames.map((pod) => [pod, sources.get(pod)!.addresses.pod ?? '']));
-  const names: MatrixNames = { namespace, ipOf: (pod: MatrixPodName) => ips.get(pod)!, podCidr: lab.facts.podCidr };
+  const names: MatrixNames = { namespace, podName, ipOf: (pod: MatrixPodName) => ips.get(pod)!, podCidr: lab.facts.podCidr };
   const at: PortProtocol[] = probedProtocols.flatMap((protocol) => matrixPorts.map((port) => ({ port, protocol })));
   const shape: MatrixShape = {
     rows: [...sources.keys()],
     columns: matrixPodNames,
     at,
-    modelPod: new Map(matrixPodNames.map((pod) => [pod, matrixPodName(pod)])),
-    identity: (column) => runResourceName(env.run.id, matrixPodName(column as MatrixPodName)),
+    modelPod: new Map(matrixPodNames.map((pod) => [pod, podName(pod)])),
+    identity: (column) => runResourceName(env.run.id, podName(column as MatrixPodName)),
   };
   const list = (policies: readonly NetworkPolicy[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: policies });
   return {

@@ -26,16 +26,18 @@ export const portName = (port: number, protocol: Protocol) => `serve-${port}-${p
 export type MatrixPodName = `${(typeof matrixNamespaces)[number]}/${(typeof matrixPods)[number]}`;
 export const matrixPodNames: readonly MatrixPodName[] = matrixNamespaces.flatMap((ns) => matrixPods.map((p) => `${ns}/${p}` as const));
 
-/** How short names map onto a run: x → the run namespace with -x, and each pod's IP once it runs. */
+/** How short names map onto a run's lane: x → the run namespace with -x (-x2 in lane 2), x/a → its pod's name, and each pod's IP once it runs. */
 export interface MatrixNames {
   namespace(short: string): string;
+  /** The pod's Kubernetes name: matrixPodName's, with the lane's suffix. */
+  podName(pod: MatrixPodName): string;
   /** The pod's IP, read once it runs. */
   readonly ipOf: (pod: MatrixPodName) => string;
   readonly podCidr: string;
 }
 
-/** The pod's Kubernetes name, unique across the run so each np-serve names itself apart: x/a → x-a. */
-export const matrixPodName = (pod: MatrixPodName) => pod.replace('/', '-');
+/** The pod's Kubernetes name, unique across the run so each np-serve names itself apart: x/a → x-a (x2-a in lane 2, whose namespace is x2). */
+export const matrixPodName = (pod: MatrixPodName, laneSuffix = '') => pod.replace('/', `${laneSuffix}-`);
 
 /** The container ports every matrix pod declares (named, so named-port policies resolve on them). */
 export function matrixContainerPorts(protocols: readonly Protocol[]): ContainerPort[] {
@@ -48,7 +50,7 @@ export function matrixModel(names: MatrixNames, protocols: readonly Protocol[]):
     namespaces: matrixNamespaces.map((ns) => ({ name: names.namespace(ns), labels: { [namespaceKey]: names.namespace(ns) } })),
     pods: matrixPodNames.map((pod): ModelPod => {
       const [ns, name] = pod.split('/') as [string, string];
-      return { namespace: names.namespace(ns), name: matrixPodName(pod), labels: { [podKey]: name }, ip: names.ipOf(pod), ports: matrixContainerPorts(protocols) };
+      return { namespace: names.namespace(ns), name: names.podName(pod), labels: { [podKey]: name }, ip: names.ipOf(pod), ports: matrixContainerPorts(protocols) };
     }),
   };
 }

@@ -1,8 +1,11 @@
 /**
- * The conformance suite on a matrix lab: with no policy first (every cell must
+ * The conformance suite on matrix labs: with no policy first (every cell must
  * connect: the lab's control, and the baseline a refusal is read against),
  * then each case applied, observed until the matrix is stable, judged against
- * the model, removed. No kind here: the lab is whatever `PolicyMatrixLab`
+ * the model, removed. Each lab is a lane: its own namespaces and pods, taking
+ * the next case when done with one, so the lanes' waits for the CNI overlap;
+ * a case's policies select only its lane's pods, and only its lane's pods and
+ * the nodes probe them. No kind here: a lane is whatever `PolicyMatrixLab`
  * gives (a cluster's, or a simulated one in the unit tests).
  */
 import type { ExecResult } from '../exec/exec-result.ts';
@@ -33,6 +36,8 @@ export interface Settled {
 
 export interface CaseResult {
   readonly policyCase: PolicyCase;
+  /** The lane it was tried in: an index into the suite's lanes. */
+  readonly lane: number;
   readonly policies: readonly NetworkPolicy[];
   readonly settled: Settled;
   /** Missing when a source gave no report for some probe. */
@@ -51,24 +56,52 @@ export type SuiteResult =
   | { readonly open: false; readonly baseline: CaseConformance; readonly evidence: readonly ExecResult[] }
   | { readonly open: true; readonly baselineMs: number; readonly cases: readonly CaseResult[]; readonly evidence: readonly ExecResult[] };
 
-export async function runPolicySuite(matrix: PolicyMatrixLab, cases: readonly PolicyCase[], options: SuiteOptions): Promise<SuiteResult> {
-  const evidence: ExecResult[] = [];
-  const open = (cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, [], cells, cells);
-  const baseline = await settle(matrix, async () => undefined, (run) => open(run.cells).verdict.kind === 'conformant', options);
-  evidence.push(...baseline.run.evidence);
-  const opened = open(baseline.run.cells);
-  if (baseline.run.failures.length > 0 || opened.verdict.kind !== 'conformant') return { open: false, baseline: opened, evidence };
+export async function runPolicySuite(lanes: readonly PolicyMatrixLab[], cases: readonly PolicyCase[], options: SuiteOptions): Promise<SuiteResult> {
+  const open = (matrix: PolicyMatrixLab, cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, [], cells, cells);
+  const baselines = await Promise.all(lanes.map((matrix) => settle(matrix, async () => undefined, (run) => open(matrix, run.cells).verdict.kind === 'conformant', options)));
+  const evidence: ExecResult[] = baselines.flatMap((b) => b.run.evidence);
+  const closed = baselines.findIndex((b, lane) => b.run.failures.length > 0 || open(lanes[lane]!, b.run.cells).verdict.kind !== 'conformant');
+  if (closed >= 0) return { open: false, baseline: open(lanes[closed]!, baselines[closed]!.run.cells), evidence };
   const results: CaseResult[] = [];
-  for (const policyCase of cases) {
-    const policies = policyCase.policies.map((p) => instantiate(p, matrix.names));
-    const judge = (cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, policies, cells, baseline.run.cells);
-    const settled = await settle(matrix, () => matrix.apply(policies), (run) => judge(run.cells).verdict.kind === 'conformant', options);
-    const traced = await traceOneBlocked(matrix, settled.run);
-    await matrix.remove(policies);
-    evidence.push(...settled.run.evidence, ...(traced?.observation.evidence ?? []));
-    results.push({ policyCase, policies, settled, ...(settled.run.failures.length === 0 ? { conformance: judge(settled.run.cells) } : {}), ...(traced ? { traced } : {}) });
-  }
-  return { open: true, baselineMs: baseline.convergedMs, cases: results, evidence };
+  const caseEvidence: ExecResult[][] = [];
+  // The kernel's trace is set up per node, which the lanes share: one trace at a time keeps each one's packets its own.
+  const tracing = oneAtATime();
+  let next = 0;
+  await Promise.all(
+    lanes.map(async (matrix, lane) => {
+      for (let at = next++; at < cases.length; at = next++) {
+        const { result, evidence: seen } = await tryCase(matrix, lane, cases[at]!, baselines[lane]!.run.cells, options, tracing);
+        results[at] = result;
+        caseEvidence[at] = seen;
+      }
+    }),
+  );
+  return { open: true, baselineMs: Math.max(...baselines.map((b) => b.convergedMs)), cases: results, evidence: [...evidence, ...caseEvidence.flat()] };
+}
+
+/** One case in one lane: applied, settled, one blocked cell traced, removed; judged against the lane's baseline. */
+async function tryCase(matrix: PolicyMatrixLab, lane: number, policyCase: PolicyCase, baseline: ObservedMatrix, options: SuiteOptions, tracing: OneAtATime): Promise<{ result: CaseResult; evidence: ExecResult[] }> {
+  const policies = policyCase.policies.map((p) => instantiate(p, matrix.names));
+  const judge = (cells: ObservedMatrix) => judgeCase(matrix.shape, matrix.model, policies, cells, baseline);
+  const settled = await settle(matrix, () => matrix.apply(policies), (run) => judge(run.cells).verdict.kind === 'conformant', options);
+  const traced = await tracing(() => traceOneBlocked(matrix, settled.run));
+  await matrix.remove(policies);
+  return {
+    result: { policyCase, lane, policies, settled, ...(settled.run.failures.length === 0 ? { conformance: judge(settled.run.cells) } : {}), ...(traced ? { traced } : {}) },
+    evidence: [...settled.run.evidence, ...(traced?.observation.evidence ?? [])],
+  };
+}
+
+type OneAtATime = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** Runs the works it is given one after another, in the order given. */
+function oneAtATime(): OneAtATime {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = last.then(work);
+    last = run.catch(() => undefined);
+    return run;
+  };
 }
 
 /** Applies (`change`), then probes the whole matrix until it is as the model expects, or has stopped changing, or the bound passes; says which and how long. */
@@ -122,22 +155,24 @@ export function tallyOf(cases: readonly CaseResult[]): string {
 }
 
 /** The report: the summary rows (compare reads them back), then each case with its matrices. */
-export function suiteDetail(header: readonly string[], baselineMs: number, cases: readonly CaseResult[], matrix: PolicyMatrixLab): string {
+export function suiteDetail(header: readonly string[], baselineMs: number, cases: readonly CaseResult[], lanes: readonly PolicyMatrixLab[]): string {
   return [
     ...header,
     `no policy: open after ${(baselineMs / 1000).toFixed(1)} s`,
     caseRowsHeader,
     ...cases.map((c) => formatCaseRow({ name: c.policyCase.name, convergedSeconds: c.settled.convergedMs / 1000, verdict: caseVerdictWords(c) })),
     '',
-    ...cases.map((c) => caseSection(c, matrix)),
+    ...cases.map((c) => caseSection(c, lanes)),
   ].join('\n');
 }
 
-/** One case: where it comes from, the policies as applied, how it settled, the verdict, the implementation-defined cells, the matrices. */
-function caseSection(result: CaseResult, matrix: PolicyMatrixLab): string {
+/** One case: where it comes from, its lane, the policies as applied, how it settled, the verdict, the implementation-defined cells, the matrices. */
+function caseSection(result: CaseResult, lanes: readonly PolicyMatrixLab[]): string {
   const { policyCase, policies, settled, conformance } = result;
+  const matrix = lanes[result.lane]!;
   return [
     `=== ${policyCase.name} — ${policyCase.source}`,
+    ...(lanes.length > 1 ? [`lane ${result.lane + 1} of ${lanes.length} (namespaces ${['x', 'y', 'z'].map((short) => matrix.names.namespace(short)).join(', ')})`] : []),
     `policies: ${JSON.stringify(policies.map((p) => ({ namespace: p.metadata.namespace, name: p.metadata.name, spec: p.spec })))}`,
     `settled: ${settled.how}, ${(settled.convergedMs / 1000).toFixed(1)} s after apply`,
     `verdict: ${caseVerdictWords(result, 40)}`,

@@ -5,6 +5,7 @@ import { packetsStoppedFromKind } from '../../src/environment/kind/kind-network.
 import type { KindToolchain } from '../../src/environment/kind/node-image.ts';
 import { noopLogger } from '../../src/log.ts';
 import { policyCases } from '../../src/netpol/cases.ts';
+import { policyLanes } from '../../src/probes/network-policy.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
 import { runScenario } from '../../src/scenario/run-scenario.ts';
@@ -72,8 +73,10 @@ describe(`Kubernetes scenarios on ${cni}`, () => {
     const traced = detail.split('\n').filter((line) => line.startsWith('traced: '));
     expect(traced).toHaveLength(policyCases.length - 2);
     for (const line of traced) expect(line).toMatch(/^traced: [xyz]\/[abc]→[xyz]\/[abc] 8[01]\/TCP again, (refused|timeout): (rejected|dropped) in node worker2? by filter KUBE-[A-Z0-9-]+: `-4 -t filter -A KUBE-/);
-    // One np-probe batch per source per matrix (9 pods + 2 node clients), for the no-policy matrix and each case's settled one; one per traced cell.
-    expect(k18.evidence.attempts[0]!.filter((e) => e.command.includes('np-probe batch'))).toHaveLength(11 * (policyCases.length + 1) + traced.length);
+    // One np-probe batch per source per matrix (9 pods + 2 node clients), for each lane's no-policy matrix and each case's settled one; one per traced cell.
+    expect(detail).toContain(`${policyLanes} lanes`);
+    expect(detail.split('\n').filter((line) => /^lane \d of \d \(namespaces /.test(line))).toHaveLength(policyCases.length);
+    expect(k18.evidence.attempts[0]!.filter((e) => e.command.includes('np-probe batch'))).toHaveLength(11 * (policyCases.length + policyLanes) + traced.length);
   });
 
   it('K16 and K17 are conclusive on kube-router: its conflist in /etc/cni/net.d, its bridge is kube-bridge, not cni0', () => {
@@ -87,7 +90,7 @@ describe(`Kubernetes scenarios on ${cni}`, () => {
     expect(stoppedAfter - stoppedBefore, 'packets the kind guard stopped while kube-router started and the scenarios ran').toBe(0);
     for (const [name, result] of results) {
       expect(await leftovers(runIds[name]!), name).toEqual(nothingLeft);
-      for (const namespace of [`np-${runIds[name]}`, ...['x', 'y', 'z'].map((ns) => `np-${runIds[name]}-${ns}`)]) expect((await cluster.kubectl(['get', 'namespace', namespace])).exitCode, namespace).not.toBe(0);
+      for (const namespace of [`np-${runIds[name]}`, ...['x', 'y', 'z'].flatMap((ns) => Array.from({ length: policyLanes }, (_, i) => (i === 0 ? '' : String(i + 1))).map((lane) => `np-${runIds[name]}-${ns}${lane}`))]) expect((await cluster.kubectl(['get', 'namespace', namespace])).exitCode, namespace).not.toBe(0);
     }
     const events = await cluster.kubectlOrThrow(['get', 'events', '-A', '--field-selector', 'reason=Pulling', '-o', 'name']);
     expect(events.stdout.trim()).toBe('');

@@ -21,9 +21,15 @@ type Behaviour = 'drop' | 'reject' | 'ignore' | 'tcp-only';
 const options: SuiteOptions = { concurrency: 4, timeoutSeconds: 1, stableMatrices: 2, minSettleMs: 0, boundMs: 2_000 };
 const at: PortProtocol[] = [80, 81].flatMap((port) => (['TCP', 'UDP'] as Protocol[]).map((protocol) => ({ port, protocol })));
 
-/** A lab whose CNI acts on applied policies `lagMs` later, as `behaviour` says; `deaf` pods serve nothing. */
-function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] = []): PolicyMatrixLab & { applied: string[][] } {
-  const names: MatrixNames = { namespace: (s) => `np-sim-${s}`, ipOf: (pod) => `10.244.${(matrixPodNames.indexOf(pod) % 2) + 1}.${matrixPodNames.indexOf(pod) + 10}`, podCidr: '10.244.0.0/16' };
+/** A lab (a lane: 2 has namespaces x2, y2, z2) whose CNI acts on applied policies `lagMs` later, as `behaviour` says; `deaf` pods serve nothing. */
+function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] = [], lane = 1): PolicyMatrixLab & { applied: string[][] } {
+  const suffix = lane === 1 ? '' : String(lane);
+  const names: MatrixNames = {
+    namespace: (s) => `np-sim-${s}${suffix}`,
+    podName: (pod) => matrixPodName(pod, suffix),
+    ipOf: (pod) => `10.244.${(matrixPodNames.indexOf(pod) % 2) + 1}.${matrixPodNames.indexOf(pod) + 10 * lane}`,
+    podCidr: '10.244.0.0/16',
+  };
   const model = matrixModel(names, ['TCP', 'UDP']);
   let policies: readonly NetworkPolicy[] = [];
   let effectiveAt = 0;
@@ -37,7 +43,7 @@ function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] =
     addresses: {},
     exec: async (argv): Promise<ExecResult> => {
       const batch = JSON.parse(argv[2]!) as { id: string; kind: string; url?: string; host?: string; port?: number }[];
-      const from = model.pods.find((p) => p.name === matrixPodName(row as MatrixPodName));
+      const from = model.pods.find((p) => p.name === names.podName(row as MatrixPodName));
       const lines = batch.map((probe) => {
         const [host, port] = probe.url ? probe.url.slice(7, -1).split(':') : [probe.host!, String(probe.port)];
         const to = podByIp.get(host!)!;
@@ -54,7 +60,7 @@ function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] =
     },
   });
   const rows = [...matrixPodNames, 'node:worker', 'node:worker2'];
-  const shape: MatrixShape = { rows, columns: matrixPodNames, at, modelPod: new Map(matrixPodNames.map((p) => [p, matrixPodName(p)])), identity: (column) => `np-sim-${matrixPodName(column as MatrixPodName)}` };
+  const shape: MatrixShape = { rows, columns: matrixPodNames, at, modelPod: new Map(matrixPodNames.map((p) => [p, names.podName(p)])), identity: (column) => `np-sim-${names.podName(column as MatrixPodName)}` };
   return {
     names,
     model,
@@ -75,7 +81,7 @@ function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] =
 }
 
 const run = async (lab: PolicyMatrixLab) => {
-  const result = await runPolicySuite(lab, policyCases, options);
+  const result = await runPolicySuite([lab], policyCases, options);
   if (!result.open) throw new Error('the simulated matrix is not open');
   return result;
 };
@@ -99,7 +105,7 @@ describe('the suite on a simulated CNI', () => {
     const lab = simulatedLab('ignore');
     const result = await run(lab);
     expect(tallyOf(result.cases)).toBe(`${policyCases.length - 2} not enforced, 2 conformant`);
-    const rows = readCaseRows(suiteDetail(['CNI sim'], result.baselineMs, result.cases, lab));
+    const rows = readCaseRows(suiteDetail(['CNI sim'], result.baselineMs, result.cases, [lab]));
     expect(rows.map((r) => r.name)).toEqual(policyCases.map((c) => c.name));
     expect(rows[0]!.verdict).toBe('not enforced (96 cells differ, every cell open)');
   });
@@ -113,10 +119,10 @@ describe('the suite on a simulated CNI', () => {
   });
 
   it('waits for a CNI that acts late (up to minSettleMs), and says how long it took; later than that reads as not enforced', async () => {
-    const late = await runPolicySuite(simulatedLab('drop', 150), policyCases.slice(0, 3), { ...options, minSettleMs: 400 });
+    const late = await runPolicySuite([simulatedLab('drop', 150)], policyCases.slice(0, 3), { ...options, minSettleMs: 400 });
     expect(late.open && tallyOf(late.cases)).toBe('3 conformant');
     expect(late.open && late.cases[2]!.settled.convergedMs).toBeGreaterThanOrEqual(150);
-    const tooLate = await runPolicySuite(simulatedLab('drop', 150), policyCases.slice(0, 1), options);
+    const tooLate = await runPolicySuite([simulatedLab('drop', 150)], policyCases.slice(0, 1), options);
     expect(tooLate.open && tallyOf(tooLate.cases)).toBe('1 not enforced');
   });
 
@@ -130,21 +136,65 @@ describe('the suite on a simulated CNI', () => {
         return { outcome: { kind: 'timeout', afterMs: 2000 }, connection: row, target: { host: target.ip, port: at.port }, evidence: [], detail: 'dropped in node worker by filter KUBE-NWPLCY-X' };
       },
     };
-    const result = await runPolicySuite(withTrace, policyCases.slice(0, 2), options);
+    const result = await runPolicySuite([withTrace], policyCases.slice(0, 2), options);
     // deny-ingress in x: x/a and x/c share the node worker (pods alternate over the two workers).
     expect(traced[0]).toBe('x/c→x/a 80/TCP 1');
     expect(result.open && result.cases[0]!.traced?.cell).toBe('x/c→x/a 80/TCP');
-    const detail = result.open ? suiteDetail(['CNI sim'], result.baselineMs, result.cases, withTrace) : '';
+    const detail = result.open ? suiteDetail(['CNI sim'], result.baselineMs, result.cases, [withTrace]) : '';
     expect(detail).toContain('traced: x/c→x/a 80/TCP again, timeout: dropped in node worker by filter KUBE-NWPLCY-X');
     const open: string[] = [];
     const ignoring = simulatedLab('ignore');
-    await runPolicySuite({ ...ignoring, traceCell: async (row) => (open.push(row), { outcome: { kind: 'success' }, connection: row, evidence: [] }) }, policyCases.slice(0, 2), options);
+    await runPolicySuite([{ ...ignoring, traceCell: async (row) => (open.push(row), { outcome: { kind: 'success' }, connection: row, evidence: [] }) }], policyCases.slice(0, 2), options);
     expect(open, 'nothing blocked: nothing traced').toEqual([]);
   });
 
   it('a matrix that is not open with no policy reads nothing', async () => {
-    const result = await runPolicySuite(simulatedLab('drop', 0, ['y-b']), policyCases, options);
+    const result = await runPolicySuite([simulatedLab('drop', 0, ['y-b'])], policyCases, options);
     expect(result.open).toBe(false);
     expect(!result.open && result.baseline.verdict.kind).toBe('inconclusive');
+  });
+
+  it('one lane of several not open with no policy: nothing is read', async () => {
+    const result = await runPolicySuite([simulatedLab('drop'), simulatedLab('drop', 0, ['y2-b'], 2)], policyCases, options);
+    expect(result.open).toBe(false);
+    expect(!result.open && result.baseline.text).toContain('y/b');
+  });
+});
+
+describe('lanes: cases side by side, each lane its own namespaces and pods', () => {
+  it('every case tried once, in one lane, judged against that lane\'s model; results in the suite\'s order; the report names the lane', async () => {
+    const lanes = [simulatedLab('drop', 30), simulatedLab('drop', 30, [], 2), simulatedLab('drop', 30, [], 3)];
+    const result = await runPolicySuite(lanes, policyCases, { ...options, minSettleMs: 200 });
+    if (!result.open) throw new Error('the simulated lanes are not open');
+    expect(tallyOf(result.cases)).toBe(`${policyCases.length} conformant`);
+    expect(result.cases.map((c) => c.policyCase.name)).toEqual(policyCases.map((c) => c.name));
+    expect(lanes.map((l) => l.applied.length).reduce((a, b) => a + b)).toBe(policyCases.length);
+    expect(lanes.every((l) => l.applied.length > 0), 'every lane took cases').toBe(true);
+    for (const c of result.cases) {
+      const laneNamespaces = ['x', 'y', 'z'].map((short) => lanes[c.lane]!.names.namespace(short));
+      expect(c.policies.every((p) => laneNamespaces.includes(p.metadata.namespace))).toBe(true);
+      expect(lanes[c.lane]!.applied.some((applied) => applied.join() === c.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join())).toBe(true);
+    }
+    expect(result.evidence.length).toBe(11 * 3 + result.cases.reduce((n, c) => n + c.settled.run.evidence.length, 0));
+    const detail = suiteDetail(['CNI sim'], result.baselineMs, result.cases, lanes);
+    expect(detail).toContain('lane 2 of 3 (namespaces np-sim-x2, np-sim-y2, np-sim-z2)');
+    expect(readCaseRows(detail).map((r) => r.name)).toEqual(policyCases.map((c) => c.name));
+  });
+
+  it('traces one at a time: the kernel\'s trace is per node, which the lanes share', async () => {
+    let active = 0;
+    let most = 0;
+    const tracing = (lab: PolicyMatrixLab): PolicyMatrixLab => ({
+      ...lab,
+      traceCell: async (row, target, at) => {
+        most = Math.max(most, ++active);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        active--;
+        return { outcome: { kind: 'timeout', afterMs: 2000 }, connection: row, target: { host: target.ip, port: at.port }, evidence: [] };
+      },
+    });
+    const result = await runPolicySuite([tracing(simulatedLab('drop')), tracing(simulatedLab('drop', 0, [], 2))], policyCases.slice(0, 6), options);
+    expect(result.open && result.cases.filter((c) => c.traced).length).toBeGreaterThan(3);
+    expect(most).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import { batchFor } from '../../src/netpol/probe-matrix.ts';
 import type { Outcome } from '../../src/outcome/outcome.ts';
 import { cellKey } from '../../src/verdict/truth-table.ts';
 
-const names: MatrixNames = { namespace: (s) => `np-r1-${s}`, ipOf: (pod) => `10.244.${matrixPodNames.indexOf(pod) % 2 + 1}.${matrixPodNames.indexOf(pod) + 10}`, podCidr: '10.244.0.0/16' };
+const names: MatrixNames = { namespace: (s) => `np-r1-${s}`, podName: matrixPodName, ipOf: (pod) => `10.244.${matrixPodNames.indexOf(pod) % 2 + 1}.${matrixPodNames.indexOf(pod) + 10}`, podCidr: '10.244.0.0/16' };
 const model = matrixModel(names, ['TCP', 'UDP']);
 const at: PortProtocol[] = [{ port: 80, protocol: 'TCP' }, { port: 81, protocol: 'TCP' }, { port: 80, protocol: 'UDP' }, { port: 81, protocol: 'UDP' }];
 const shape: MatrixShape = {

@@ -14,6 +14,7 @@ import { made, type RunContext } from './steps/run-context.ts';
 import { runSteps, together, type Step } from './steps/step.ts';
 import { recordResult } from './steps/result.ts';
 import { startWorkloads } from './steps/workloads.ts';
+import { startPreparations } from './steps/preparations.ts';
 
 export interface RunOptions {
   readonly logger: Logger;
@@ -49,6 +50,7 @@ export function scenarioSteps(context: RunContext): Step<RunContext>[] {
     startEnvironment,
     createNetworks,
     holdHostResources,
+    startPreparations,
     startWorkloads,
     tryClaims(context),
     checkEngine,

@@ -16,9 +16,10 @@ import type { AttemptSpec, ClaimSpec } from './claim.ts';
  * A claim's attempts, in order, each judged against what the article
  * expects of it. The locks its setups hold are taken before the first
  * attempt and released after the last; each setup is performed right
- * before its attempt and undone right after.
+ * before its attempt and undone right after, once its preparation is done
+ * (one of `preparations`, started with the environment, or started here).
  */
-export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () => Promise<ExecResult[]>): Promise<ClaimResult> {
+export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, context: () => Promise<ExecResult[]>, preparations?: ReadonlyMap<Setup<unknown>, Promise<void>>): Promise<ClaimResult> {
   const started = performance.now();
   const locks = [...new Set(claim.attempts.flatMap((a) => a.setup?.locks?.(env) ?? []))];
   // Locks not taken (another run kept them past the wait) leave this claim untried, inconclusive, as a probe's lock did; the run goes on.
@@ -26,8 +27,8 @@ export async function tryClaim(claim: ClaimSpec, env: StartedEnvironment, contex
   if (notHeld !== undefined) return untried(claim, `its setup's locks could not be taken: ${notHeld}`);
   const attempts: AttemptResult[] = [];
   const evidence: (readonly ExecResult[])[] = [];
-  // Each setup's preparation runs beside the attempts before it (K14's MetalLB image loads during the pending watch).
-  const prepared = new Map(claim.attempts.flatMap((a) => (a.setup?.prepare ? [[a.setup, a.setup.prepare(env).catch(() => undefined)] as const] : [])));
+  // Each setup's preparation runs beside the attempts before it (K14's MetalLB image loads during the pending watch), if not already started.
+  const prepared = new Map(claim.attempts.flatMap((a) => (a.setup?.prepare ? [[a.setup, preparations?.get(a.setup) ?? a.setup.prepare(env).catch(() => undefined)] as const] : [])));
   try {
     for (const attempt of claim.attempts) {
       const attemptStarted = performance.now();

@@ -7,6 +7,9 @@ import { noopLogger } from '../../src/log.ts';
 import { checkFact } from '../../src/probes/check.ts';
 import type { ClaimSpec } from '../../src/scenario/claim.ts';
 import { tryClaim } from '../../src/scenario/try-claim.ts';
+import { startPreparations } from '../../src/scenario/steps/preparations.ts';
+import type { RunContext } from '../../src/scenario/steps/run-context.ts';
+import type { ScenarioSpec } from '../../src/scenario/scenario.ts';
 import { madeBy, type ObservingProbe, type Setup } from '../../src/setup/setup.ts';
 import { Expect } from '../../src/verdict/expect.ts';
 import type { StartedWorkload } from '../../src/workloads/workload.ts';
@@ -102,6 +105,32 @@ describe("a claim's setup, performed by the runner", () => {
     const result = await tryClaim(claim([slow, observing(setup('metallb', { prepare: 'ok' }))]), env(), async () => []);
     expect(events).toEqual(['prepare metallb', 'watch starts', 'watch ends', 'prepared metallb', 'apply metallb', 'observe metallb made', 'undo metallb']);
     expect(result.verdict).toBe('confirmed');
+  });
+
+  it('a preparation already started (with the environment) is awaited, not started again', async () => {
+    const metallb = setup('metallb', { prepare: 'ok' });
+    let finish = () => undefined as void;
+    const started = new Promise<void>((resolve) => (finish = () => (events.push('prepared earlier'), resolve())));
+    const trying = tryClaim(claim([observing(metallb)]), env(), async () => [], new Map([[metallb as Setup<unknown>, started]]));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events, 'nothing applied before the preparation is done').toEqual([]);
+    finish();
+    const result = await trying;
+    expect(events).toEqual(['prepared earlier', 'apply metallb', 'observe metallb made', 'undo metallb']);
+    expect(result.verdict).toBe('confirmed');
+  });
+
+  it("the run's step starts each setup's preparation once, with the environment, and its teardown waits for them", async () => {
+    const metallb = setup('metallb', { prepare: 'ok' });
+    const spec = { claims: [claim([observing(metallb)]), claim([observing(metallb), observing(setup('swarm'))])] } as unknown as ScenarioSpec;
+    const context = { spec, env: env() } as unknown as RunContext;
+    expect(startPreparations.skip?.(context)).toBe(false);
+    await startPreparations.run(context);
+    expect([...context.preparations!.keys()]).toEqual([metallb]);
+    expect(events).toEqual(['prepare metallb']);
+    await startPreparations.teardown!(context);
+    expect(events).toEqual(['prepare metallb', 'prepared metallb']);
+    expect(startPreparations.skip?.({ spec: { claims: [claim([observing(setup('swarm'))])] } } as unknown as RunContext)).toBe(true);
   });
 
   it('a preparation that fails is not the attempt\'s failure: the setup is applied as without one', async () => {

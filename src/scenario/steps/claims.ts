@@ -44,7 +44,7 @@ function oneRound(context: RunContext, contexts: Map<string, Promise<ExecResult[
   return Promise.all(
     context.spec.claims.map(async (claim) => {
       const sources = [...new Set([claim.from, ...claim.attempts.map((a) => a.from ?? claim.from), 'host'])].map((name) => workloads[name]!);
-      const result = await tryClaim(claim, env, async () => (await Promise.all(sources.map(contextOf))).flat());
+      const result = await tryClaim(claim, env, async () => (await Promise.all(sources.map(contextOf))).flat(), context.preparations);
       context.logger.info(`${claim.id}: ${result.verdict} (${result.attempts.map((a) => a.outcome.kind).join(', ')})`);
       return result;
     }),

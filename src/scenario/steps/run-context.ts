@@ -7,6 +7,7 @@ import type { Logger } from '../../log.ts';
 import type { ClaimResult, ScenarioResult } from '../../report/result.ts';
 import type { Topology } from '../../report/topology.ts';
 import type { StartedWorkload } from '../../workloads/workload.ts';
+import type { Setup } from '../../setup/setup.ts';
 import type { RunOptions } from '../run-scenario.ts';
 import type { ScenarioSpec } from '../scenario.ts';
 
@@ -34,6 +35,8 @@ export interface RunContext {
   workloads: Record<string, StartedWorkload>;
   /** The environment as workloads and probes see it, once the run holds its host resources. */
   env?: StartedEnvironment;
+  /** The claims' setups' preparations, started with the environment (steps/preparations.ts). */
+  preparations?: ReadonlyMap<Setup<unknown>, Promise<void>>;
   /** Why the workloads did not all start: every claim is then untried. */
   notStarted?: string;
   claims?: ClaimResult[];

@@ -68,7 +68,7 @@ export function networkPolicySuite(cases: readonly PolicyCase[] = policyCases): 
         for (const result of suite.evidence) await check.record(result);
         if (!suite.open) return { outcome: { kind: 'check-failed', reason: `with no policy the matrix is not open (${formatVerdict(suite.baseline.verdict)}): no case can be read` }, detail: suite.baseline.text };
         const header = [
-          `CNI ${cni}; ${cases.length} cases; ${matrix.shape.rows.length} sources × ${matrix.shape.columns.length} pods × ${matrix.shape.at.length} port/protocols per matrix; ${lanes.length} lanes (cases tried side by side, each lane its own namespaces and pods); probe timeout ${suiteOptions.timeoutSeconds} s (an HTTP answer once connected ${suiteOptions.answerSeconds} s), ${suiteOptions.concurrency} sources at once per lane; SCTP ${sctpNote}`,
+          `CNI ${cni}; ${cases.length} cases; ${matrix.shape.rows.length} sources × ${matrix.shape.columns.length} pods × ${matrix.shape.at.length} port/protocols per matrix; ${lanes.length === 1 ? 'one lane (the cases one after another)' : `${lanes.length} lanes (cases tried side by side, each lane its own namespaces and pods)`}; probe timeout ${suiteOptions.timeoutSeconds} s (an HTTP answer once connected ${suiteOptions.answerSeconds} s), ${suiteOptions.concurrency} sources at once per lane; SCTP ${sctpNote}`,
           `trace: ${matrix.traceCell ? "one blocked TCP cell per case, probed again under the kernel's trace in the namespaces of the nodes it crosses: the rule that stopped it" : `none (${matrix.untracedBecause ?? 'not available'})`}`,
         ];
         const detail = suiteDetail(header, suite.baselineMs, suite.cases, lanes);

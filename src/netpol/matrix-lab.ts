@@ -16,7 +16,7 @@ import { runLabel, runResourceName, scenarioLabel } from '../lab/names.ts';
 import { podManifest, podWorkload, waitPodReady } from '../workloads/k8s-pod.ts';
 import type { StartedWorkload } from '../workloads/workload.ts';
 import type { MatrixShape, PortProtocol } from './conformance.ts';
-import { matrixContainerPorts, matrixModel, matrixPodName, matrixPodNames, matrixPorts, namespaceKey, podKey, type MatrixNames, type MatrixPodName } from './matrix.ts';
+import { laneSuffix, matrixContainerPorts, matrixModel, matrixPodName, matrixPodNames, matrixPorts, namespaceKey, podKey, type MatrixNames, type MatrixPodName } from './matrix.ts';
 import type { ClusterModel } from './model.ts';
 import type { NetworkPolicy, Protocol } from './policy-types.ts';
 import type { MatrixTarget } from './probe-matrix.ts';
@@ -53,7 +53,7 @@ export const probedProtocols: readonly Protocol[] = ['TCP', 'UDP'];
 
 export async function startPolicyMatrix(env: StartedEnvironment, lane = 1): Promise<PolicyMatrixLab> {
   const lab = kindLabOf(env);
-  const suffix = lane === 1 ? '' : String(lane);
+  const suffix = laneSuffix(lane);
   const namespace = (short: string) => `${lab.namespace}-${short}${suffix}`;
   const podName = (pod: MatrixPodName) => matrixPodName(pod, suffix);
   // Made side by side and deleted side by side: each deletion waits for its pods to go (18 s one after another), unless a batch takes the wait over (LabRun.linger).

@@ -36,6 +36,9 @@ export interface MatrixNames {
   readonly podCidr: string;
 }
 
+/** What a lane's namespace and pod names end in: nothing in lane 1 (x, x-a), the lane's number after (x2, x2-a). */
+export const laneSuffix = (lane: number) => (lane === 1 ? '' : String(lane));
+
 /** The pod's Kubernetes name, unique across the run so each np-serve names itself apart: x/a → x-a (x2-a in lane 2, whose namespace is x2). */
 export const matrixPodName = (pod: MatrixPodName, laneSuffix = '') => pod.replace('/', `${laneSuffix}-`);
 

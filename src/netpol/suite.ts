@@ -12,7 +12,7 @@ import type { ExecResult } from '../exec/exec-result.ts';
 import { caseRowsHeader, formatCaseRow } from './case-rows.ts';
 import type { PolicyCase } from './cases.ts';
 import { formatVerdict, judgeCase, matrixSignature, probeKey, probeTypeOf, type CaseConformance, type ObservedMatrix } from './conformance.ts';
-import { instantiate } from './matrix.ts';
+import { instantiate, matrixNamespaces } from './matrix.ts';
 import type { PolicyMatrixLab } from './matrix-lab.ts';
 import type { NetworkPolicy } from './policy-types.ts';
 import type { Observation } from '../probes/probe.ts';
@@ -172,7 +172,7 @@ function caseSection(result: CaseResult, lanes: readonly PolicyMatrixLab[]): str
   const matrix = lanes[result.lane]!;
   return [
     `=== ${policyCase.name} — ${policyCase.source}`,
-    ...(lanes.length > 1 ? [`lane ${result.lane + 1} of ${lanes.length} (namespaces ${['x', 'y', 'z'].map((short) => matrix.names.namespace(short)).join(', ')})`] : []),
+    ...(lanes.length > 1 ? [`lane ${result.lane + 1} of ${lanes.length} (namespaces ${matrixNamespaces.map((short) => matrix.names.namespace(short)).join(', ')})`] : []),
     `policies: ${JSON.stringify(policies.map((p) => ({ namespace: p.metadata.namespace, name: p.metadata.name, spec: p.spec })))}`,
     `settled: ${settled.how}, ${(settled.convergedMs / 1000).toFixed(1)} s after apply`,
     `verdict: ${caseVerdictWords(result, 40)}`,

@@ -5,6 +5,7 @@ import { packetsStoppedFromKind } from '../../src/environment/kind/kind-network.
 import type { KindToolchain } from '../../src/environment/kind/node-image.ts';
 import { noopLogger } from '../../src/log.ts';
 import { policyCases } from '../../src/netpol/cases.ts';
+import { laneSuffix, matrixNamespaces } from '../../src/netpol/matrix.ts';
 import { policyLanes } from '../../src/probes/network-policy.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { loadScenario } from '../../src/scenario/registry.ts';
@@ -90,7 +91,7 @@ describe(`Kubernetes scenarios on ${cni}`, () => {
     expect(stoppedAfter - stoppedBefore, 'packets the kind guard stopped while kube-router started and the scenarios ran').toBe(0);
     for (const [name, result] of results) {
       expect(await leftovers(runIds[name]!), name).toEqual(nothingLeft);
-      for (const namespace of [`np-${runIds[name]}`, ...['x', 'y', 'z'].flatMap((ns) => Array.from({ length: policyLanes }, (_, i) => (i === 0 ? '' : String(i + 1))).map((lane) => `np-${runIds[name]}-${ns}${lane}`))]) expect((await cluster.kubectl(['get', 'namespace', namespace])).exitCode, namespace).not.toBe(0);
+      for (const namespace of [`np-${runIds[name]}`, ...matrixNamespaces.flatMap((ns) => Array.from({ length: policyLanes }, (_, i) => `np-${runIds[name]}-${ns}${laneSuffix(i + 1)}`))]) expect((await cluster.kubectl(['get', 'namespace', namespace])).exitCode, namespace).not.toBe(0);
     }
     const events = await cluster.kubectlOrThrow(['get', 'events', '-A', '--field-selector', 'reason=Pulling', '-o', 'name']);
     expect(events.stdout.trim()).toBe('');

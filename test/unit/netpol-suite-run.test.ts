@@ -10,7 +10,7 @@ import type { ExecResult } from '../../src/exec/exec-result.ts';
 import { readCaseRows } from '../../src/netpol/case-rows.ts';
 import { policyCases } from '../../src/netpol/cases.ts';
 import type { MatrixShape, PortProtocol } from '../../src/netpol/conformance.ts';
-import { matrixModel, matrixPodName, matrixPodNames, type MatrixNames, type MatrixPodName } from '../../src/netpol/matrix.ts';
+import { laneSuffix, matrixModel, matrixPodName, matrixPodNames, type MatrixNames, type MatrixPodName } from '../../src/netpol/matrix.ts';
 import type { PolicyMatrixLab } from '../../src/netpol/matrix-lab.ts';
 import { decide } from '../../src/netpol/model.ts';
 import type { NetworkPolicy, Protocol } from '../../src/netpol/policy-types.ts';
@@ -23,7 +23,7 @@ const at: PortProtocol[] = [80, 81].flatMap((port) => (['TCP', 'UDP'] as Protoco
 
 /** A lab (a lane: 2 has namespaces x2, y2, z2) whose CNI acts on applied policies `lagMs` later, as `behaviour` says; `deaf` pods serve nothing. */
 function simulatedLab(behaviour: Behaviour, lagMs = 0, deaf: readonly string[] = [], lane = 1): PolicyMatrixLab & { applied: string[][] } {
-  const suffix = lane === 1 ? '' : String(lane);
+  const suffix = laneSuffix(lane);
   const names: MatrixNames = {
     namespace: (s) => `np-sim-${s}${suffix}`,
     podName: (pod) => matrixPodName(pod, suffix),

@@ -36,17 +36,25 @@ case "$name" in
     cp "$(go env GOMODCACHE)/k8s.io/kubernetes@$v/build/pause/linux/pause.c" "$out/pause.c"
     chmod 644 "$out/pause.c" ;;
   containerd)
+    # Built as engines/moby/build.sh builds the newer engine's containerd (a writable copy as
+    # the main module; -trimpath then names its files alike), so at one version Go's build
+    # cache serves one build's packages to the other.
+    # shellcheck source=go-env.sh
+    source "$kind_dir/build/go-env.sh"
     m=github.com/containerd/containerd/v2
-    go install -tags "no_aufs no_zfs no_btrfs no_devmapper" \
+    module_copy "$m" "$CONTAINERD_VERSION"
+    (cd "$module_dir" && go build -mod=mod -tags "no_aufs no_zfs no_btrfs no_devmapper" \
       -ldflags "-s -w -X $m/version.Version=$CONTAINERD_VERSION -X $m/version.Revision=module" \
-      "$m/cmd/containerd@$CONTAINERD_VERSION" "$m/cmd/ctr@$CONTAINERD_VERSION" \
-      "$m/cmd/containerd-shim-runc-v2@$CONTAINERD_VERSION" ;;
+      -o "$out/" ./cmd/containerd ./cmd/ctr ./cmd/containerd-shim-runc-v2) ;;
   etcd)
     grep -q "go.etcd.io/etcd/server/v3 v${ETCD_VERSION%-*}\b" "$kind_dir/mods/etcd/go.mod" \
       || { echo "kind/mods/etcd/go.mod does not build etcd ${ETCD_VERSION%-*}: update it with versions.env" >&2; exit 1; }
     cd "$kind_dir/mods/etcd" && go build -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3 ;;
   coredns)
-    go install -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION" ;;
+    # Only the plugins a lab Corefile uses (mods/coredns/main.go says why).
+    grep -Eq "^require github.com/coredns/coredns $COREDNS_VERSION\$" "$kind_dir/mods/coredns/go.mod" \
+      || { echo "kind/mods/coredns/go.mod does not build CoreDNS $COREDNS_VERSION: update it with versions.env" >&2; exit 1; }
+    cd "$kind_dir/mods/coredns" && go build -ldflags "-s -w" -o "$out/coredns" . ;;
   helm)
     go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" ;;
   local-path-provisioner)

@@ -82,8 +82,12 @@ async function buildInto(dir: string, build: CachedBuild, logger: Logger): Promi
     const partial = `${dir}.partial`;
     await rm(partial, { recursive: true, force: true });
     await mkdir(partial, { recursive: true });
-    const result = await hostExec(['nice', '-n', '10', ...build.command, partial], { timeoutMs: build.timeoutMs });
+    // bash's `times` after the build prints its children's CPU: on a fresh machine these builds are most of a run's time.
+    const timed = ['bash', '-c', '"$@"; status=$?; times; exit $status', 'build', 'nice', '-n', '10', ...build.command, partial];
+    const result = await hostExec(timed, { timeoutMs: build.timeoutMs });
     if (result.exitCode !== 0) throw new EnvironmentError(`building ${build.name} failed:\n${tail(result.stderr || result.stdout)}`, build.hint);
+    const cpu = childrenCpuSeconds(result.stdout);
+    if (cpu !== undefined) logger.info(`  ${build.name}: ${cpu.toFixed(1)} s of CPU (user and system)`);
     for (const output of build.outputs) {
       if (!(await exists(join(partial, output)))) throw new EnvironmentError(`building ${build.name} produced no ${output}`, `see ${build.recipe}`);
     }
@@ -100,6 +104,14 @@ async function pruneOtherKeys(stem: string, keep: string): Promise<void> {
   for (const entry of await readdir(parent)) {
     if (pattern.test(entry) && join(parent, entry) !== keep) await rm(join(parent, entry), { recursive: true, force: true });
   }
+}
+
+/** The children's user + system seconds from the last line of bash's `times` (`0m1.5s 0m0.25s`). */
+export function childrenCpuSeconds(stdout: string): number | undefined {
+  const match = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stdout);
+  if (!match) return undefined;
+  const [, um, us, sm, ss] = match.map(Number);
+  return um! * 60 + us! + sm! * 60 + ss!;
 }
 
 export function tail(text: string, lines = 20): string {

@@ -29,6 +29,11 @@ describe('cached builds', () => {
     expect((await readFile(log, 'utf8')).trim().split('\n'), 'builds made').toHaveLength(1);
     expect(b.stderr).toContain(`waiting for tiny: process ${firstPid} (tiny-cached-build.ts ${log}) is building it`);
     expect(b.stderr).not.toContain('building tiny');
+    // The build's own CPU (its count), as bash's `times` measured it: the builder says it, the waiter does not.
+    const cpu = /tiny: ([\d.]+) s of CPU \(user and system\)/.exec(a.stderr);
+    expect(cpu, a.stderr).not.toBeNull();
+    expect(Number(cpu![1])).toBeGreaterThan(0.05);
+    expect(b.stderr).not.toContain('s of CPU');
     const built = JSON.parse(a.stdout) as { dir: string };
     expect(JSON.parse(b.stdout)).toEqual(built);
     expect(await readFile(join(built.dir, 'tiny'), 'utf8')).toBe('artefact\n');

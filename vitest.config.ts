@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { BuildOrderSequencer } from './test/kind/build-order-sequencer.ts';
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: BuildOrderSequencer },
     projects: [
       {
         // Some unit tests start the CLI or a script: 30 s leaves room for a machine busy building.

@@ -20,12 +20,13 @@ const started = Date.now();
 const versions = await readVersions();
 const cni = cniModule(enforcingCni) as ManifestCniModule;
 
-// In the order the tiers reach them: the newer engine (integration), then the kind toolchain, the add-ons and the CNI (kind).
+// In the order the tiers reach them: the newer engine (integration), then the kind toolchain, the CNI
+// and the add-ons, the order the kind files run in (test/kind/build-order-sequencer.ts).
 const builds: [string, () => Promise<unknown>][] = [
   [`engine ${newerEngine}`, () => ensureEngineBinaries(newerEngine, logger)],
   ...(Object.keys(goArtefacts) as GoArtefact[]).map((name): [string, () => Promise<unknown>] => [name, () => ensureGoArtefact(name, versions, logger)]),
-  ...(['traefik', 'metallb'] as AddOnArtefact[]).map((name): [string, () => Promise<unknown>] => [name, () => ensureGoArtefact(name, versions, logger)]),
   [`cni ${enforcingCni}`, async () => ensureCniBinaries(cni, await readCniVersions(cni), logger)],
+  ...(['traefik', 'metallb'] as AddOnArtefact[]).map((name): [string, () => Promise<unknown>] => [name, () => ensureGoArtefact(name, versions, logger)]),
 ];
 
 let failed = 0;

@@ -36,7 +36,7 @@ describe('Kubernetes scenarios on the kindnetd-lab cluster', () => {
   const clusterName = sharedClusterName(clusterSpec);
 
   beforeAll(async () => {
-    toolchain = await prepareKindTier();
+    toolchain = await prepareKindTier({ addOns: true });
   }, prepareTimeoutMs);
 
   /** Whether each run was still registered once the batch's scenarios were done, before the batch's end waited for their namespaces. */

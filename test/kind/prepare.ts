@@ -11,18 +11,22 @@ export const appImages = (['django', 'flask', 'nginx', 'postgres', 'toolbox'] as
 export const prepareTimeoutMs = 60 * 60_000;
 
 /**
- * What every kind test needs: the kind toolchain (node image and tools), the
- * app images and the add-ons' images (Traefik for K15, MetalLB for K14). Each
- * file's beforeAll calls it, not the project's global set-up: vitest runs every
+ * What a kind test needs: the kind toolchain (node image and tools), the app
+ * images and, for a file that runs every Kubernetes scenario, the add-ons'
+ * images (Traefik for K15, MetalLB for K14: the largest builds after
+ * Kubernetes, so files that need neither do not wait for them). Each file's
+ * beforeAll calls it, not the project's global set-up: vitest runs every
  * project's global set-up before the first test of any, and these builds (long
  * on a fresh machine, a look-up after) are to overlap the tiers before this
  * one, with the Go builds test/prebuild.ts started beside them.
  */
-export async function prepareKindTier(): Promise<KindToolchain> {
+export async function prepareKindTier(needs: { addOns?: boolean } = {}): Promise<KindToolchain> {
   const logger = consoleLogger();
   const toolchain = await ensureKindToolchain(logger);
   await ensureImages(appImages, logger);
-  await buildAddOnImage('traefik', ['traefik'], logger);
-  await buildAddOnImage('metallb', ['controller', 'speaker'], logger);
+  if (needs.addOns) {
+    await buildAddOnImage('traefik', ['traefik'], logger);
+    await buildAddOnImage('metallb', ['controller', 'speaker'], logger);
+  }
   return toolchain;
 }

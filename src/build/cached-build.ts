@@ -107,7 +107,7 @@ async function pruneOtherKeys(stem: string, keep: string): Promise<void> {
 }
 
 /** The children's user + system seconds from the last line of bash's `times` (`0m1.5s 0m0.25s`). */
-export function childrenCpuSeconds(stdout: string): number | undefined {
+function childrenCpuSeconds(stdout: string): number | undefined {
   const match = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stdout);
   if (!match) return undefined;
   const [, um, us, sm, ss] = match.map(Number);
